@@ -1,0 +1,191 @@
+"""The guidance schema: what a collection, an item, the glossary and the rules look like.
+
+Models are frozen: guidance is loaded once and then only read.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+#: Context slots that advice and checklist steps may use.
+CONTEXT_SLOTS: tuple[str, ...] = ("partner", "sector", "programme")
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+ItemId = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Frozen):
+    """Where an item's guidance comes from, as far as the text says."""
+
+    programme: Text
+    evidence: Text | None = None
+    year: int | None = Field(default=None, ge=1900, le=2100)
+
+    def cite(self) -> str:
+        """One line such as ``MPF · 2018 independent evaluation … · 2018``."""
+        parts = [self.programme]
+        if self.evidence:
+            parts.append(self.evidence)
+        if self.year and str(self.year) not in (self.evidence or ""):
+            parts.append(str(self.year))
+        return " · ".join(parts)
+
+
+class Item(_Frozen):
+    """One piece of guidance."""
+
+    id: ItemId
+    title: Text
+    quote: Text
+    source: Source
+    summary: Text
+    advice: Text
+    checklist: tuple[Text, ...]
+    keywords: tuple[Text, ...] = Field(min_length=1)
+    examples: tuple[Text, ...]
+    related: tuple[ItemId, ...] = ()
+
+    @field_validator("checklist")
+    @classmethod
+    def _checklist_size(cls, steps: tuple[str, ...]) -> tuple[str, ...]:
+        if len(steps) < 2:
+            raise ValueError("at least 2 steps required")
+        if len(steps) > 5:
+            raise ValueError("at most 5 steps allowed")
+        return steps
+
+    @field_validator("examples")
+    @classmethod
+    def _enough_examples(cls, examples: tuple[str, ...]) -> tuple[str, ...]:
+        if len(examples) < 4:
+            raise ValueError("at least 4 example questions required")
+        return examples
+
+    @property
+    def collection(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    @property
+    def quote_passages(self) -> tuple[str, ...]:
+        """The separate source passages a quote joins with `` … ``."""
+        return tuple(p.strip() for p in self.quote.split(" … ") if p.strip())
+
+
+class Collection(_Frozen):
+    """A named group of items, such as the five success factors."""
+
+    id: Slug
+    title: Text
+    description: Text
+    programme: Text
+
+
+class CollectionFile(_Frozen):
+    """The shape of one ``guidance/<collection>.yaml`` file."""
+
+    collection: Collection
+    items: tuple[Item, ...] = Field(min_length=1)
+
+
+class Glossary(_Frozen):
+    """Abbreviations, synonyms and French/Spanish terms, each mapped to guidance vocabulary."""
+
+    abbreviations: dict[str, Text] = Field(default_factory=dict)
+    synonyms: dict[str, Text] = Field(default_factory=dict)
+    translations: dict[str, Text] = Field(default_factory=dict)
+    #: Names a practitioner may give as the partner country, in any of the three languages.
+    countries: tuple[Text, ...] = ()
+    #: Sectors a partnership may target (agriculture, ICT, health care, …).
+    sectors: tuple[Text, ...] = ()
+
+
+def _check_patterns(patterns: tuple[str, ...]) -> tuple[str, ...]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"invalid pattern {pattern!r}: {exc}") from None
+    return patterns
+
+
+Intent = Literal["answer", "checklist", "topics", "programme", "help", "thanks"]
+
+
+class IntentRule(_Frozen):
+    """A question matching any pattern has this intent (first matching rule wins)."""
+
+    name: Slug
+    intent: Intent
+    patterns: tuple[Text, ...] = Field(min_length=1)
+    #: Only when the whole question is short (greetings, thanks), so that
+    #: "hi, what are the success factors?" is still a question.
+    max_words: int | None = Field(default=None, ge=1)
+
+    _valid = field_validator("patterns")(_check_patterns)
+
+
+class TopicRule(_Frozen):
+    """A question naming one of ``when`` prefers items of ``prefer`` (collections or items)."""
+
+    name: Slug
+    when: tuple[Text, ...] = Field(min_length=1)
+    prefer: tuple[Text, ...] = Field(min_length=1)
+    boost: float = Field(gt=0, le=1)
+
+    _valid = field_validator("when")(_check_patterns)
+
+
+class OutOfScopeRule(_Frozen):
+    """Questions the guidance does not cover, though they sound close (asylum procedure, …)."""
+
+    name: Slug
+    patterns: tuple[Text, ...] = Field(min_length=1)
+    #: A question that also matches one of these is in scope after all.
+    unless: tuple[Text, ...] = ()
+
+    _valid = field_validator("patterns", "unless")(_check_patterns)
+
+
+class FollowupRule(_Frozen):
+    """How a short follow-up relates to the previous turn.
+
+    ``more`` repeats the previous answer in full, ``checklist`` turns it into a checklist,
+    ``refocus`` asks the previous question again about what the follow-up names
+    ("and for diaspora?"); a country or sector named alone sets the context instead.
+    """
+
+    name: Slug
+    kind: Literal["more", "checklist", "refocus"]
+    patterns: tuple[Text, ...] = Field(min_length=1)
+    max_words: int | None = Field(default=None, ge=1)
+
+    _valid = field_validator("patterns")(_check_patterns)
+
+
+class Thresholds(_Frozen):
+    """Calibrated on the dev split; see ``pact-advisor eval``."""
+
+    answer: float = Field(ge=0, le=1)
+    ambiguous_margin: float = Field(ge=0, le=1)
+    min_known_terms: int = Field(default=1, ge=0)
+
+
+class Rules(_Frozen):
+    """The shape of ``guidance/rules.yaml``."""
+
+    thresholds: Thresholds
+    intents: tuple[IntentRule, ...] = ()
+    topics: tuple[TopicRule, ...] = ()
+    out_of_scope: tuple[OutOfScopeRule, ...] = ()
+    followups: tuple[FollowupRule, ...] = ()
+    stopwords: tuple[Text, ...] = ()
