@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -175,7 +175,7 @@ def sweep(engine: Engine, questions: Sequence[Question], thresholds: Iterable[fl
     lines = [f"{'threshold':>9}  {'top1':>6}  {'rec@3':>6}  {'falseAb':>7}  {'oosAb':>6}"]
     try:
         for value in thresholds:
-            engine.rules.thresholds = replace(base, answer=value)
+            engine.rules.thresholds = base.model_copy(update={"answer": value})
             s = evaluate(engine, questions).overall
             lines.append(
                 f"{value:9.3f}  {_fmt(s.top1)}  {_fmt(s.recall3)}  {_fmt(s.false_abstention):>7}  "

@@ -269,8 +269,9 @@ class Engine:
             for target in boost.targets:
                 mask |= self._targets[target]
             scores[mask] += boost.boost
-            for position in np.flatnonzero(mask):
-                why_rule.setdefault(int(position), []).append(boost.name)
+            if boost.boost > 0:
+                for position in np.flatnonzero(mask):
+                    why_rule.setdefault(int(position), []).append(boost.name)
 
         order = np.argsort(-scores, kind="stable")
         th = self.rules.thresholds
@@ -294,7 +295,7 @@ class Engine:
         reason = None
         if out_of_scope:
             reason = f"out-of-scope:{out_of_scope}"
-        elif len(plan.query.known_terms) < th.min_known_terms:
+        elif not _enough_known(plan.query, th.min_known_terms):
             reason = "unknown-terms"
         elif top_score < th.answer:
             reason = "low-score"
@@ -323,6 +324,16 @@ class Engine:
             guidance_version=self.version, ambiguous=ambiguous, context=plan.context,
             followup=plan.followup, searched=searched, confidence=confidence,
         )
+
+
+def _enough_known(query: Query, minimum: int) -> bool:
+    """Does the question share enough words with the guidance to be about it?
+
+    A single stray word ("umbrella", "interest") is not enough; a terse query all of whose
+    words the guidance knows ("3i", "diaspora") is.
+    """
+    known = len(query.known_terms)
+    return known >= minimum or (known > 0 and known == len(query.content_terms))
 
 
 @dataclass

@@ -27,9 +27,9 @@ class IndexConfig:
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (3, 5)
     #: Share of the character n-gram similarity in the fused score (0 = words only).
-    char_weight: float = 0.5
+    char_weight: float = 0.7
     #: Share of the best example question in an item's score (0 = item text only).
-    example_weight: float = 0.6
+    example_weight: float = 0.3
     use_glossary: bool = True
     use_speller: bool = True
 

@@ -45,7 +45,11 @@ class CompiledRules:
             (r.intent, _Compiled(r.name, _compile(r.patterns), r.max_words)) for r in rules.intents
         ]
         self._topics = [
-            (_Compiled(r.name, _compile(r.when)), TopicBoost(r.name, frozenset(r.prefer), r.boost))
+            (
+                _Compiled(r.name, _compile(r.when)),
+                _compile(r.unless),
+                TopicBoost(r.name, frozenset(r.prefer), r.boost),
+            )
             for r in rules.topics
         ]
         self._out_of_scope = [
@@ -64,7 +68,11 @@ class CompiledRules:
         return "answer", None
 
     def topic_boosts(self, folded: str) -> list[TopicBoost]:
-        return [boost for rule, boost in self._topics if rule.matches(folded)]
+        return [
+            boost
+            for rule, unless, boost in self._topics
+            if rule.matches(folded) and not (unless and unless.search(folded))
+        ]
 
     def out_of_scope(self, folded: str) -> str | None:
         """The name of the out-of-scope rule the question falls under, if any."""

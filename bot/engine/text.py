@@ -74,7 +74,7 @@ class Speller:
     deletion of it, so a question word costs a handful of dictionary probes.
     """
 
-    def __init__(self, vocabulary: Iterable[str], frequency: Mapping[str, float], min_len: int = 5):
+    def __init__(self, vocabulary: Iterable[str], frequency: Mapping[str, float], min_len: int = 6):
         self._known = set(vocabulary)
         self._min_len = min_len
         self._freq = frequency
@@ -92,6 +92,8 @@ class Speller:
         candidates: set[str] = set()
         for variant in (word, *_deletions(word)):
             candidates.update(self._deletes.get(variant, ()))
+        # Typos rarely hit the first letter; keeping it avoids turning "shark" into "share".
+        candidates = {c for c in candidates if c[0] == word[0]}
         if not candidates:
             return None
         return max(sorted(candidates), key=lambda c: self._freq.get(c, 0.0))

@@ -135,14 +135,18 @@ class IntentRule(_Frozen):
 
 
 class TopicRule(_Frozen):
-    """A question naming one of ``when`` prefers items of ``prefer`` (collections or items)."""
+    """A question matching ``when`` (and none of ``unless``) shifts the score of ``prefer``.
+
+    ``prefer`` names collections or items; a negative ``boost`` demotes them instead.
+    """
 
     name: Slug
     when: tuple[Text, ...] = Field(min_length=1)
+    unless: tuple[Text, ...] = ()
     prefer: tuple[Text, ...] = Field(min_length=1)
-    boost: float = Field(gt=0, le=1)
+    boost: float = Field(ge=-1, le=1)
 
-    _valid = field_validator("when")(_check_patterns)
+    _valid = field_validator("when", "unless")(_check_patterns)
 
 
 class OutOfScopeRule(_Frozen):
@@ -177,7 +181,8 @@ class Thresholds(_Frozen):
 
     answer: float = Field(ge=0, le=1)
     ambiguous_margin: float = Field(ge=0, le=1)
-    min_known_terms: int = Field(default=1, ge=0)
+    #: Content words a question must share with the guidance, unless it has no others.
+    min_known_terms: int = Field(default=2, ge=0)
 
 
 class Rules(_Frozen):
