@@ -35,3 +35,8 @@ def guidance_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
 def prompts_dir() -> Path:
     """The bundled Jinja2 templates."""
     return _bundled("prompts")
+
+
+def eval_dir() -> Path:
+    """The bundled eval set (dev and test splits)."""
+    return _bundled("eval")

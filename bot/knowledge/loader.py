@@ -313,6 +313,9 @@ def load_guidance(directory: str | Path) -> Guidance:
     if problems:
         raise GuidanceError(problems)
     assert rules is not None
+    ordered = sorted(collections.values(), key=lambda c: (c.order, c.id))
+    collections = {c.id: c for c in ordered}
+    items = {it.id: it for c in ordered for it in by_collection[c.id]}
     return Guidance(
         directory=root,
         collections=collections,

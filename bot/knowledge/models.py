@@ -88,6 +88,8 @@ class Collection(_Frozen):
     title: Text
     description: Text
     programme: Text
+    #: Position in topic lists (the source document's order); ties sort by id.
+    order: int = 100
 
 
 class CollectionFile(_Frozen):

@@ -1,0 +1,242 @@
+"""The guidance loader: the bundled guidance is valid, and each kind of mistake is reported
+with its file, line and field."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.knowledge import GuidanceError, load_guidance
+from bot.knowledge.models import CONTEXT_SLOTS
+from bot.resources import guidance_dir
+
+COLLECTIONS = {
+    "pact",
+    "success-factors",
+    "talent-partnerships",
+    "capacity-building",
+    "diaspora",
+    "three-i",
+    "programmes",
+}
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_99946e5fb9a67bf3.txt"
+
+RULES = """\
+thresholds: {answer: 0.2, ambiguous_margin: 0.02}
+intents: []
+"""
+
+ITEM = """\
+  - id: diaspora.umbrella
+    title: Invest in umbrella organisations
+    quote: Invest in umbrella organisations, platforms and networks
+    source: {programme: EUDiF}
+    summary: Fund the bodies that bring diaspora groups together.
+    advice: Map the diaspora networks active between {{ partner }} and the EU.
+    checklist:
+      - List the umbrella bodies.
+      - Agree a funding line for them.
+    keywords: [umbrella body, federation]
+    examples: [q1, q2, q3, q4]
+    related: [diaspora.tools]
+"""
+
+TOOLS = """\
+  - id: diaspora.tools
+    title: Provide diaspora with tools
+    quote: Provide diaspora with tools, including technologies, to optimise their activities
+    source: {programme: EUDiF}
+    summary: Give diaspora groups practical tools.
+    advice: Ask which tools would help diaspora groups in {{ sector }}.
+    checklist:
+      - Survey the tools in use.
+      - Budget for the gaps.
+    keywords: [digital tools]
+    examples: [q5, q6, q7, q8]
+    related: [diaspora.umbrella]
+"""
+
+
+def write_guidance(root: Path, item: str = ITEM, extra: str = TOOLS) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "rules.yaml").write_text(RULES)
+    (root / "diaspora.yaml").write_text(
+        "collection:\n  id: diaspora\n  title: Diaspora\n  description: D.\n  programme: EUDiF\n"
+        "items:\n" + item + extra
+    )
+    return root
+
+
+def problems(root: Path) -> list[str]:
+    with pytest.raises(GuidanceError) as caught:
+        load_guidance(root)
+    return [str(p) for p in caught.value.problems]
+
+
+# -- the bundled guidance --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return load_guidance(guidance_dir())
+
+
+def test_bundled_guidance_covers_the_seven_collections(bundled):
+    assert set(bundled.collections) == COLLECTIONS
+    assert len(bundled.items) >= 30
+    assert all(bundled.items_in(c) for c in COLLECTIONS)
+
+
+def test_every_item_has_every_field_filled(bundled):
+    for item in bundled.items.values():
+        assert item.title and item.quote and item.summary and item.advice, item.id
+        assert item.source.programme, item.id
+        assert 2 <= len(item.checklist) <= 5, item.id
+        assert len(item.examples) >= 4, item.id
+        assert item.keywords and item.related, item.id
+
+
+def test_overview_items_exist_for_every_list(bundled):
+    for collection in ("success-factors", "talent-partnerships", "capacity-building", "diaspora", "three-i"):
+        assert f"{collection}.overview" in bundled.items
+
+
+def test_list_sizes_match_the_source(bundled):
+    # five success factors, six Talent Partnership aspects, four MIEUX+ lessons,
+    # five EUDiF recommendations, three Is: each as its own item beside the overview
+    expected = {"success-factors": 5, "talent-partnerships": 6, "capacity-building": 4, "diaspora": 5, "three-i": 3}
+    overview_quotes = {c: bundled.items[f"{c}.overview"].quote for c in expected}
+    for collection, size in expected.items():
+        points = [
+            it for it in bundled.items_in(collection)
+            if it.id != f"{collection}.overview" and it.quote in overview_quotes[collection]
+        ]
+        assert len(points) == size, (collection, [p.id for p in points])
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the source document is only beside a development checkout")
+def test_every_quote_is_verbatim_from_the_source(bundled):
+    source = " ".join(SEED.read_text(encoding="utf-8").split())
+    for item in bundled.items.values():
+        for passage in item.quote_passages:
+            assert " ".join(passage.split()) in source, (item.id, passage)
+
+
+def test_context_slots_are_the_documented_three():
+    assert CONTEXT_SLOTS == ("partner", "sector", "programme")
+
+
+# -- each kind of error ----------------------------------------------------------------
+
+
+def test_a_valid_fixture_loads(tmp_path):
+    guidance = load_guidance(write_guidance(tmp_path))
+    assert list(guidance.items) == ["diaspora.umbrella", "diaspora.tools"]
+
+
+def test_short_checklist_names_file_line_item_and_field(tmp_path):
+    item = ITEM.replace("      - Agree a funding line for them.\n", "")
+    root = write_guidance(tmp_path / "guidance", item)
+    found = problems(root)
+    assert len(found) == 1
+    assert re.fullmatch(r".*diaspora\.yaml:13: diaspora\.umbrella: checklist: at least 2 steps required", found[0])
+
+
+def test_yaml_syntax_error_is_reported_with_its_line(tmp_path):
+    root = write_guidance(tmp_path, ITEM.replace("title: Invest", "title: [Invest"))
+    (message,) = problems(root)
+    assert "diaspora.yaml:" in message and "YAML error" in message
+
+
+def test_duplicate_ids_are_reported(tmp_path):
+    root = write_guidance(tmp_path, ITEM, ITEM.replace("related: [diaspora.tools]", "related: []"))
+    found = problems(root)
+    assert any("diaspora.umbrella: id: duplicate id (first in" in p for p in found)
+
+
+def test_dangling_related_id_is_reported(tmp_path):
+    root = write_guidance(tmp_path, ITEM.replace("related: [diaspora.tools]", "related: [diaspora.nowhere]"))
+    (message,) = problems(root)
+    assert message.endswith("diaspora.umbrella: related: unknown item id 'diaspora.nowhere'")
+    assert "diaspora.yaml:18:" in message
+
+
+def test_empty_quote_is_reported(tmp_path):
+    root = write_guidance(tmp_path, ITEM.replace(
+        "quote: Invest in umbrella organisations, platforms and networks", 'quote: "  "'))
+    (message,) = problems(root)
+    assert "diaspora.umbrella: quote:" in message and "at least 1 character" in message
+
+
+def test_unknown_context_slot_is_reported(tmp_path):
+    root = write_guidance(tmp_path, ITEM.replace("{{ partner }}", "{{ partner_country }}"))
+    (message,) = problems(root)
+    assert "diaspora.umbrella: advice: unknown context slot {{ partner_country }}" in message
+    assert "diaspora.yaml:12:" in message
+
+
+def test_unknown_key_is_reported(tmp_path):
+    root = write_guidance(tmp_path, ITEM.replace("    keywords:", "    colour: blue\n    keywords:"))
+    (message,) = problems(root)
+    assert message.endswith("diaspora.umbrella: colour: unknown key")
+
+
+def test_unsafe_yaml_tag_is_rejected(tmp_path):
+    root = write_guidance(tmp_path)
+    (root / "glossary.yaml").write_text("abbreviations: !!python/object/apply:os.system ['echo hi']\n")
+    (message,) = problems(root)
+    assert "glossary.yaml:1" in message and "unsafe or unknown YAML tag" in message
+
+
+def test_every_problem_is_reported_not_just_the_first(tmp_path):
+    item = ITEM.replace("{{ partner }}", "{{ nation }}").replace("related: [diaspora.tools]", "related: [x.y]")
+    root = write_guidance(tmp_path, item)
+    found = problems(root)
+    assert len(found) == 2
+
+
+def test_missing_folder_is_a_clear_problem(tmp_path):
+    (message,) = problems(tmp_path / "absent")
+    assert message.endswith("guidance folder not found")
+
+
+# -- the validate command --------------------------------------------------------------
+
+
+def test_validate_prints_ok_with_counts(capsys):
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("OK: ")
+    for collection in COLLECTIONS:
+        assert re.search(rf"^  {re.escape(collection)}\s+\d+$", out, re.MULTILINE)
+
+
+def test_validate_prints_every_error_and_exits_1(tmp_path, capsys):
+    item = ITEM.replace("{{ partner }}", "{{ nation }}").replace("related: [diaspora.tools]", "related: [x.y]")
+    root = write_guidance(tmp_path / "g", item)
+    assert main(["validate", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert "unknown context slot {{ nation }}" in out
+    assert "unknown item id 'x.y'" in out
+    assert "FAILED: 2 problems" in out
+    assert "Traceback" not in out
+
+
+def test_ask_with_broken_guidance_is_a_message_not_a_traceback(tmp_path, capsys):
+    assert main(["--guidance", str(tmp_path / "absent"), "ask", "what are the success factors"]) == 1
+    err = capsys.readouterr().err
+    assert "guidance folder not found" in err and "Traceback" not in err
+
+
+def test_guidance_env_variable_points_at_another_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PACT_ADVISOR_GUIDANCE", str(write_guidance(tmp_path / "team")))
+    assert main(["validate"]) == 0
+    assert "OK: 2 items in 1 collections" in capsys.readouterr().out
+
+
+def test_fixture_texts_are_dedented_yaml():
+    assert textwrap.dedent(ITEM) != ITEM  # items are nested under `items:`
