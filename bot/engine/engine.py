@@ -163,8 +163,8 @@ class Engine:
         )
         self._items = self.index.items
         self._position = {item.id: i for i, item in enumerate(self._items)}
-        self._countries = _Names(g.countries)
-        self._sectors = _Names(g.sectors)
+        self._countries = _Names(guidance.names.countries)
+        self._sectors = _Names(guidance.names.sectors)
         # Which items each topic rule target stands for, resolved once.
         self._targets: dict[str, np.ndarray] = {}
         for rule in guidance.rules.topics:

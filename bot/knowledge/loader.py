@@ -22,6 +22,7 @@ from bot.knowledge.models import (
     CONTEXT_SLOTS,
     Collection,
     CollectionFile,
+    ContextNames,
     Glossary,
     Item,
     Rules,
@@ -29,6 +30,8 @@ from bot.knowledge.models import (
 
 GLOSSARY_FILE = "glossary.yaml"
 RULES_FILE = "rules.yaml"
+CONTEXT_FILE = "context.yaml"
+NOT_COLLECTIONS = (GLOSSARY_FILE, RULES_FILE, CONTEXT_FILE)
 
 Path_ = tuple[str | int, ...]
 
@@ -64,6 +67,7 @@ class Guidance:
     items: Mapping[str, Item]
     glossary: Glossary
     rules: Rules
+    names: ContextNames
     #: Short hash of every loaded file, so an answer can be traced to the guidance it used.
     version: str
     _by_collection: Mapping[str, tuple[Item, ...]] = field(repr=False, default_factory=dict)
@@ -238,7 +242,7 @@ def load_guidance(directory: str | Path) -> Guidance:
 
     problems: list[Problem] = []
     collection_paths = sorted(
-        p for p in root.glob("*.yaml") if p.name not in (GLOSSARY_FILE, RULES_FILE)
+        p for p in root.glob("*.yaml") if p.name not in NOT_COLLECTIONS
     )
     if not collection_paths:
         problems.append(Problem(shown, None, "", "no collection files (*.yaml) found"))
@@ -297,6 +301,12 @@ def load_guidance(directory: str | Path) -> Guidance:
         parsed, _ = _parse(Glossary, glossary_path, problems, _plain_subject("glossary"))
         glossary = parsed or glossary
 
+    names = ContextNames()
+    names_path = root / CONTEXT_FILE
+    if names_path.exists():
+        parsed, _ = _parse(ContextNames, names_path, problems, _plain_subject("context"))
+        names = parsed or names
+
     rules = None
     rules_path = root / RULES_FILE
     if rules_path.exists():
@@ -322,7 +332,8 @@ def load_guidance(directory: str | Path) -> Guidance:
         items=items,
         glossary=glossary,
         rules=rules,
-        version=_version(collection_paths + [glossary_path, rules_path]),
+        names=names,
+        version=_version([*collection_paths, glossary_path, rules_path, names_path]),
         _by_collection=by_collection,
     )
 

@@ -105,7 +105,12 @@ class Glossary(_Frozen):
     abbreviations: dict[str, Text] = Field(default_factory=dict)
     synonyms: dict[str, Text] = Field(default_factory=dict)
     translations: dict[str, Text] = Field(default_factory=dict)
-    #: Names a practitioner may give as the partner country, in any of the three languages.
+
+
+class ContextNames(_Frozen):
+    """Names that fill the context slots when a question mentions them."""
+
+    #: Partner countries (and EU member states), as practitioners write them in EN/FR/ES.
     countries: tuple[Text, ...] = ()
     #: Sectors a partnership may target (agriculture, ICT, health care, …).
     sectors: tuple[Text, ...] = ()

@@ -1,0 +1,171 @@
+"""The engine: what a practitioner gets back for the questions they actually type."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Context, Engine
+from bot.knowledge import load_guidance
+from bot.resources import guidance_dir
+
+PACKAGE = Path(__file__).resolve().parents[1] / "bot"
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(load_guidance(guidance_dir()))
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("what are the five success factors?", "success-factors.overview"),
+        ("how do we keep employers on board in a talent partnership", "talent-partnerships.public-private"),
+        ("who funds EUDiF?", "programmes.eudif"),
+        ("3I approach", "three-i.overview"),
+        ("comment renforcer les capacités des organisations de la diaspora ?", "diaspora.organisation-capacities"),
+        ("¿qué pilotos de migración legal ha financiado el MPF?", "talent-partnerships.legal-migration-pilots"),
+        ("capacity bulding embeded in local goverance", "capacity-building.local-governance"),
+    ],
+)
+def test_answers_point_to_the_right_item(engine, question, expected):
+    result = engine.ask(question)
+    assert result.answered
+    assert result.matches[0].id == expected
+    assert len(result.matches) >= 3
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's the weather like in Brussels tomorrow?",
+        "how do I reverse a list in python",
+        "how do I apply for asylum in Germany?",
+        "what documents do I need for a Schengen visa",
+        "tell me a joke",
+    ],
+)
+def test_questions_the_guidance_does_not_cover_are_not_answered(engine, question):
+    result = engine.ask(question)
+    assert not result.answered
+    assert result.matches == ()
+    assert result.reason is not None
+
+
+def test_near_domain_question_names_the_rule_that_excluded_it(engine):
+    result = engine.ask("how long does an asylum procedure take in Spain?")
+    assert result.reason == "out-of-scope:asylum-and-protection"
+
+
+@pytest.mark.parametrize("question", ["", "   ", "?!?", "\u200b\u200b", "🙂🙂"])
+def test_a_question_without_content_is_not_answered(engine, question):
+    result = engine.ask(question)
+    assert not result.answered and result.reason == "empty"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "success\x00 factors\x07 \x1b[31m",
+        "suc\u200bcess fac\u200btors",
+        "\u202eيبرع\u202c diaspora umbrella networks",
+        "**diaspora** _umbrella_ `networks` > quote",
+        "diaspora 🌍🤝 networks",
+    ],
+)
+def test_odd_characters_do_not_break_the_engine(engine, question):
+    result = engine.ask(question)
+    assert result.question == question
+    assert result.guidance_version == engine.version
+
+
+def test_a_very_long_question_is_handled(engine):
+    result = engine.ask("how do we invest in diaspora umbrella networks? " * 2100)
+    assert len(result.question) > 100_000
+    assert result.answered and result.matches[0].collection == "diaspora"
+
+
+def test_each_match_says_why_it_was_chosen(engine):
+    result = engine.ask("how can EUDiF help diaspora umbrella organisations?")
+    top = result.matches[0]
+    assert top.id == "diaspora.umbrella-networks"
+    assert "rule: names-diaspora" in top.why
+    assert any(w.startswith("terms: ") and "umbrella" in w for w in top.why)
+
+
+def test_greetings_thanks_and_topic_lists_have_their_intents(engine):
+    assert engine.ask("hello").intent == "help"
+    assert engine.ask("thanks!").intent == "thanks"
+    assert engine.ask("list the topics").intent == "topics"
+    assert engine.ask("give me a checklist for diaspora engagement").intent == "checklist"
+    assert engine.ask("hi, what are the success factors?").intent == "answer"
+
+
+def test_context_is_read_from_the_question(engine):
+    result = engine.ask("how do we map shared interests with Morocco in agriculture?")
+    assert result.context == Context(partner="Morocco", sector="agriculture")
+
+
+def test_follow_up_refocuses_on_what_it_names(engine):
+    first = engine.ask("how should we involve the private sector in a talent partnership?")
+    second = engine.ask("and for diaspora?", previous=first.turn())
+    assert second.followup == "refocus"
+    assert second.answered and second.matches[0].collection == "diaspora"
+
+
+def test_follow_up_naming_a_country_keeps_the_answer_and_sets_the_partner(engine):
+    first = engine.ask("how do we build a robust governance structure for a mobility partnership?")
+    second = engine.ask("what about Morocco?", previous=first.turn())
+    assert second.followup == "context"
+    assert second.context.partner == "Morocco"
+    assert [m.id for m in second.matches] == [m.id for m in first.matches]
+
+
+@pytest.mark.parametrize(("text", "kind", "intent"), [
+    ("tell me more", "more", "answer"),
+    ("make that a checklist", "checklist", "checklist"),
+])
+def test_follow_ups_about_the_last_answer(engine, text, kind, intent):
+    first = engine.ask("what does MIEUX+ say about peer-to-peer exchanges?")
+    second = engine.ask(text, previous=first.turn())
+    assert (second.followup, second.intent) == (kind, intent)
+    assert second.matches[0].id == first.matches[0].id
+
+
+def test_follow_up_without_a_previous_turn_is_just_a_question(engine):
+    assert not engine.ask("tell me more").answered
+
+
+def test_batch_gives_one_result_per_question_in_order(engine):
+    questions = ["what are the success factors", "", "weather in Paris", "what is MIEUX+"]
+    results = engine.ask_many(questions)
+    assert [r.question for r in results] == questions
+    assert [r.answered for r in results] == [True, False, False, True]
+
+
+def test_template_syntax_in_a_question_stays_data(engine):
+    result = engine.ask("{{ 7*7 }} {% for x in y %} diaspora networks")
+    assert result.question.startswith("{{ 7*7 }}")
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("layer", ["knowledge", "engine", "render", "store.py", "checklists.py", "evaluation.py"])
+def test_library_layers_never_import_discord(layer):
+    target = PACKAGE / layer
+    files = [target] if target.suffix else sorted(target.rglob("*.py"))
+    assert files
+    for path in files:
+        assert "discord" not in _imports(path), path
