@@ -1,0 +1,46 @@
+"""Answer quality on the held-out test split: CI fails below the bars."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine
+from bot.evaluation import BARS, evaluate, format_report, load_questions
+from bot.knowledge import load_guidance
+from bot.resources import eval_dir, guidance_dir
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(load_guidance(guidance_dir()))
+
+
+@pytest.fixture(scope="module")
+def test_split():
+    return load_questions(eval_dir() / "test.yaml")
+
+
+def test_eval_set_is_big_and_varied_enough(test_split):
+    dev = load_questions(eval_dir() / "dev.yaml")
+    both = dev + test_split
+    in_scope = [q for q in both if q.expect]
+    assert len(in_scope) >= 250
+    assert len(both) - len(in_scope) >= 60
+    assert sum(1 for q in in_scope if q.lang in ("fr", "es")) >= 30
+    assert {"paraphrase", "terse", "rambling", "typo"} <= {q.style for q in in_scope}
+    assert {"smalltalk", "coding", "weather", "travel", "near-domain"} <= {q.style for q in both if not q.expect}
+
+
+def test_eval_questions_are_not_copies_of_the_guidance_examples(engine, test_split):
+    examples = {e.strip().lower() for item in engine.guidance.items.values() for e in item.examples}
+    assert not [q.q for q in test_split if q.q.strip().lower() in examples]
+
+
+def test_every_expected_id_exists(engine, test_split):
+    assert {q.expect for q in test_split if q.expect} <= set(engine.guidance.items)
+
+
+def test_test_split_meets_the_quality_bars(engine, test_split):
+    report = evaluate(engine, test_split)
+    assert report.failed_bars() == [], format_report(report, show_misses=True)
+    assert report.overall.top1 >= BARS["top1"]
