@@ -30,7 +30,7 @@ READINESS_ITEMS: tuple[tuple[str, int | None], ...] = (
     ("success-factors.roles-governance", 3),
     ("success-factors.resources-monitoring", 3),
     ("talent-partnerships.public-private", 2),
-    ("talent-partnerships.policy-coherence", 2),
+    ("talent-partnerships.policy-coherence", 1),
     ("capacity-building.local-governance", 3),
     ("capacity-building.stakeholders", 2),
     ("diaspora.overview", None),
@@ -70,6 +70,8 @@ class UnknownTopic(ValueError):
 
 @dataclass(frozen=True)
 class Step:
+    """One step, filled with the context, and the item it comes from."""
+
     text: str
     item_id: str
     collection: str
@@ -80,6 +82,8 @@ class Step:
 
 @dataclass(frozen=True)
 class Section:
+    """The steps drawn from one collection."""
+
     collection: str
     title: str
     steps: tuple[Step, ...]
@@ -87,6 +91,8 @@ class Section:
 
 @dataclass(frozen=True)
 class Checklist:
+    """A titled list of steps, grouped by collection, for one context."""
+
     #: A collection id, ``readiness`` or an item id (for an answer: the top match's id).
     topic: str
     title: str
@@ -226,4 +232,5 @@ def checklist_from_result(
     chosen = [top] + [m for m in result.matches[1:] if m.score >= floor]
     picks = [(guidance.items[m.id], None) for m in chosen[:ANSWER_ITEMS] if m.id in guidance.items]
     title = " ".join((result.searched or result.question).split())
-    return Checklist(top.id, title, ctx, _sections(guidance, picks, filler or _default_filler(), ctx))
+    sections = _sections(guidance, picks, filler or _default_filler(), ctx)
+    return Checklist(top.id, title, ctx, sections)

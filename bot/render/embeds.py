@@ -68,7 +68,9 @@ class EmbedSpec:
         if self.url:
             out["url"] = self.url
         if self.fields:
-            out["fields"] = [{"name": f.name, "value": f.value, "inline": f.inline} for f in self.fields]
+            out["fields"] = [
+                {"name": f.name, "value": f.value, "inline": f.inline} for f in self.fields
+            ]
         if self.footer:
             out["footer"] = {"text": self.footer}
         return out
@@ -106,7 +108,9 @@ def _split_value(name: str, value: str, cont: str, limits: Limits) -> list[Field
     return [FieldSpec(n, c) for n, c in zip(names, chunks, strict=True)]
 
 
-def _fit_embed(embed: EmbedSpec, budget: int, more: str, cont: str, limits: Limits) -> EmbedSpec | None:
+def _fit_embed(
+    embed: EmbedSpec, budget: int, more: str, cont: str, limits: Limits
+) -> EmbedSpec | None:
     title = truncate_sentence(_one_line(embed.title), limits.title)
     description = truncate_sentence(embed.description.strip(), limits.description, more)
     footer = truncate_sentence(_one_line(embed.footer), limits.footer)
@@ -128,7 +132,8 @@ def _fit_embed(embed: EmbedSpec, budget: int, more: str, cont: str, limits: Limi
     if len(fields) > limits.fields:
         fields = fields[: limits.fields]
         last = fields[-1]
-        fields[-1] = replace(last, value=truncate_sentence(last.value + "\n…", limits.field_value, more))
+        trimmed = truncate_sentence(last.value + "\n…", limits.field_value, more)
+        fields[-1] = replace(last, value=trimmed)
 
     fitted = EmbedSpec(title, description, tuple(fields), footer, embed.url, embed.colour)
     excess = fitted.total_chars() - budget
@@ -181,6 +186,8 @@ def fit(message: DiscordMessage, more: str = "", cont: str = "(continued)",
             break
         embeds.append(fitted)
         used += fitted.total_chars()
+    if not content.strip() and not embeds:
+        content = "…"  # Discord refuses an empty message
     return DiscordMessage(content=content, embeds=tuple(embeds))
 
 

@@ -81,7 +81,7 @@ def truncate_sentence(text: object, n: int, more: str = "") -> str:
             cut = match.end()
     if cut is not None:
         piece = head[:cut].rstrip()
-        result = f"{piece} …{tail}"
+        result = f"{piece}{tail}" if piece.endswith("…") else f"{piece} …{tail}"
     else:
         space = head.rfind(" ")
         piece = head[:space] if space >= room // 2 else head

@@ -1,0 +1,409 @@
+"""The renderer: results, checklists, items and topics as text (terminal or Markdown) or as
+Discord embed parts, all worded by the Jinja2 templates in ``prompts/``.
+
+What a user typed (question, partner, sector, programme, names of people who ticked a step)
+is only ever passed to templates as data and escaped for the target; guidance advice and
+checklist steps are filled in a sandbox (:mod:`bot.render.fill`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import math
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import jinja2
+
+from bot import checklists
+from bot.knowledge import Guidance, Item
+from bot.render.embeds import DiscordMessage, EmbedSpec, FieldSpec, fit
+from bot.render.fill import SlotFiller, context_values
+from bot.render.filters import discord_escape, md_escape, plain, truncate_sentence
+from bot.resources import prompts_dir as default_prompts_dir
+
+if TYPE_CHECKING:
+    from bot.checklists import Checklist
+    from bot.engine import Match, Result
+
+log = logging.getLogger(__name__)
+
+Target = Literal["terminal", "markdown"]
+ChecklistFormat = Literal["text", "md"]
+
+#: Embed colours by kind of message.
+COLOURS: Mapping[str, int] = {
+    "answer": 0x2B6CB0,
+    "programme": 0x6B46C1,
+    "ambiguous": 0xD69E2E,
+    "not_covered": 0x718096,
+    "checklist": 0x2F855A,
+    "item": 0x2C7A7B,
+    "topics": 0x4A5568,
+    "help": 0x3182CE,
+    "thanks": 0x3182CE,
+}
+
+#: How many of the next matches an answer lists as "also relevant".
+ALSO_RELEVANT = 3
+#: A next match is "also relevant" from this share of the answer threshold up.
+ALSO_RELEVANT_FLOOR = 0.6
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+
+_TEXT_TARGETS = {"terminal": "terminal", "text": "terminal", "markdown": "markdown",
+                 "md": "markdown"}
+_CHECKLIST_FORMATS = {"text": "text", "txt": "text", "terminal": "text", "md": "md",
+                      "markdown": "md"}
+
+
+class UnknownItem(LookupError):
+    """No item has this id; ``suggestions`` lists close ids."""
+
+    def __init__(self, item_id: str, known: list[str]):
+        self.item_id = item_id
+        self.suggestions = tuple(difflib.get_close_matches(item_id, known, n=3, cutoff=0.5))
+        hint = f" Did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
+        super().__init__(f"unknown item {item_id!r}.{hint}")
+
+
+@jinja2.pass_context
+def _esc(ctx: jinja2.runtime.Context, value: object) -> str:
+    """Escape data for the text target named by the template variable ``target``."""
+    return md_escape(value) if ctx.get("target") == "markdown" else plain(value)
+
+
+def _tidy(text: str) -> str:
+    return _BLANK_LINES.sub("\n\n", _TRAILING_SPACE.sub("\n", text)).strip() + "\n"
+
+
+class Renderer:
+    """Renders everything a user sees. Build once at start-up; rendering does no I/O.
+
+    ``prompts_dir`` defaults to the bundled ``prompts/``; the templates are loaded on first
+    use and then cached by the environment.
+    """
+
+    def __init__(self, guidance: Guidance, prompts_dir: str | Path | None = None):
+        self.guidance = guidance
+        self.prompts_dir = Path(prompts_dir) if prompts_dir else default_prompts_dir()
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.prompts_dir),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            autoescape=False,
+            keep_trailing_newline=False,
+            extensions=["jinja2.ext.do"],
+        )
+        self.env.filters.update(
+            discord_escape=discord_escape,
+            md_escape=md_escape,
+            plain=plain,
+            esc=_esc,
+            truncate_sentence=truncate_sentence,
+        )
+        self._filler = SlotFiller()
+
+    # -- filling and views ------------------------------------------------------------------
+
+    def fill(self, text: str, context: Any = None) -> str:
+        """A guidance advice or step string with the context slots filled (sandboxed)."""
+        return self._filler.fill(text, context)
+
+    def _item(self, item_id: str) -> Item:
+        try:
+            return self.guidance.items[item_id]
+        except KeyError:
+            raise UnknownItem(item_id, list(self.guidance.items)) from None
+
+    def _source_view(self, item: Item) -> dict[str, Any]:
+        s = item.source
+        return {
+            "programme": s.programme,
+            "evidence": s.evidence,
+            "year": s.year,
+            "year_shown": bool(s.year) and str(s.year) not in (s.evidence or ""),
+        }
+
+    def _brief(self, item_id: str) -> dict[str, Any]:
+        item = self._item(item_id)
+        return {"id": item.id, "title": item.title, "summary": item.summary,
+                "source": self._source_view(item)}
+
+    def _programme_view(self, item: Item) -> dict[str, Any] | None:
+        if item.collection != "programmes":
+            return None
+        name = item.source.programme
+        collections = [
+            {"id": c.id, "title": c.title, "count": len(self.guidance.items_in(c.id))}
+            for c in self.guidance.collections.values()
+            if c.programme == name and c.id != "programmes"
+        ]
+        return {"name": name, "collections": collections}
+
+    def _item_view(self, item: Item, context: Any) -> dict[str, Any]:
+        collection = self.guidance.collections.get(item.collection)
+        return {
+            "id": item.id,
+            "title": item.title,
+            "summary": item.summary,
+            "advice": self.fill(item.advice, context),
+            "steps": [self.fill(step, context) for step in item.checklist],
+            "quote": item.quote,
+            "passages": list(item.quote_passages) or [item.quote],
+            "source": self._source_view(item),
+            "collection": {
+                "id": item.collection,
+                "title": collection.title if collection else item.collection,
+            },
+            "related": [self._brief(r) for r in item.related if r in self.guidance.items],
+            "keywords": list(item.keywords),
+            "examples": list(item.examples),
+            "programme": self._programme_view(item),
+        }
+
+    def _match_view(self, match: Match, context: Any) -> dict[str, Any]:
+        view = self._item_view(self._item(match.id), context)
+        view.update(score=match.score, why=list(match.why))
+        return view
+
+    @staticmethod
+    def _given(context: Any) -> dict[str, str]:
+        """Only the context values the user gave, for "For: Morocco (partner)" lines."""
+        return {k: v for k, v in context_values(context).items() if v}
+
+    def _also(self, result: Result, top: dict[str, Any]) -> list[dict[str, Any]]:
+        floor = self.guidance.rules.thresholds.answer * ALSO_RELEVANT_FLOOR
+        related = {r["id"] for r in top["related"]}
+        return [
+            self._brief(m.id)
+            for m in result.matches[1:]
+            if m.score >= floor and m.id not in related and m.id in self.guidance.items
+        ][:ALSO_RELEVANT]
+
+    def _result_view(self, result: Result, detail: bool) -> tuple[str, dict[str, Any]]:
+        """The template name (without target suffix) and its variables for ``result``."""
+        base: dict[str, Any] = {
+            "question": result.question,
+            "context": self._given(result.context),
+            "version": result.guidance_version,
+            "confidence": result.confidence,
+            "detail": detail or result.followup == "more",
+        }
+        if not result.answered or not result.matches:
+            base.update(
+                reason=result.reason,
+                suggestions=[self._brief(m.id) for m in result.suggestions
+                             if m.id in self.guidance.items],
+            )
+            return "not_covered", base
+        if result.ambiguous and len(result.matches) > 1 and result.followup != "more":
+            base.update(candidates=[self._brief(m.id) for m in result.matches[:2]])
+            return "ambiguous", base
+        top = self._match_view(result.matches[0], result.context)
+        base.update(top=top, also=self._also(result, top))
+        return ("programme" if top["programme"] else "answer"), base
+
+    # -- text targets -----------------------------------------------------------------------
+
+    def _text(self, name: str, target: str, variables: Mapping[str, Any]) -> str:
+        try:
+            resolved = _TEXT_TARGETS[target]
+        except KeyError:
+            raise ValueError(f"unknown target {target!r}: use terminal or markdown") from None
+        template = self.env.get_template(f"{name}.md.j2")
+        return _tidy(template.render({**variables, "target": resolved}))
+
+    def render_result(
+        self, result: Result, target: Target = "terminal", detail: bool = False
+    ) -> str:
+        """A result as text: help, thanks, topics, a checklist, an answer, a programme card,
+        two candidates to choose from, or "not covered" with suggestions."""
+        if result.intent == "help":
+            return self.render_help(target)
+        if result.intent == "thanks":
+            return self._text("thanks", target, {})
+        if result.intent == "topics":
+            return self.render_topics(target)
+        if result.intent == "checklist" and result.answered and result.matches:
+            checklist = checklists.checklist_from_result(self.guidance, result, filler=self)
+            fmt = "md" if _TEXT_TARGETS.get(target) == "markdown" else "text"
+            return self.render_checklist(checklist, fmt)
+        name, variables = self._result_view(result, detail)
+        return self._text(name, target, variables)
+
+    def _checklist_view(self, checklist: Checklist) -> dict[str, Any]:
+        number = 0
+        sections = []
+        for section in checklist.sections:
+            steps = []
+            for step in section.steps:
+                number += 1
+                steps.append({"number": number, "text": step.text, "item_id": step.item_id})
+            sections.append({"collection": section.collection, "title": section.title,
+                             "steps": steps})
+        items = [
+            {"id": i, "title": self.guidance.items[i].title if i in self.guidance.items else i}
+            for i in checklist.item_ids
+        ]
+        return {
+            "topic": checklist.topic,
+            "title": checklist.title,
+            "context": self._given(checklist.context),
+            "sections": sections,
+            "items": items,
+            "total": number,
+        }
+
+    def render_checklist(self, checklist: Checklist, fmt: ChecklistFormat = "text") -> str:
+        """A checklist as plain text (``text``) or a GitHub task list (``md``)."""
+        try:
+            resolved = _CHECKLIST_FORMATS[fmt]
+        except KeyError:
+            raise ValueError(f"unknown checklist format {fmt!r}: use text or md") from None
+        target = "markdown" if resolved == "md" else "terminal"
+        template = self.env.get_template(f"checklist.{'md' if resolved == 'md' else 'txt'}.j2")
+        return _tidy(template.render({**self._checklist_view(checklist), "target": target}))
+
+    def _topics_view(self) -> dict[str, Any]:
+        collections = [
+            {
+                "id": c.id,
+                "title": c.title,
+                "description": c.description,
+                "count": len(self.guidance.items_in(c.id)),
+                "members": [{"id": i.id, "title": i.title} for i in self.guidance.items_in(c.id)],
+            }
+            for c in self.guidance.collections.values()
+        ]
+        return {"collections": collections, "total": len(self.guidance.items),
+                "version": self.guidance.version}
+
+    def render_topics(self, target: Target = "terminal") -> str:
+        """Every collection with its item count and item titles."""
+        return self._text("topics", target, self._topics_view())
+
+    def render_item(self, item_id: str, context: Any = None, target: Target = "terminal") -> str:
+        """Everything about one item; raises :class:`UnknownItem` for an unknown id."""
+        view = self._item_view(self._item(item_id.strip()), context)
+        return self._text("item", target, {"item": view, "context": self._given(context),
+                                           "version": self.guidance.version})
+
+    def _help_view(self) -> dict[str, Any]:
+        # One example question from each collection shows the range of the guidance.
+        examples = [items[0].examples[0] for cid in self.guidance.collections
+                    if (items := self.guidance.items_in(cid))]
+        return {"examples": examples, "version": self.guidance.version}
+
+    def render_help(self, target: Target = "terminal") -> str:
+        """What Pact Advisor does, example questions, and the commands."""
+        return self._text("help", target, self._help_view())
+
+    # -- Discord ----------------------------------------------------------------------------
+
+    def _discord(self, name: str, variables: Mapping[str, Any]) -> DiscordMessage:
+        """Render ``<name>.discord.j2`` into a message and fit it into Discord's limits."""
+        template = self.env.get_template(f"{name}.discord.j2")
+        module = template.make_module(dict(variables))
+        parts = {key: getattr(module, key, None) for key in
+                 ("content", "title", "description", "fields", "footer", "more", "url")}
+        text = {k: _tidy(str(parts[k] or "")).strip() for k in
+                ("content", "title", "description", "footer", "more")}
+        fields = tuple(
+            FieldSpec(_tidy(str(f["name"])).strip(), _tidy(str(f["value"])).strip(),
+                      bool(f.get("inline", False)))
+            for f in (parts["fields"] or ())
+        )
+        embeds: tuple[EmbedSpec, ...] = ()
+        if text["title"] or text["description"] or fields:
+            embeds = (EmbedSpec(
+                title=text["title"],
+                description=text["description"],
+                fields=fields,
+                footer=text["footer"],
+                url=str(parts["url"]) if parts["url"] else None,
+                colour=COLOURS.get(name, COLOURS["answer"]),
+            ),)
+        cont = str(self.env.get_template("_macros.discord.j2").module.cont())
+        return fit(DiscordMessage(content=text["content"], embeds=embeds), more=text["more"],
+                   cont=cont)
+
+    def discord_result(self, result: Result, detail: bool = False) -> DiscordMessage:
+        """A result as a Discord message (see :meth:`render_result`)."""
+        if result.intent == "help":
+            return self.discord_help()
+        if result.intent == "thanks":
+            return self._discord("thanks", {"version": result.guidance_version})
+        if result.intent == "topics":
+            return self.discord_topics()
+        if result.intent == "checklist" and result.answered and result.matches:
+            checklist = checklists.checklist_from_result(self.guidance, result, filler=self)
+            return self.discord_checklist(checklist)
+        name, variables = self._result_view(result, detail)
+        return self._discord(name, variables)
+
+    @staticmethod
+    def checklist_pages(checklist: Checklist, page_size: int = 25) -> int:
+        """How many pages :meth:`discord_checklist` splits ``checklist`` into."""
+        return max(1, math.ceil(len(checklist.steps) / max(1, page_size)))
+
+    def discord_checklist(
+        self,
+        checklist: Checklist,
+        ticks: Mapping[int, str] | None = None,
+        page: int = 0,
+        page_size: int = 25,
+    ) -> DiscordMessage:
+        """One page of a checklist with progress ("4/11 done") and who ticked which step.
+
+        ``ticks`` maps a step index (0-based, as in ``checklist.steps``) to the display name
+        of whoever ticked it. ``page`` is 0-based and clamped; page ``p`` shows steps
+        ``p * page_size`` to ``(p + 1) * page_size - 1``.
+        """
+        ticks = ticks or {}
+        page_size = max(1, page_size)
+        pages = self.checklist_pages(checklist, page_size)
+        page = min(max(0, page), pages - 1)
+        start, stop = page * page_size, (page + 1) * page_size
+        view = self._checklist_view(checklist)
+        sections = []
+        for section in view["sections"]:
+            steps = []
+            for step in section["steps"]:
+                index = step["number"] - 1
+                if start <= index < stop:
+                    name = ticks.get(index)
+                    steps.append({**step, "ticked_by": None if name is None else str(name)})
+            if steps:
+                sections.append({**section, "steps": steps})
+        on_page = sum(len(s["steps"]) for s in sections)
+        total = len(checklist.steps)
+        view.update(
+            sections=sections,
+            done=sum(1 for i in ticks if 0 <= i < total),
+            total=total,
+            page=page,
+            pages=pages,
+            # Keep a full page within the 6000-character total.
+            line_cap=max(60, min(400, 4200 // max(1, on_page))),
+        )
+        return self._discord("checklist", view)
+
+    def discord_item(self, item_id: str, context: Any = None) -> DiscordMessage:
+        """Everything about one item; raises :class:`UnknownItem` for an unknown id."""
+        view = self._item_view(self._item(item_id.strip()), context)
+        return self._discord("item", {"item": view, "context": self._given(context),
+                                      "version": self.guidance.version})
+
+    def discord_topics(self) -> DiscordMessage:
+        """Every collection with its item count and item titles, one field each."""
+        return self._discord("topics", self._topics_view())
+
+    def discord_help(self) -> DiscordMessage:
+        """What Pact Advisor does, example questions, and the commands."""
+        return self._discord("help", self._help_view())
