@@ -153,8 +153,9 @@ def _group(steps: Iterable[Step], titles: Mapping[str, str]) -> tuple[Section, .
     return tuple(sections)
 
 
-def _sections(guidance: Guidance, picks: Iterable[tuple[Item, int | None]], filler: Filler,
-              context: Context) -> tuple[Section, ...]:
+def _sections(
+    guidance: Guidance, picks: Iterable[tuple[Item, int | None]], filler: Filler, context: Context
+) -> tuple[Section, ...]:
     """Sections of the picked items' steps, one per collection, in order of first appearance."""
     by_collection: dict[str, list[Step]] = {}
     for item, limit in picks:

@@ -104,7 +104,9 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
     question = " ".join(args.question)
     from_stdin = question == "-"
     if not from_stdin and not question.strip():
-        raise UsageError('ask needs a question, e.g. pact-advisor ask "what are the success factors?"')
+        raise UsageError(
+            'ask needs a question, e.g. pact-advisor ask "what are the success factors?"'
+        )
     guidance = _load(args)
     engine, renderer = _engine(guidance), _renderer(guidance)
     context = _context(args)
@@ -172,7 +174,10 @@ def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
     stream: TextIO = args.stdin
     interactive = stream.isatty()
     if interactive:
-        _print('Pact Advisor. Ask a question; "checklist" turns the last answer into one; "quit" leaves.', out)
+        _print(
+            'Pact Advisor. Ask a question; "checklist" turns the last answer into one; "quit" leaves.',
+            out,
+        )
     previous = None
     last = None
     while True:
@@ -188,11 +193,19 @@ def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
         if question.lower() in ("quit", "exit", "q", ":q", "bye"):
             break
         result = engine.ask(question, previous=previous, context=context)
-        if result.intent == "checklist" and result.answered and result.followup == "checklist" and last:
+        if (
+            result.intent == "checklist"
+            and result.answered
+            and result.followup == "checklist"
+            and last
+        ):
             checklist = checklist_from_result(guidance, result, result.context)
             _print(renderer.render_checklist(checklist, fmt="text"), out)
         else:
-            _print(renderer.render_result(result, target="terminal", detail=result.followup == "more"), out)
+            _print(
+                renderer.render_result(result, target="terminal", detail=result.followup == "more"),
+                out,
+            )
         out.write("\n")
         out.flush()
         if result.answered:
@@ -265,52 +278,110 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("ask", help="answer one question", description="Answer a question with advice, the source quoted and cited.")
-    p.add_argument("question", nargs="*", help='the question, in quotes; "-" reads one question per line from standard input')
+    p = sub.add_parser(
+        "ask",
+        help="answer one question",
+        description="Answer a question with advice, the source quoted and cited.",
+    )
+    p.add_argument(
+        "question",
+        nargs="*",
+        help='the question, in quotes; "-" reads one question per line from standard input',
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object per question")
     p.add_argument("--detail", action="store_true", help="show the full item, not just the advice")
     _add_context(p)
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("chat", help="interactive conversation with follow-ups", description='Ask questions in a loop. Follow-ups such as "tell me more", "what about Morocco?" or "checklist" refer to the last answer; "quit" leaves.')
+    p = sub.add_parser(
+        "chat",
+        help="interactive conversation with follow-ups",
+        description='Ask questions in a loop. Follow-ups such as "tell me more", "what about Morocco?" or "checklist" refer to the last answer; "quit" leaves.',
+    )
     _add_context(p)
     p.set_defaults(func=cmd_chat)
 
-    p = sub.add_parser("checklist", help="a checklist for a topic", description="Print a checklist for a collection, an item or the composite `readiness` review, filled in for a partner country, sector and programme.")
+    p = sub.add_parser(
+        "checklist",
+        help="a checklist for a topic",
+        description="Print a checklist for a collection, an item or the composite `readiness` review, filled in for a partner country, sector and programme.",
+    )
     p.add_argument("topic", help="a collection id, an item id, or readiness")
     _add_context(p)
-    p.add_argument("--format", choices=("text", "md", "json"), default="text", help="output format (default: text; md is a GitHub task list)")
+    p.add_argument(
+        "--format",
+        choices=("text", "md", "json"),
+        default="text",
+        help="output format (default: text; md is a GitHub task list)",
+    )
     p.set_defaults(func=cmd_checklist)
 
-    p = sub.add_parser("topics", help="list collections and items", description="List the guidance collections and their items, with ids.")
+    p = sub.add_parser(
+        "topics",
+        help="list collections and items",
+        description="List the guidance collections and their items, with ids.",
+    )
     p.set_defaults(func=cmd_topics)
 
-    p = sub.add_parser("show", help="show one guidance item", description="Show everything about one guidance item: summary, advice, quote, source, checklist.")
+    p = sub.add_parser(
+        "show",
+        help="show one guidance item",
+        description="Show everything about one guidance item: summary, advice, quote, source, checklist.",
+    )
     p.add_argument("id", help="item id, e.g. diaspora.umbrella-networks")
     _add_context(p)
     p.set_defaults(func=cmd_show)
 
-    p = sub.add_parser("validate", help="check a guidance folder", description="Validate a guidance folder and report every problem with file, line and field.")
+    p = sub.add_parser(
+        "validate",
+        help="check a guidance folder",
+        description="Validate a guidance folder and report every problem with file, line and field.",
+    )
     p.add_argument("dir", nargs="?", help="folder to check (default: the guidance in use)")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("eval", help="measure answer quality on an eval set", description="Run eval sets and print top-1, recall@3, MRR and abstention, by language and style.")
-    p.add_argument("files", nargs="*", type=Path, help="eval YAML files (default: the bundled test split)")
+    p = sub.add_parser(
+        "eval",
+        help="measure answer quality on an eval set",
+        description="Run eval sets and print top-1, recall@3, MRR and abstention, by language and style.",
+    )
+    p.add_argument(
+        "files", nargs="*", type=Path, help="eval YAML files (default: the bundled test split)"
+    )
     p.add_argument("--check", action="store_true", help="exit 1 if a quality bar is not met")
     p.add_argument("--misses", action="store_true", help="list every question answered wrongly")
-    p.add_argument("--sweep", action="store_true", help="show figures across answer thresholds (for calibrating rules.yaml on the dev split)")
+    p.add_argument(
+        "--sweep",
+        action="store_true",
+        help="show figures across answer thresholds (for calibrating rules.yaml on the dev split)",
+    )
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser("bot", help="run the Discord bot", description="Run the Discord bot. Settings come from the environment or a .env file: DISCORD_TOKEN, PACT_ADVISOR_DB, PACT_ADVISOR_DEV_GUILD, PACT_ADVISOR_LOG_LEVEL.")
+    p = sub.add_parser(
+        "bot",
+        help="run the Discord bot",
+        description="Run the Discord bot. Settings come from the environment or a .env file: DISCORD_TOKEN, PACT_ADVISOR_DB, PACT_ADVISOR_DEV_GUILD, PACT_ADVISOR_LOG_LEVEL.",
+    )
     p.set_defaults(func=cmd_bot)
 
-    p = sub.add_parser("sync", help="sync slash commands with Discord", description="Sync the bot's slash commands with Discord, globally or to one guild.")
-    p.add_argument("--guild", type=int, metavar="ID", help="sync to this guild only (instant) instead of globally")
+    p = sub.add_parser(
+        "sync",
+        help="sync slash commands with Discord",
+        description="Sync the bot's slash commands with Discord, globally or to one guild.",
+    )
+    p.add_argument(
+        "--guild",
+        type=int,
+        metavar="ID",
+        help="sync to this guild only (instant) instead of globally",
+    )
     p.set_defaults(func=cmd_sync)
     return parser
 
 
-def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     args.stdin = stdin or sys.stdin

@@ -25,14 +25,22 @@ MOROCCO = Context(partner="Morocco", sector="agriculture")
 TASK = re.compile(r"^- \[ \] \S.*$")
 
 
-def result_with(guidance: Guidance, scores: dict[str, float], question: str = "q",
-                **extra) -> Result:
+def result_with(
+    guidance: Guidance, scores: dict[str, float], question: str = "q", **extra
+) -> Result:
     matches = tuple(
         Match(i, guidance.items[i].title, guidance.items[i].quote, guidance.items[i].source, s, ())
         for i, s in scores.items()
     )
-    fields = dict(question=question, intent="checklist", answered=True, matches=matches,
-                  guidance_version=guidance.version, searched=question, confidence="high")
+    fields = dict(
+        question=question,
+        intent="checklist",
+        answered=True,
+        matches=matches,
+        guidance_version=guidance.version,
+        searched=question,
+        confidence="high",
+    )
     fields.update(extra)
     return Result(**fields)
 
@@ -45,7 +53,7 @@ def test_topics_are_collections_then_readiness_then_items(guidance):
     n = len(guidance.collections)
     assert topics[:n] == list(guidance.collections)
     assert topics[n] == READINESS == "readiness"
-    assert topics[n + 1:] == list(guidance.items)
+    assert topics[n + 1 :] == list(guidance.items)
 
 
 def test_an_unknown_topic_raises_with_the_valid_topics(guidance):
@@ -92,8 +100,13 @@ def test_readiness_draws_on_four_collections_and_the_3i_lens(guidance):
     assert len(checklist.steps) >= 15
     assert len(set(collections)) >= 4
     assert len(collections) == len(set(collections)), "one section per collection"
-    assert {"success-factors", "talent-partnerships", "capacity-building", "diaspora",
-            "three-i"} <= set(collections)
+    assert {
+        "success-factors",
+        "talent-partnerships",
+        "capacity-building",
+        "diaspora",
+        "three-i",
+    } <= set(collections)
     assert checklist.title == "Partnership readiness review"
     # Overview items that only repeat the specific ones are left out.
     assert "success-factors.overview" not in checklist.item_ids
@@ -119,8 +132,9 @@ def test_every_step_keeps_its_item_id(guidance):
 def test_steps_are_filled_with_the_context(guidance):
     steps = [s.text for s in build_checklist(guidance, "readiness", MOROCCO).steps]
     assert "Map the interests of each stakeholder, including Morocco, in a single table." in steps
-    assert ("Identify the employers and business actors in agriculture relevant to the "
-            "partnership.") in steps
+    assert (
+        "Identify the employers and business actors in agriculture relevant to the partnership."
+    ) in steps
 
 
 def test_without_context_the_wording_stays_natural(guidance):
@@ -130,15 +144,18 @@ def test_without_context_the_wording_stays_natural(guidance):
             assert "  " not in step.text and "()" not in step.text
             assert step.text[0].isupper()
     steps = [s.text for s in build_checklist(guidance, "readiness").steps]
-    assert ("Map the interests of each stakeholder, including the partner country, "
-            "in a single table.") in steps
+    assert (
+        "Map the interests of each stakeholder, including the partner country, in a single table."
+    ) in steps
 
 
 def test_context_values_stay_literal_in_steps(guidance):
-    checklist = build_checklist(guidance, "success-factors.roles-governance",
-                                {"partner": "{{ 7*7 }}"})
+    checklist = build_checklist(
+        guidance, "success-factors.roles-governance", {"partner": "{{ 7*7 }}"}
+    )
     assert "Agree on decision-making and escalation rules with {{ 7*7 }}." in [
-        s.text for s in checklist.steps]
+        s.text for s in checklist.steps
+    ]
 
 
 def test_a_renderer_can_fill_the_steps(guidance, renderer):
@@ -173,16 +190,23 @@ def test_from_dict_rebuilds_the_checklist(guidance):
 
 
 def test_an_answers_checklist_is_the_top_match_plus_close_runners_up(guidance):
-    result = result_with(guidance, {
-        "diaspora.overview": 0.50,
-        "diaspora.recognition": 0.40,
-        "diaspora.tools-technology": 0.36,
-        "diaspora.crisis-response": 0.355,
-        "three-i.ideas": 0.20,
-    }, question="  checklist for   diaspora engagement ")
+    result = result_with(
+        guidance,
+        {
+            "diaspora.overview": 0.50,
+            "diaspora.recognition": 0.40,
+            "diaspora.tools-technology": 0.36,
+            "diaspora.crisis-response": 0.355,
+            "three-i.ideas": 0.20,
+        },
+        question="  checklist for   diaspora engagement ",
+    )
     checklist = checklist_from_result(guidance, result)
-    assert checklist.item_ids == ("diaspora.overview", "diaspora.recognition",
-                                  "diaspora.tools-technology")
+    assert checklist.item_ids == (
+        "diaspora.overview",
+        "diaspora.recognition",
+        "diaspora.tools-technology",
+    )
     assert checklist.topic == "diaspora.overview"
     assert checklist.title == "checklist for diaspora engagement"
     assert checklist.steps[0].item_id == "diaspora.overview"
@@ -200,10 +224,12 @@ def test_an_answers_checklist_uses_the_results_context(guidance):
     checklist = checklist_from_result(guidance, result)
     assert checklist.context == MOROCCO
     assert "Agree on decision-making and escalation rules with Morocco." in [
-        s.text for s in checklist.steps]
+        s.text for s in checklist.steps
+    ]
     other = checklist_from_result(guidance, result, Context(partner="Peru"))
     assert "Agree on decision-making and escalation rules with Peru." in [
-        s.text for s in other.steps]
+        s.text for s in other.steps
+    ]
 
 
 def test_a_follow_up_checklist_is_titled_after_the_earlier_question(engine, guidance):
@@ -252,8 +278,12 @@ def test_text_format_numbers_steps_across_sections(guidance, renderer):
 
 
 def test_user_text_in_a_markdown_checklist_is_escaped(guidance, renderer):
-    result = result_with(guidance, {"three-i.interests": 0.6}, question="**urgent** <b>now</b>",
-                         context=Context(partner="_Mali_"))
+    result = result_with(
+        guidance,
+        {"three-i.interests": 0.6},
+        question="**urgent** <b>now</b>",
+        context=Context(partner="_Mali_"),
+    )
     md = renderer.render_checklist(checklist_from_result(guidance, result), "md")
     assert md.startswith(r"# Checklist: \*\*urgent\*\* \<b\>now\</b\>")
     assert r"partnership with \_Mali\_." in md
@@ -270,11 +300,13 @@ def test_discord_checklist_shows_progress_and_who_ticked(guidance, renderer):
     (section,) = embed.fields
     assert section.name == "Success factors for migration partnerships"
     lines = section.value.splitlines()
-    assert lines[0] == ("☑ 1. List all actors involved and define each one's role in writing."
-                        " — ticked by Ana")
+    assert lines[0] == (
+        "☑ 1. List all actors involved and define each one's role in writing. — ticked by Ana"
+    )
     assert lines[1].startswith("☐ 2. Set up a steering")
-    assert lines[2] == ("☑ 3. Agree on decision-making and escalation rules with Morocco."
-                        " — ticked by Ben")
+    assert lines[2] == (
+        "☑ 3. Agree on decision-making and escalation rules with Morocco. — ticked by Ben"
+    )
     assert lines[3].startswith("☐ 4. ")
 
 
@@ -306,16 +338,21 @@ def test_discord_checklists_fit_with_huge_context_and_names(guidance, renderer):
             message = renderer.discord_checklist(checklist, names, page=page)
             assert check(message) == []
             shown = sum(len(re.findall(r"^[☐☑] ", f.value, re.M)) for f in message.embeds[0].fields)
-            assert shown == len(checklist.steps[page * 25:(page + 1) * 25])
+            assert shown == len(checklist.steps[page * 25 : (page + 1) * 25])
 
 
 def test_a_stored_run_renders_like_the_original(guidance, renderer):
     checklist = build_checklist(guidance, "diaspora", MOROCCO)
-    stored = {"topic": "diaspora", "title": checklist.title, "context": MOROCCO.as_dict(),
-              "steps": [s.as_dict() for s in checklist.steps]}
+    stored = {
+        "topic": "diaspora",
+        "title": checklist.title,
+        "context": MOROCCO.as_dict(),
+        "steps": [s.as_dict() for s in checklist.steps],
+    }
     rebuilt = Checklist.from_dict(stored, guidance)
     assert renderer.discord_checklist(rebuilt, {1: "Ana"}) == renderer.discord_checklist(
-        checklist, {1: "Ana"})
+        checklist, {1: "Ana"}
+    )
 
 
 def test_step_is_a_frozen_record():

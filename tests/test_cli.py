@@ -24,7 +24,17 @@ def test_every_command_and_option_has_help_text():
     subactions = [a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction"]
     (sub,) = subactions
     helps = {choice.dest: choice.help for choice in sub._choices_actions}
-    assert set(helps) == {"ask", "chat", "checklist", "topics", "show", "validate", "eval", "bot", "sync"}
+    assert set(helps) == {
+        "ask",
+        "chat",
+        "checklist",
+        "topics",
+        "show",
+        "validate",
+        "eval",
+        "bot",
+        "sync",
+    }
     for name, command in sub.choices.items():
         assert helps[name], name
         assert command.description, name
@@ -33,7 +43,9 @@ def test_every_command_and_option_has_help_text():
                 assert action.help, f"{name} {action.dest}"
 
 
-@pytest.mark.parametrize("command", ["ask", "chat", "checklist", "topics", "show", "validate", "eval", "bot", "sync"])
+@pytest.mark.parametrize(
+    "command", ["ask", "chat", "checklist", "topics", "show", "validate", "eval", "bot", "sync"]
+)
 def test_help_prints_for_each_command(command, capsys):
     with pytest.raises(SystemExit) as done:
         main([command, "--help"])
@@ -43,7 +55,11 @@ def test_help_prints_for_each_command(command, capsys):
 
 def test_python_dash_m_bot_runs_the_same_cli():
     done = subprocess.run(
-        [sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-m", "bot", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 0
     assert "usage: pact-advisor" in done.stdout
@@ -95,6 +111,7 @@ def test_empty_question_gives_a_usage_hint_and_exit_2(question, capsys):
 
 def test_template_text_in_a_question_is_never_evaluated():
     code, out = run("ask", "--json", "{{ 7*7 }} diaspora umbrella networks {% raw %}")
+    assert code == 0
     payload = json.loads(out)
     assert "49" not in payload["text"]
     assert payload["question"].startswith("{{ 7*7 }}")
@@ -103,7 +120,15 @@ def test_template_text_in_a_question_is_never_evaluated():
 def test_topics_lists_every_collection():
     code, out = run("topics")
     assert code == 0
-    for collection in ("pact", "success-factors", "talent-partnerships", "capacity-building", "diaspora", "three-i", "programmes"):
+    for collection in (
+        "pact",
+        "success-factors",
+        "talent-partnerships",
+        "capacity-building",
+        "diaspora",
+        "three-i",
+        "programmes",
+    ):
         assert collection in out
 
 
@@ -115,7 +140,16 @@ def test_show_prints_an_item_and_rejects_unknown_ids(capsys):
 
 
 def test_checklist_json_keeps_item_ids_and_context():
-    code, out = run("checklist", "success-factors", "--partner", "Morocco", "--sector", "agriculture", "--format", "json")
+    code, out = run(
+        "checklist",
+        "success-factors",
+        "--partner",
+        "Morocco",
+        "--sector",
+        "agriculture",
+        "--format",
+        "json",
+    )
     assert code == 0
     payload = json.loads(out)
     assert payload["topic"] == "success-factors"

@@ -23,11 +23,20 @@ def engine() -> Engine:
     ("question", "expected"),
     [
         ("what are the five success factors?", "success-factors.overview"),
-        ("how do we keep employers on board in a talent partnership", "talent-partnerships.public-private"),
+        (
+            "how do we keep employers on board in a talent partnership",
+            "talent-partnerships.public-private",
+        ),
         ("who funds EUDiF?", "programmes.eudif"),
         ("3I approach", "three-i.overview"),
-        ("comment renforcer les capacités des organisations de la diaspora ?", "diaspora.organisation-capacities"),
-        ("¿qué pilotos de migración legal ha financiado el MPF?", "talent-partnerships.legal-migration-pilots"),
+        (
+            "comment renforcer les capacités des organisations de la diaspora ?",
+            "diaspora.organisation-capacities",
+        ),
+        (
+            "¿qué pilotos de migración legal ha financiado el MPF?",
+            "talent-partnerships.legal-migration-pilots",
+        ),
         ("capacity bulding embeded in local goverance", "capacity-building.local-governance"),
     ],
 )
@@ -124,10 +133,13 @@ def test_follow_up_naming_a_country_keeps_the_answer_and_sets_the_partner(engine
     assert [m.id for m in second.matches] == [m.id for m in first.matches]
 
 
-@pytest.mark.parametrize(("text", "kind", "intent"), [
-    ("tell me more", "more", "answer"),
-    ("make that a checklist", "checklist", "checklist"),
-])
+@pytest.mark.parametrize(
+    ("text", "kind", "intent"),
+    [
+        ("tell me more", "more", "answer"),
+        ("make that a checklist", "checklist", "checklist"),
+    ],
+)
 def test_follow_ups_about_the_last_answer(engine, text, kind, intent):
     first = engine.ask("what does MIEUX+ say about peer-to-peer exchanges?")
     second = engine.ask(text, previous=first.turn())
@@ -162,7 +174,9 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("layer", ["knowledge", "engine", "render", "store.py", "checklists.py", "evaluation.py"])
+@pytest.mark.parametrize(
+    "layer", ["knowledge", "engine", "render", "store.py", "checklists.py", "evaluation.py"]
+)
 def test_library_layers_never_import_discord(layer):
     target = PACKAGE / layer
     files = [target] if target.suffix else sorted(target.rglob("*.py"))

@@ -101,24 +101,39 @@ def test_every_item_has_every_field_filled(bundled):
 
 
 def test_overview_items_exist_for_every_list(bundled):
-    for collection in ("success-factors", "talent-partnerships", "capacity-building", "diaspora", "three-i"):
+    for collection in (
+        "success-factors",
+        "talent-partnerships",
+        "capacity-building",
+        "diaspora",
+        "three-i",
+    ):
         assert f"{collection}.overview" in bundled.items
 
 
 def test_list_sizes_match_the_source(bundled):
     # five success factors, six Talent Partnership aspects, four MIEUX+ lessons,
     # five EUDiF recommendations, three Is: each as its own item beside the overview
-    expected = {"success-factors": 5, "talent-partnerships": 6, "capacity-building": 4, "diaspora": 5, "three-i": 3}
+    expected = {
+        "success-factors": 5,
+        "talent-partnerships": 6,
+        "capacity-building": 4,
+        "diaspora": 5,
+        "three-i": 3,
+    }
     overview_quotes = {c: bundled.items[f"{c}.overview"].quote for c in expected}
     for collection, size in expected.items():
         points = [
-            it for it in bundled.items_in(collection)
+            it
+            for it in bundled.items_in(collection)
             if it.id != f"{collection}.overview" and it.quote in overview_quotes[collection]
         ]
         assert len(points) == size, (collection, [p.id for p in points])
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="the source document is only beside a development checkout")
+@pytest.mark.skipif(
+    not SEED.exists(), reason="the source document is only beside a development checkout"
+)
 def test_every_quote_is_verbatim_from_the_source(bundled):
     source = " ".join(SEED.read_text(encoding="utf-8").split())
     for item in bundled.items.values():
@@ -143,7 +158,9 @@ def test_short_checklist_names_file_line_item_and_field(tmp_path):
     root = write_guidance(tmp_path / "guidance", item)
     found = problems(root)
     assert len(found) == 1
-    assert re.fullmatch(r".*diaspora\.yaml:13: diaspora\.umbrella: checklist: at least 2 steps required", found[0])
+    assert re.fullmatch(
+        r".*diaspora\.yaml:13: diaspora\.umbrella: checklist: at least 2 steps required", found[0]
+    )
 
 
 def test_yaml_syntax_error_is_reported_with_its_line(tmp_path):
@@ -159,15 +176,21 @@ def test_duplicate_ids_are_reported(tmp_path):
 
 
 def test_dangling_related_id_is_reported(tmp_path):
-    root = write_guidance(tmp_path, ITEM.replace("related: [diaspora.tools]", "related: [diaspora.nowhere]"))
+    root = write_guidance(
+        tmp_path, ITEM.replace("related: [diaspora.tools]", "related: [diaspora.nowhere]")
+    )
     (message,) = problems(root)
     assert message.endswith("diaspora.umbrella: related: unknown item id 'diaspora.nowhere'")
     assert "diaspora.yaml:18:" in message
 
 
 def test_empty_quote_is_reported(tmp_path):
-    root = write_guidance(tmp_path, ITEM.replace(
-        "quote: Invest in umbrella organisations, platforms and networks", 'quote: "  "'))
+    root = write_guidance(
+        tmp_path,
+        ITEM.replace(
+            "quote: Invest in umbrella organisations, platforms and networks", 'quote: "  "'
+        ),
+    )
     (message,) = problems(root)
     assert "diaspora.umbrella: quote:" in message and "at least 1 character" in message
 
@@ -180,20 +203,26 @@ def test_unknown_context_slot_is_reported(tmp_path):
 
 
 def test_unknown_key_is_reported(tmp_path):
-    root = write_guidance(tmp_path, ITEM.replace("    keywords:", "    colour: blue\n    keywords:"))
+    root = write_guidance(
+        tmp_path, ITEM.replace("    keywords:", "    colour: blue\n    keywords:")
+    )
     (message,) = problems(root)
     assert message.endswith("diaspora.umbrella: colour: unknown key")
 
 
 def test_unsafe_yaml_tag_is_rejected(tmp_path):
     root = write_guidance(tmp_path)
-    (root / "glossary.yaml").write_text("abbreviations: !!python/object/apply:os.system ['echo hi']\n")
+    (root / "glossary.yaml").write_text(
+        "abbreviations: !!python/object/apply:os.system ['echo hi']\n"
+    )
     (message,) = problems(root)
     assert "glossary.yaml:1" in message and "unsafe or unknown YAML tag" in message
 
 
 def test_every_problem_is_reported_not_just_the_first(tmp_path):
-    item = ITEM.replace("{{ partner }}", "{{ nation }}").replace("related: [diaspora.tools]", "related: [x.y]")
+    item = ITEM.replace("{{ partner }}", "{{ nation }}").replace(
+        "related: [diaspora.tools]", "related: [x.y]"
+    )
     root = write_guidance(tmp_path, item)
     found = problems(root)
     assert len(found) == 2
@@ -216,7 +245,9 @@ def test_validate_prints_ok_with_counts(capsys):
 
 
 def test_validate_prints_every_error_and_exits_1(tmp_path, capsys):
-    item = ITEM.replace("{{ partner }}", "{{ nation }}").replace("related: [diaspora.tools]", "related: [x.y]")
+    item = ITEM.replace("{{ partner }}", "{{ nation }}").replace(
+        "related: [diaspora.tools]", "related: [x.y]"
+    )
     root = write_guidance(tmp_path / "g", item)
     assert main(["validate", str(root)]) == 1
     out = capsys.readouterr().out
@@ -227,7 +258,9 @@ def test_validate_prints_every_error_and_exits_1(tmp_path, capsys):
 
 
 def test_ask_with_broken_guidance_is_a_message_not_a_traceback(tmp_path, capsys):
-    assert main(["--guidance", str(tmp_path / "absent"), "ask", "what are the success factors"]) == 1
+    assert (
+        main(["--guidance", str(tmp_path / "absent"), "ask", "what are the success factors"]) == 1
+    )
     err = capsys.readouterr().err
     assert "guidance folder not found" in err and "Traceback" not in err
 

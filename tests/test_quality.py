@@ -28,7 +28,9 @@ def test_eval_set_is_big_and_varied_enough(test_split):
     assert len(both) - len(in_scope) >= 60
     assert sum(1 for q in in_scope if q.lang in ("fr", "es")) >= 30
     assert {"paraphrase", "terse", "rambling", "typo"} <= {q.style for q in in_scope}
-    assert {"smalltalk", "coding", "weather", "travel", "near-domain"} <= {q.style for q in both if not q.expect}
+    assert {"smalltalk", "coding", "weather", "travel", "near-domain"} <= {
+        q.style for q in both if not q.expect
+    }
 
 
 def test_eval_questions_are_not_copies_of_the_guidance_examples(engine, test_split):

@@ -45,32 +45,59 @@ DEV_SET = Path(__file__).resolve().parents[1] / "eval" / "dev.yaml"
 GAP = re.compile(r"\S {2,}\S")
 
 
-def answer(guidance: Guidance, item_id: str, question: str = "a question",
-           context: Context | None = None, **extra) -> Result:
+def answer(
+    guidance: Guidance,
+    item_id: str,
+    question: str = "a question",
+    context: Context | None = None,
+    **extra,
+) -> Result:
     """A result answering with ``item_id`` on top, then three other items of the guidance."""
     others = [i for i in guidance.items if i != item_id][:3]
     matches = tuple(
-        Match(i, guidance.items[i].title, guidance.items[i].quote, guidance.items[i].source,
-              score, ("terms: test",))
+        Match(
+            i,
+            guidance.items[i].title,
+            guidance.items[i].quote,
+            guidance.items[i].source,
+            score,
+            ("terms: test",),
+        )
         for i, score in zip([item_id, *others], (0.6, 0.3, 0.25, 0.05), strict=True)
     )
-    fields = dict(question=question, intent="answer", answered=True, matches=matches,
-                  guidance_version=guidance.version, context=context or Context(),
-                  searched=question, confidence="high")
+    fields = dict(
+        question=question,
+        intent="answer",
+        answered=True,
+        matches=matches,
+        guidance_version=guidance.version,
+        context=context or Context(),
+        searched=question,
+        confidence="high",
+    )
     fields.update(extra)
     return Result(**fields)
 
 
-def not_covered(guidance: Guidance, question: str = "a question", suggestions=(),
-                reason: str = "low-score") -> Result:
+def not_covered(
+    guidance: Guidance, question: str = "a question", suggestions=(), reason: str = "low-score"
+) -> Result:
     sugg = tuple(
-        Match(i, guidance.items[i].title, guidance.items[i].quote, guidance.items[i].source,
-              0.15, ())
+        Match(
+            i, guidance.items[i].title, guidance.items[i].quote, guidance.items[i].source, 0.15, ()
+        )
         for i in suggestions
     )
-    return Result(question=question, intent="answer", answered=False, matches=(),
-                  guidance_version=guidance.version, suggestions=sugg, reason=reason,
-                  searched=question)
+    return Result(
+        question=question,
+        intent="answer",
+        answered=False,
+        matches=(),
+        guidance_version=guidance.version,
+        suggestions=sugg,
+        reason=reason,
+        searched=question,
+    )
 
 
 def clean(text: str) -> None:
@@ -259,11 +286,14 @@ def test_tell_me_more_renders_the_detail(renderer, guidance):
     assert "**Checklist:**" in renderer.render_result(result)
 
 
-@pytest.mark.parametrize(("level", "words"), [
-    ("high", "Confidence: high. This guidance matches your question closely."),
-    ("medium", "Confidence: medium. This looks relevant; check that it fits your case."),
-    ("low", "Confidence: low. This is the closest guidance I have"),
-])
+@pytest.mark.parametrize(
+    ("level", "words"),
+    [
+        ("high", "Confidence: high. This guidance matches your question closely."),
+        ("medium", "Confidence: medium. This looks relevant; check that it fits your case."),
+        ("low", "Confidence: low. This is the closest guidance I have"),
+    ],
+)
 def test_confidence_in_words(renderer, guidance, level, words):
     text = renderer.render_result(answer(guidance, "diaspora.overview", confidence=level))
     assert words in text
@@ -298,8 +328,9 @@ def test_not_covered_shows_did_you_mean(renderer, guidance):
     text = renderer.render_result(result)
     assert "I could not find guidance that answers this question." in text
     assert "**Did you mean:**" in text
-    assert ("- Promote and recognise the work of diaspora "
-            "(`pact-advisor show diaspora.recognition`)") in text
+    assert (
+        "- Promote and recognise the work of diaspora (`pact-advisor show diaspora.recognition`)"
+    ) in text
     assert "Ideas: knowledge, values, evidence, innovation and solutions" in text
     embed = renderer.discord_result(result).embeds[0]
     did_you_mean = next(f for f in embed.fields if f.name == "Did you mean")
@@ -333,8 +364,10 @@ def test_ambiguous_shows_two_candidates_and_asks(renderer, guidance):
     embed = renderer.discord_result(result).embeds[0]
     assert embed.title == "Which one did you mean?"
     candidates = [f for f in embed.fields if f.inline]
-    assert [f.name for f in candidates] == [f"1. {discord_escape(first.title)}",
-                                            f"2. {discord_escape(second.title)}"]
+    assert [f.name for f in candidates] == [
+        f"1. {discord_escape(first.title)}",
+        f"2. {discord_escape(second.title)}",
+    ]
 
 
 def test_every_dev_question_renders(renderer, engine):
@@ -414,8 +447,14 @@ def test_discord_escape_neutralises_mentions_and_markdown():
 
 def test_discord_escape_handles_line_start_markers():
     out = discord_escape("# heading\n> quote\n- item\n1. first\n-# small\nwell-known a > b #1")
-    assert out.splitlines() == [r"\# heading", r"\> quote", r"\- item", r"1\. first",
-                                r"\-# small", "well-known a > b #1"]
+    assert out.splitlines() == [
+        r"\# heading",
+        r"\> quote",
+        r"\- item",
+        r"1\. first",
+        r"\-# small",
+        "well-known a > b #1",
+    ]
 
 
 def test_md_escape_and_plain():
@@ -513,10 +552,12 @@ def test_the_longest_item_fits_discord(renderer, guidance):
 
 def test_a_long_question_fits_discord(renderer, guidance):
     question = "What should we do? " * 600
-    for result in (answer(guidance, "diaspora.overview", question),
-                   not_covered(guidance, question, ["diaspora.overview"]),
-                   answer(guidance, "diaspora.overview", question, ambiguous=True),
-                   answer(guidance, "diaspora.overview", question, intent="checklist")):
+    for result in (
+        answer(guidance, "diaspora.overview", question),
+        not_covered(guidance, question, ["diaspora.overview"]),
+        answer(guidance, "diaspora.overview", question, ambiguous=True),
+        answer(guidance, "diaspora.overview", question, intent="checklist"),
+    ):
         message = renderer.discord_result(result)
         fits(message)
         embed = message.embeds[0]
@@ -556,8 +597,12 @@ def test_fit_splits_long_multiline_fields_and_caps_everything():
     assert first.fields[0].value.startswith("line 0 ")
 
 
-@given(st.lists(st.tuples(st.text(max_size=3000), st.text(max_size=3000)), max_size=40),
-       st.text(max_size=9000), st.text(max_size=400), st.text(max_size=5000))
+@given(
+    st.lists(st.tuples(st.text(max_size=3000), st.text(max_size=3000)), max_size=40),
+    st.text(max_size=9000),
+    st.text(max_size=400),
+    st.text(max_size=5000),
+)
 @settings(max_examples=60, deadline=None)
 def test_fit_always_satisfies_the_limits(fields, description, title, content):
     embed = EmbedSpec(title, description, tuple(FieldSpec(n, v) for n, v in fields), title * 3)

@@ -133,7 +133,11 @@ class _Names:
         table = {fold(n): n for n in names if fold(n)}
         self._table = table
         self._pattern = (
-            re.compile(r"\b(?:" + "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True)) + r")\b")
+            re.compile(
+                r"\b(?:"
+                + "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
+                + r")\b"
+            )
             if table
             else None
         )
@@ -180,7 +184,9 @@ class Engine:
 
     # -- public API -----------------------------------------------------------------------
 
-    def ask(self, question: str, previous: Turn | None = None, context: Context | None = None) -> Result:
+    def ask(
+        self, question: str, previous: Turn | None = None, context: Context | None = None
+    ) -> Result:
         """Answer one question, optionally as a follow-up to ``previous``."""
         return self.ask_many([question], previous=previous, context=context)[0]
 
@@ -236,22 +242,45 @@ class Engine:
         context = previous.context.merged(plan.context)
         if kind and kind[0] in ("more", "checklist"):
             intent: Intent = "checklist" if kind[0] == "checklist" else "answer"
-            return replace(plan, search=previous.question, intent=intent, followup=kind[0],
-                           context=context, intent_rule=kind[1])
+            return replace(
+                plan,
+                search=previous.question,
+                intent=intent,
+                followup=kind[0],
+                context=context,
+                intent_rule=kind[1],
+            )
         if named:
             rest = self._sectors.remove(self._countries.remove(folded))
             if not self.index.prepare(rest).known_terms:
-                return replace(plan, search=previous.question, followup="context",
-                               context=context, intent_rule="follow-up: context")
+                return replace(
+                    plan,
+                    search=previous.question,
+                    followup="context",
+                    context=context,
+                    intent_rule="follow-up: context",
+                )
         if kind and kind[0] == "refocus":
-            return replace(plan, search=plan.question, also=previous.question,
-                           followup="refocus", context=context, intent_rule=kind[1])
+            return replace(
+                plan,
+                search=plan.question,
+                also=previous.question,
+                followup="refocus",
+                context=context,
+                intent_rule=kind[1],
+            )
         return None
 
     def _empty(self, question: str, reason: str | None, intent: Intent, context: Context) -> Result:
         return Result(
-            question=question, intent=intent, answered=False, matches=(),
-            guidance_version=self.version, reason=reason, context=context, searched=question,
+            question=question,
+            intent=intent,
+            answered=False,
+            matches=(),
+            guidance_version=self.version,
+            reason=reason,
+            context=context,
+            searched=question,
         )
 
     def _finish(self, plan: _Plan) -> Result:
@@ -289,8 +318,14 @@ class Engine:
                 why.append("terms: " + ", ".join(terms))
             if not terms and not why_rule.get(position):
                 why.append("similar wording")
-            return Match(item.id, item.title, item.quote, item.source,
-                         float(min(scores[position], 1.0)), tuple(why))
+            return Match(
+                item.id,
+                item.title,
+                item.quote,
+                item.source,
+                float(min(scores[position], 1.0)),
+                tuple(why),
+            )
 
         reason = None
         if out_of_scope:
@@ -305,9 +340,16 @@ class Engine:
             floor = th.answer * 0.6
             suggestions = tuple(match(int(p)) for p in order[:SUGGESTIONS] if scores[p] >= floor)
             return Result(
-                question=plan.question, intent=plan.intent, answered=False, matches=(),
-                suggestions=suggestions, guidance_version=self.version, context=plan.context,
-                followup=plan.followup, searched=searched, reason=reason,
+                question=plan.question,
+                intent=plan.intent,
+                answered=False,
+                matches=(),
+                suggestions=suggestions,
+                guidance_version=self.version,
+                context=plan.context,
+                followup=plan.followup,
+                searched=searched,
+                reason=reason,
             )
 
         matches = tuple(match(int(p)) for p in order[:TOP_K])
@@ -320,9 +362,16 @@ class Engine:
         else:
             confidence = "low"
         return Result(
-            question=plan.question, intent=plan.intent, answered=True, matches=matches,
-            guidance_version=self.version, ambiguous=ambiguous, context=plan.context,
-            followup=plan.followup, searched=searched, confidence=confidence,
+            question=plan.question,
+            intent=plan.intent,
+            answered=True,
+            matches=matches,
+            guidance_version=self.version,
+            ambiguous=ambiguous,
+            context=plan.context,
+            followup=plan.followup,
+            searched=searched,
+            confidence=confidence,
         )
 
 

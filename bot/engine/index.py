@@ -132,9 +132,7 @@ class Index:
         self._ex_char = self._char.transform(examples).T.tocsr()
         # Examples are stored grouped by item, so a maximum per item is a reduceat.
         self._ex_starts = np.searchsorted(owners, np.arange(len(self.items)))
-        self._item_terms = [
-            frozenset(_TOKEN.findall(doc)) for doc in items
-        ]
+        self._item_terms = [frozenset(_TOKEN.findall(doc)) for doc in items]
         self._example_terms = [set() for _ in self.items]
         for owner, doc in zip(owners, examples, strict=True):
             self._example_terms[owner].update(_TOKEN.findall(doc))
@@ -146,8 +144,9 @@ class Index:
         tokens = [t for t in _TOKEN.findall(expanded) if t not in self._stopwords]
         if self._speller is not None:
             tokens = [
-                t if t in self._vocabulary or t in self._glossary.words else
-                (self._speller.correct(t) or t)
+                t
+                if t in self._vocabulary or t in self._glossary.words
+                else (self._speller.correct(t) or t)
                 for t in tokens
             ]
         content = tuple(dict.fromkeys(tokens))
@@ -160,7 +159,9 @@ class Index:
         qw = self._word.transform(texts)
         qc = self._char.transform(texts)
         cw = self.config.char_weight
-        item_sim = (1 - cw) * (qw @ self._item_word).toarray() + cw * (qc @ self._item_char).toarray()
+        item_sim = (1 - cw) * (qw @ self._item_word).toarray() + cw * (
+            qc @ self._item_char
+        ).toarray()
         ex_sim = (1 - cw) * (qw @ self._ex_word).toarray() + cw * (qc @ self._ex_char).toarray()
         best_example = np.maximum.reduceat(ex_sim, self._ex_starts, axis=1)
         ew = self.config.example_weight

@@ -53,7 +53,8 @@ class CompiledRules:
             for r in rules.topics
         ]
         self._out_of_scope = [
-            (_Compiled(r.name, _compile(r.patterns)), _compile(r.unless)) for r in rules.out_of_scope
+            (_Compiled(r.name, _compile(r.patterns)), _compile(r.unless))
+            for r in rules.out_of_scope
         ]
         self._followups = [
             (r.kind, _Compiled(r.name, _compile(r.patterns), r.max_words)) for r in rules.followups

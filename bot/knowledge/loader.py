@@ -47,7 +47,11 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.subject}: {self.message}" if self.subject else f"{where}: {self.message}"
+        return (
+            f"{where}: {self.subject}: {self.message}"
+            if self.subject
+            else f"{where}: {self.message}"
+        )
 
 
 class GuidanceError(Exception):
@@ -179,14 +183,21 @@ def _plain_subject(name: str):
 _SLOT_ENV = jinja2.Environment(autoescape=False)
 
 
-def _slot_problems(item: Item, lines: Mapping[Path_, int], base: Path_, file: str) -> Iterator[Problem]:
+def _slot_problems(
+    item: Item, lines: Mapping[Path_, int], base: Path_, file: str
+) -> Iterator[Problem]:
     fields: list[tuple[Path_, str]] = [((*base, "advice"), item.advice)]
     fields += [((*base, "checklist", i), step) for i, step in enumerate(item.checklist)]
     for path, text in fields:
         try:
             used = jinja2.meta.find_undeclared_variables(_SLOT_ENV.parse(text))
         except jinja2.TemplateSyntaxError as exc:
-            yield Problem(file, _line_for(lines, path), item.id, f"{_field_name(path[len(base):])}: template error: {exc.message}")
+            yield Problem(
+                file,
+                _line_for(lines, path),
+                item.id,
+                f"{_field_name(path[len(base) :])}: template error: {exc.message}",
+            )
             continue
         for slot in sorted(used - set(CONTEXT_SLOTS)):
             allowed = ", ".join(CONTEXT_SLOTS)
@@ -194,12 +205,14 @@ def _slot_problems(item: Item, lines: Mapping[Path_, int], base: Path_, file: st
                 file,
                 _line_for(lines, path),
                 item.id,
-                f"{_field_name(path[len(base):])}: unknown context slot {{{{ {slot} }}}} (allowed: {allowed})",
+                f"{_field_name(path[len(base) :])}: unknown context slot {{{{ {slot} }}}} (allowed: {allowed})",
             )
     for name in ("title", "quote", "summary"):
         if "{{" in getattr(item, name) or "{%" in getattr(item, name):
             yield Problem(
-                file, _line_for(lines, (*base, name)), item.id,
+                file,
+                _line_for(lines, (*base, name)),
+                item.id,
                 f"{name}: context slots are only allowed in advice and checklist",
             )
 
@@ -211,7 +224,9 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _parse(model: type[BaseModel], path: Path, problems: list[Problem], subject_of) -> tuple[Any, dict]:
+def _parse(
+    model: type[BaseModel], path: Path, problems: list[Problem], subject_of
+) -> tuple[Any, dict]:
     file = _display(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -241,9 +256,7 @@ def load_guidance(directory: str | Path) -> Guidance:
         raise GuidanceError([Problem(shown, None, "", "guidance folder not found")])
 
     problems: list[Problem] = []
-    collection_paths = sorted(
-        p for p in root.glob("*.yaml") if p.name not in NOT_COLLECTIONS
-    )
+    collection_paths = sorted(p for p in root.glob("*.yaml") if p.name not in NOT_COLLECTIONS)
     if not collection_paths:
         problems.append(Problem(shown, None, "", "no collection files (*.yaml) found"))
 
@@ -259,11 +272,23 @@ def load_guidance(directory: str | Path) -> Guidance:
             continue
         coll = parsed.collection
         if coll.id != path.stem:
-            problems.append(Problem(file, _line_for(lines, ("collection", "id")), coll.id,
-                                    f"collection.id: must match the file name {path.stem!r}"))
+            problems.append(
+                Problem(
+                    file,
+                    _line_for(lines, ("collection", "id")),
+                    coll.id,
+                    f"collection.id: must match the file name {path.stem!r}",
+                )
+            )
         if coll.id in collections:
-            problems.append(Problem(file, _line_for(lines, ("collection", "id")), coll.id,
-                                    "collection.id: duplicate collection id"))
+            problems.append(
+                Problem(
+                    file,
+                    _line_for(lines, ("collection", "id")),
+                    coll.id,
+                    "collection.id: duplicate collection id",
+                )
+            )
             continue
         collections[coll.id] = coll
         kept = []
@@ -271,13 +296,22 @@ def load_guidance(directory: str | Path) -> Guidance:
             base: Path_ = ("items", index)
             line = _line_for(lines, (*base, "id"))
             if item.collection != coll.id:
-                problems.append(Problem(file, line, item.id,
-                                        f"id: must start with the collection id {coll.id!r}."))
+                problems.append(
+                    Problem(
+                        file, line, item.id, f"id: must start with the collection id {coll.id!r}."
+                    )
+                )
             if item.id in items:
                 first_file, first_lines, first_base = where[item.id]
                 first_line = _line_for(first_lines, (*first_base, "id"))
-                problems.append(Problem(file, line, item.id,
-                                        f"id: duplicate id (first in {first_file}:{first_line})"))
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        item.id,
+                        f"id: duplicate id (first in {first_file}:{first_line})",
+                    )
+                )
                 continue
             problems.extend(_slot_problems(item, lines, base, file))
             items[item.id] = item
@@ -289,11 +323,23 @@ def load_guidance(directory: str | Path) -> Guidance:
         file, lines, base = where[item_id]
         for index, ref in enumerate(item.related):
             if ref not in items:
-                problems.append(Problem(file, _line_for(lines, (*base, "related", index)), item_id,
-                                        f"related: unknown item id {ref!r}"))
+                problems.append(
+                    Problem(
+                        file,
+                        _line_for(lines, (*base, "related", index)),
+                        item_id,
+                        f"related: unknown item id {ref!r}",
+                    )
+                )
             elif ref == item_id:
-                problems.append(Problem(file, _line_for(lines, (*base, "related", index)), item_id,
-                                        "related: an item cannot be related to itself"))
+                problems.append(
+                    Problem(
+                        file,
+                        _line_for(lines, (*base, "related", index)),
+                        item_id,
+                        "related: an item cannot be related to itself",
+                    )
+                )
 
     glossary = Glossary()
     glossary_path = root / GLOSSARY_FILE
@@ -315,8 +361,14 @@ def load_guidance(directory: str | Path) -> Guidance:
             for rule in rules.topics:
                 for target in rule.prefer:
                     if target not in collections and target not in items:
-                        problems.append(Problem(_display(rules_path), None, "rules",
-                                                f"topics.{rule.name}: unknown collection or item {target!r}"))
+                        problems.append(
+                            Problem(
+                                _display(rules_path),
+                                None,
+                                "rules",
+                                f"topics.{rule.name}: unknown collection or item {target!r}",
+                            )
+                        )
     else:
         problems.append(Problem(_display(rules_path), None, "", "missing rules file"))
 

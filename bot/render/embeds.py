@@ -124,11 +124,13 @@ def _fit_embed(
         else:
             parts = [FieldSpec(name, value)]
         for part in parts:
-            fields.append(FieldSpec(
-                truncate_sentence(part.name, limits.field_name),
-                truncate_sentence(part.value, limits.field_value, more),
-                f.inline,
-            ))
+            fields.append(
+                FieldSpec(
+                    truncate_sentence(part.name, limits.field_name),
+                    truncate_sentence(part.value, limits.field_value, more),
+                    f.inline,
+                )
+            )
     if len(fields) > limits.fields:
         fields = fields[: limits.fields]
         last = fields[-1]
@@ -169,8 +171,9 @@ def _fit_embed(
     return fitted
 
 
-def fit(message: DiscordMessage, more: str = "", cont: str = "(continued)",
-        limits: Limits = LIMITS) -> DiscordMessage:
+def fit(
+    message: DiscordMessage, more: str = "", cont: str = "(continued)", limits: Limits = LIMITS
+) -> DiscordMessage:
     """``message`` within Discord's limits.
 
     Long text is trimmed at a sentence boundary and ends with ``more`` (a pointer to the rest);

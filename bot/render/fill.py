@@ -74,5 +74,6 @@ class SlotFiller:
             return text
         rendered = self._compile(text).render(slot_values(context))
         # A default that opens a sentence gets a capital ("The programme …").
-        return _AT_SENTENCE_START.sub(lambda m: m.group(1) + m.group(2)[0].upper() + m.group(2)[1:],
-                                      rendered)
+        return _AT_SENTENCE_START.sub(
+            lambda m: m.group(1) + m.group(2)[0].upper() + m.group(2)[1:], rendered
+        )

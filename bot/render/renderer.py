@@ -55,10 +55,19 @@ ALSO_RELEVANT_FLOOR = 0.6
 _BLANK_LINES = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
-_TEXT_TARGETS = {"terminal": "terminal", "text": "terminal", "markdown": "markdown",
-                 "md": "markdown"}
-_CHECKLIST_FORMATS = {"text": "text", "txt": "text", "terminal": "text", "md": "md",
-                      "markdown": "md"}
+_TEXT_TARGETS = {
+    "terminal": "terminal",
+    "text": "terminal",
+    "markdown": "markdown",
+    "md": "markdown",
+}
+_CHECKLIST_FORMATS = {
+    "text": "text",
+    "txt": "text",
+    "terminal": "text",
+    "md": "md",
+    "markdown": "md",
+}
 
 
 class UnknownItem(LookupError):
@@ -132,8 +141,12 @@ class Renderer:
 
     def _brief(self, item_id: str) -> dict[str, Any]:
         item = self._item(item_id)
-        return {"id": item.id, "title": item.title, "summary": item.summary,
-                "source": self._source_view(item)}
+        return {
+            "id": item.id,
+            "title": item.title,
+            "summary": item.summary,
+            "source": self._source_view(item),
+        }
 
     def _programme_view(self, item: Item) -> dict[str, Any] | None:
         if item.collection != "programmes":
@@ -198,8 +211,9 @@ class Renderer:
         if not result.answered or not result.matches:
             base.update(
                 reason=result.reason,
-                suggestions=[self._brief(m.id) for m in result.suggestions
-                             if m.id in self.guidance.items],
+                suggestions=[
+                    self._brief(m.id) for m in result.suggestions if m.id in self.guidance.items
+                ],
             )
             return "not_covered", base
         if result.ambiguous and len(result.matches) > 1 and result.followup != "more":
@@ -245,8 +259,9 @@ class Renderer:
             for step in section.steps:
                 number += 1
                 steps.append({"number": number, "text": step.text, "item_id": step.item_id})
-            sections.append({"collection": section.collection, "title": section.title,
-                             "steps": steps})
+            sections.append(
+                {"collection": section.collection, "title": section.title, "steps": steps}
+            )
         items = [
             {"id": i, "title": self.guidance.items[i].title if i in self.guidance.items else i}
             for i in checklist.item_ids
@@ -281,8 +296,11 @@ class Renderer:
             }
             for c in self.guidance.collections.values()
         ]
-        return {"collections": collections, "total": len(self.guidance.items),
-                "version": self.guidance.version}
+        return {
+            "collections": collections,
+            "total": len(self.guidance.items),
+            "version": self.guidance.version,
+        }
 
     def render_topics(self, target: Target = "terminal") -> str:
         """Every collection with its item count and item titles."""
@@ -291,13 +309,19 @@ class Renderer:
     def render_item(self, item_id: str, context: Any = None, target: Target = "terminal") -> str:
         """Everything about one item; raises :class:`UnknownItem` for an unknown id."""
         view = self._item_view(self._item(item_id.strip()), context)
-        return self._text("item", target, {"item": view, "context": self._given(context),
-                                           "version": self.guidance.version})
+        return self._text(
+            "item",
+            target,
+            {"item": view, "context": self._given(context), "version": self.guidance.version},
+        )
 
     def _help_view(self) -> dict[str, Any]:
         # One example question from each collection shows the range of the guidance.
-        examples = [items[0].examples[0] for cid in self.guidance.collections
-                    if (items := self.guidance.items_in(cid))]
+        examples = [
+            items[0].examples[0]
+            for cid in self.guidance.collections
+            if (items := self.guidance.items_in(cid))
+        ]
         return {"examples": examples, "version": self.guidance.version}
 
     def render_help(self, target: Target = "terminal") -> str:
@@ -310,28 +334,38 @@ class Renderer:
         """Render ``<name>.discord.j2`` into a message and fit it into Discord's limits."""
         template = self.env.get_template(f"{name}.discord.j2")
         module = template.make_module(dict(variables))
-        parts = {key: getattr(module, key, None) for key in
-                 ("content", "title", "description", "fields", "footer", "more", "url")}
-        text = {k: _tidy(str(parts[k] or "")).strip() for k in
-                ("content", "title", "description", "footer", "more")}
+        parts = {
+            key: getattr(module, key, None)
+            for key in ("content", "title", "description", "fields", "footer", "more", "url")
+        }
+        text = {
+            k: _tidy(str(parts[k] or "")).strip()
+            for k in ("content", "title", "description", "footer", "more")
+        }
         fields = tuple(
-            FieldSpec(_tidy(str(f["name"])).strip(), _tidy(str(f["value"])).strip(),
-                      bool(f.get("inline", False)))
+            FieldSpec(
+                _tidy(str(f["name"])).strip(),
+                _tidy(str(f["value"])).strip(),
+                bool(f.get("inline", False)),
+            )
             for f in (parts["fields"] or ())
         )
         embeds: tuple[EmbedSpec, ...] = ()
         if text["title"] or text["description"] or fields:
-            embeds = (EmbedSpec(
-                title=text["title"],
-                description=text["description"],
-                fields=fields,
-                footer=text["footer"],
-                url=str(parts["url"]) if parts["url"] else None,
-                colour=COLOURS.get(name, COLOURS["answer"]),
-            ),)
+            embeds = (
+                EmbedSpec(
+                    title=text["title"],
+                    description=text["description"],
+                    fields=fields,
+                    footer=text["footer"],
+                    url=str(parts["url"]) if parts["url"] else None,
+                    colour=COLOURS.get(name, COLOURS["answer"]),
+                ),
+            )
         cont = str(self.env.get_template("_macros.discord.j2").module.cont())
-        return fit(DiscordMessage(content=text["content"], embeds=embeds), more=text["more"],
-                   cont=cont)
+        return fit(
+            DiscordMessage(content=text["content"], embeds=embeds), more=text["more"], cont=cont
+        )
 
     def discord_result(self, result: Result, detail: bool = False) -> DiscordMessage:
         """A result as a Discord message (see :meth:`render_result`)."""
@@ -397,8 +431,10 @@ class Renderer:
     def discord_item(self, item_id: str, context: Any = None) -> DiscordMessage:
         """Everything about one item; raises :class:`UnknownItem` for an unknown id."""
         view = self._item_view(self._item(item_id.strip()), context)
-        return self._discord("item", {"item": view, "context": self._given(context),
-                                      "version": self.guidance.version})
+        return self._discord(
+            "item",
+            {"item": view, "context": self._given(context), "version": self.guidance.version},
+        )
 
     def discord_topics(self) -> DiscordMessage:
         """Every collection with its item count and item titles, one field each."""
