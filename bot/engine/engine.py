@@ -337,8 +337,14 @@ class Engine:
 
         searched = plan.search or plan.question
         if reason is not None:
+            # Suggestions only when the question shares words with the guidance: a question
+            # about the weather gets no "did you mean", only a pointer to the topics.
             floor = th.answer * 0.6
-            suggestions = tuple(match(int(p)) for p in order[:SUGGESTIONS] if scores[p] >= floor)
+            suggestions = (
+                tuple(match(int(p)) for p in order[:SUGGESTIONS] if scores[p] >= floor)
+                if plan.query.known_terms
+                else ()
+            )
             return Result(
                 question=plan.question,
                 intent=plan.intent,

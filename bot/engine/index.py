@@ -141,7 +141,7 @@ class Index:
 
     def prepare(self, question: str) -> Query:
         expanded = self._glossary.expand(fold(question))
-        tokens = [t for t in _TOKEN.findall(expanded) if t not in self._stopwords]
+        tokens = [t for t in _TOKEN.findall(expanded) if len(t) > 1 and t not in self._stopwords]
         if self._speller is not None:
             tokens = [
                 t
