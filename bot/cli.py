@@ -35,10 +35,10 @@ def _load(args: argparse.Namespace) -> Guidance:
     return load_guidance(guidance_dir(args.guidance))
 
 
-def _engine(guidance: Guidance) -> Engine:
-    from bot.engine import Engine
+def _engine(args: argparse.Namespace) -> Engine:
+    from bot.engine.cache import default_cache_dir, load_engine
 
-    return Engine(guidance)
+    return load_engine(guidance_dir(args.guidance), default_cache_dir())
 
 
 def _renderer(guidance: Guidance) -> Renderer:
@@ -107,8 +107,8 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(
             'ask needs a question, e.g. pact-advisor ask "what are the success factors?"'
         )
-    guidance = _load(args)
-    engine, renderer = _engine(guidance), _renderer(guidance)
+    engine = _engine(args)
+    renderer = _renderer(engine.guidance)
     context = _context(args)
 
     def emit(results) -> None:
@@ -168,8 +168,9 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
     from bot.checklists import checklist_from_result
 
-    guidance = _load(args)
-    engine, renderer = _engine(guidance), _renderer(guidance)
+    engine = _engine(args)
+    guidance = engine.guidance
+    renderer = _renderer(guidance)
     context = _context(args)
     stream: TextIO = args.stdin
     interactive = stream.isatty()
@@ -217,7 +218,7 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
     from bot.evaluation import evaluate, format_report, load_questions, sweep
 
     files = args.files or [_default_eval_file()]
-    engine = _engine(_load(args))
+    engine = _engine(args)
     failed = False
     for path in files:
         try:

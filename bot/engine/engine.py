@@ -154,17 +154,21 @@ class _Names:
 class Engine:
     """Maps questions to guidance items. Build once per guidance version."""
 
-    def __init__(self, guidance: Guidance, config: IndexConfig | None = None):
+    def __init__(
+        self, guidance: Guidance, config: IndexConfig | None = None, *, index: Index | None = None
+    ):
+        """Fit the engine on ``guidance``, or reuse ``index`` fitted on it earlier."""
         self.guidance = guidance
         self.rules = CompiledRules(guidance.rules)
-        g = guidance.glossary
-        self._glossary = Glossary(g.abbreviations, g.synonyms, g.translations)
-        self.index = Index.build(
-            list(guidance.items.values()),
-            glossary=self._glossary,
-            stopwords=self.rules.stopwords,
-            config=config,
-        )
+        if index is None:
+            g = guidance.glossary
+            index = Index.build(
+                list(guidance.items.values()),
+                glossary=Glossary(g.abbreviations, g.synonyms, g.translations),
+                stopwords=self.rules.stopwords,
+                config=config,
+            )
+        self.index = index
         self._items = self.index.items
         self._position = {item.id: i for i, item in enumerate(self._items)}
         self._countries = _Names(guidance.names.countries)

@@ -1,6 +1,6 @@
 """Guidance: the curated knowledge, its schema and its loader. No discord import here."""
 
-from bot.knowledge.loader import Guidance, GuidanceError, Problem, load_guidance
+from bot.knowledge.loader import Guidance, GuidanceError, Problem, guidance_version, load_guidance
 from bot.knowledge.models import CONTEXT_SLOTS, Collection, Glossary, Item, Rules, Source
 
 __all__ = [
@@ -13,5 +13,6 @@ __all__ = [
     "Problem",
     "Rules",
     "Source",
+    "guidance_version",
     "load_guidance",
 ]
