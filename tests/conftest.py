@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from bot.engine import Engine
 from bot.knowledge import Guidance, load_guidance
 from bot.render import Renderer
 from bot.resources import guidance_dir
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory):
+    """Commands run by tests keep their start-up cache out of the user's cache folder."""
+    previous = os.environ.get("PACT_ADVISOR_CACHE")
+    os.environ["PACT_ADVISOR_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        os.environ.pop("PACT_ADVISOR_CACHE", None)
+    else:
+        os.environ["PACT_ADVISOR_CACHE"] = previous
 
 
 @pytest.fixture(scope="session")
