@@ -1,0 +1,182 @@
+"""Entry points for ``pact-advisor bot`` and ``pact-advisor sync``.
+
+Settings are built here (environment plus an optional ``.env``), logging is configured here,
+and every failure ends in a clear message and an exit code; the token never appears in any
+message or log line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from typing import TextIO
+
+import aiohttp
+import discord
+import jinja2
+
+from bot.discord_app.bot import AdvisorBot, create_bot
+from bot.discord_app.settings import TOKEN_ENV, Settings, SettingsError
+from bot.knowledge import GuidanceError
+from bot.store import StoreError
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+
+NO_TOKEN = f"""\
+No Discord bot token: set {TOKEN_ENV} in the environment or in a .env file.
+Get one in the Discord Developer Portal (https://discord.com/developers/applications):
+your application → Bot → Reset Token. Keep it secret."""
+BAD_TOKEN = (
+    f"Discord rejected the bot token ({TOKEN_ENV}). Check it, or make a new one in the "
+    "Discord Developer Portal: your application → Bot → Reset Token."
+)
+INTENT_REFUSED = (
+    "Discord refused the Message Content intent (it is not enabled for this application): "
+    "starting without it. Slash commands work; mention questions, replies and thread "
+    "follow-ups need it (Developer Portal → your application → Bot → Privileged Gateway "
+    "Intents → Message Content Intent)."
+)
+
+
+def configure_logging(level: str) -> None:
+    """Log to stderr at ``level``; discord.py's own chatter stays at INFO or above."""
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format="%(asctime)s %(levelname)-8s %(name)s: %(message)s",
+    )
+    logging.getLogger("discord").setLevel(max(logging.INFO, logging.getLogger().level))
+
+
+def _say(text: str, out: TextIO | None = None) -> None:
+    print(text, file=out or sys.stderr)
+
+
+def _settings() -> Settings | None:
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        _say(f"Configuration error: {exc}")
+        return None
+
+
+def _build(settings: Settings, guidance_dir: str | os.PathLike[str] | None) -> AdvisorBot | None:
+    """The bot, or ``None`` after printing why it cannot be built."""
+    try:
+        return create_bot(settings.db_path, guidance_dir, settings=settings)
+    except GuidanceError as exc:
+        _say("The guidance could not be loaded:")
+        for problem in exc.problems:
+            _say(f"  {problem}")
+    except StoreError as exc:
+        _say(f"Cannot start: {exc}. Set PACT_ADVISOR_DB to a writable file.")
+    except (jinja2.TemplateError, OSError) as exc:
+        _say(f"Cannot start: the message templates could not be loaded ({exc}).")
+    return None
+
+
+async def _serve(settings: Settings, guidance_dir: str | os.PathLike[str] | None) -> int:
+    assert settings.token is not None
+    current = settings
+    while True:
+        bot = _build(current, guidance_dir)
+        if bot is None:
+            return EXIT_PROBLEM
+        try:
+            async with bot:
+                await bot.start(current.token)  # type: ignore[arg-type]
+            return EXIT_OK
+        except discord.PrivilegedIntentsRequired:
+            if not current.message_content:
+                raise
+            log.warning(INTENT_REFUSED)
+            current = _replace(current, message_content=False)
+        except discord.LoginFailure:
+            _say(BAD_TOKEN)
+            return EXIT_PROBLEM
+
+
+def _replace(settings: Settings, **changes: object) -> Settings:
+    from dataclasses import replace
+
+    return replace(settings, **changes)
+
+
+def run_bot(guidance_dir: str | os.PathLike[str] | None = None) -> int:
+    """Run the bot until interrupted; returns the process exit code."""
+    settings = _settings()
+    if settings is None:
+        return EXIT_USAGE
+    if not settings.token:
+        _say(NO_TOKEN)
+        return EXIT_USAGE
+    configure_logging(settings.log_level)
+    log.info("starting Pact Advisor (database %s)", settings.db_path)
+    try:
+        return asyncio.run(_serve(settings, guidance_dir))
+    except KeyboardInterrupt:
+        return EXIT_OK
+    except discord.HTTPException as exc:
+        _say(f"Discord error: {exc.status} {exc.text or ''}".strip())
+        return EXIT_PROBLEM
+    except (aiohttp.ClientError, OSError) as exc:
+        _say(f"Cannot reach Discord: {type(exc).__name__}. Check the network connection.")
+        return EXIT_PROBLEM
+
+
+async def _sync(
+    settings: Settings, guild_id: int | None, guidance_dir: str | os.PathLike[str] | None
+) -> int:
+    # No development sync inside setup_hook: this command decides where to sync.
+    bot = _build(_replace(settings, dev_guild=None), guidance_dir)
+    if bot is None:
+        return EXIT_PROBLEM
+    async with bot:
+        try:
+            await bot.login(settings.token)  # type: ignore[arg-type]  (runs setup_hook)
+        except discord.LoginFailure:
+            _say(BAD_TOKEN)
+            return EXIT_PROBLEM
+        if guild_id is not None:
+            guild = discord.Object(id=guild_id)
+            bot.tree.copy_global_to(guild=guild)
+            synced = await bot.tree.sync(guild=guild)
+            where = f"server {guild_id}"
+        else:
+            synced = await bot.tree.sync()
+            where = "all servers (global; may take up to an hour to appear)"
+    _say(
+        f"Synced {len(synced)} command(s) to {where}: " + ", ".join(sorted(c.name for c in synced)),
+        sys.stdout,
+    )
+    return EXIT_OK
+
+
+def sync_commands(
+    guild_id: int | None = None, guidance_dir: str | os.PathLike[str] | None = None
+) -> int:
+    """Log in, sync the slash commands (to one server, or globally) and exit."""
+    settings = _settings()
+    if settings is None:
+        return EXIT_USAGE
+    if not settings.token:
+        _say(NO_TOKEN)
+        return EXIT_USAGE
+    configure_logging(settings.log_level)
+    try:
+        return asyncio.run(_sync(settings, guild_id, guidance_dir))
+    except discord.Forbidden as exc:
+        _say(
+            f"Discord refused the sync ({exc.status}): is the bot in that server, with the "
+            "applications.commands scope?"
+        )
+        return EXIT_PROBLEM
+    except discord.HTTPException as exc:
+        _say(f"Discord error while syncing: {exc.status} {exc.text or ''}".strip())
+        return EXIT_PROBLEM
+    except (aiohttp.ClientError, OSError) as exc:
+        _say(f"Cannot reach Discord: {type(exc).__name__}. Check the network connection.")
+        return EXIT_PROBLEM
