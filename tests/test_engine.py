@@ -183,3 +183,22 @@ def test_library_layers_never_import_discord(layer):
     assert files
     for path in files:
         assert "discord" not in _imports(path), path
+
+
+def test_query_vectors_equal_scikit_learns_transform(engine):
+    import numpy as np
+
+    index = engine.index
+    texts = [
+        index.prepare(q).text
+        for q in [
+            "what are the success factors",
+            "gouvernance des partenariats de talents",
+            "",
+            "zzz",
+        ]
+    ]
+    for fitted, fast in ((index._word, index._query_word), (index._char, index._query_char)):
+        expected = fitted.transform(texts).toarray()
+        got = fast.transform(texts).toarray()
+        assert np.allclose(expected, got, atol=1e-6)

@@ -200,7 +200,10 @@ class Engine:
         """Answer many independent questions with one vectorisation pass."""
         plans = [self._plan(q, previous, context or Context()) for q in questions]
         searches = [p for p in plans if p.search is not None]
-        queries: list[Query] = [self.index.prepare(p.search) for p in searches]
+        queries: list[Query] = [
+            self.index.prepare(p.search, folded=p.folded if p.search == p.question else None)
+            for p in searches
+        ]
         extra = [p for p in searches if p.also is not None]
         extra_queries = [self.index.prepare(p.also) for p in extra]
         if queries:
@@ -292,7 +295,7 @@ class Engine:
             return plan.fixed
         assert plan.query is not None and plan.scores is not None
         scores = plan.scores.astype(np.float64, copy=True)
-        search_folded = fold(plan.search or "")
+        search_folded = plan.folded if plan.search == plan.question else fold(plan.search or "")
         boosts = self.rules.topic_boosts(search_folded)
         if plan.also:
             boosts += self.rules.topic_boosts(fold(plan.also))
@@ -309,7 +312,7 @@ class Engine:
         order = np.argsort(-scores, kind="stable")
         th = self.rules.thresholds
         top_score = float(scores[order[0]])
-        out_of_scope = self.rules.out_of_scope(fold(plan.question))
+        out_of_scope = self.rules.out_of_scope(plan.folded)
 
         def match(position: int) -> Match:
             item = self._items[position]

@@ -8,10 +8,12 @@ French/Spanish cognates. An item's score fuses both, over its text and its best 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from bot.engine.text import Glossary, Speller, fold
@@ -126,21 +128,24 @@ class Index:
         return index
 
     def _fit_matrices(self, items: list[str], examples: list[str], owners: np.ndarray) -> None:
-        self._item_word = self._word.transform(items).T.tocsr()
-        self._item_char = self._char.transform(items).T.tocsr()
-        self._ex_word = self._word.transform(examples).T.tocsr()
-        self._ex_char = self._char.transform(examples).T.tocsr()
+        # One (features x documents) matrix per vectorizer: the items, then their examples.
+        self._n_items = len(items)
+        self._doc_word = self._word.transform(items + examples).T.tocsr()
+        self._doc_char = self._char.transform(items + examples).T.tocsr()
         # Examples are stored grouped by item, so a maximum per item is a reduceat.
         self._ex_starts = np.searchsorted(owners, np.arange(len(self.items)))
         self._item_terms = [frozenset(_TOKEN.findall(doc)) for doc in items]
         self._example_terms = [set() for _ in self.items]
         for owner, doc in zip(owners, examples, strict=True):
             self._example_terms[owner].update(_TOKEN.findall(doc))
+        self._query_word = QueryVectorizer(self._word)
+        self._query_char = QueryVectorizer(self._char)
 
     # -- querying -------------------------------------------------------------------------
 
-    def prepare(self, question: str) -> Query:
-        expanded = self._glossary.expand(fold(question))
+    def prepare(self, question: str, *, folded: str | None = None) -> Query:
+        """The question as the index sees it; pass ``folded`` if the caller already folded it."""
+        expanded = self._glossary.expand(fold(question) if folded is None else folded)
         tokens = [t for t in _TOKEN.findall(expanded) if len(t) > 1 and t not in self._stopwords]
         if self._speller is not None:
             tokens = [
@@ -156,13 +161,10 @@ class Index:
     def scores(self, queries: Sequence[Query]) -> np.ndarray:
         """Similarity of each query (rows) to each item (columns), in [0, 1]."""
         texts = [q.text for q in queries]
-        qw = self._word.transform(texts)
-        qc = self._char.transform(texts)
         cw = self.config.char_weight
-        item_sim = (1 - cw) * (qw @ self._item_word).toarray() + cw * (
-            qc @ self._item_char
-        ).toarray()
-        ex_sim = (1 - cw) * (qw @ self._ex_word).toarray() + cw * (qc @ self._ex_char).toarray()
+        sim = (1 - cw) * (self._query_word.transform(texts) @ self._doc_word).toarray()
+        sim += cw * (self._query_char.transform(texts) @ self._doc_char).toarray()
+        item_sim, ex_sim = sim[:, : self._n_items], sim[:, self._n_items :]
         best_example = np.maximum.reduceat(ex_sim, self._ex_starts, axis=1)
         ew = self.config.example_weight
         return (1 - ew) * item_sim + ew * best_example
@@ -175,6 +177,60 @@ class Index:
         lookup = self._word.vocabulary_
         shared.sort(key=lambda t: -idf[lookup[t]])
         return tuple(shared[:limit])
+
+
+class QueryVectorizer:
+    """``TfidfVectorizer.transform`` for short questions, from the fitted vectorizer's own parts.
+
+    It uses the vectorizer's analyzer, vocabulary and idf weights, so it gives the same
+    vectors (``tests/test_engine.py`` checks that), but skips the input validation that
+    ``transform`` runs on every call: for a one-line question that validation cost more than
+    the arithmetic.
+    """
+
+    def __init__(self, fitted: TfidfVectorizer):
+        if not (fitted.sublinear_tf and fitted.norm == "l2" and fitted.use_idf):
+            raise ValueError("QueryVectorizer mirrors sublinear, l2-normalised TF-IDF only")
+        self._fitted = fitted
+        self._size = len(fitted.idf_)
+        self._setup()
+
+    def _setup(self) -> None:
+        self._analyze = self._fitted.build_analyzer()
+        self._vocabulary = self._fitted.vocabulary_
+        self._idf = self._fitted.idf_.astype(np.float64)
+
+    def __getstate__(self) -> dict:
+        return {"_fitted": self._fitted, "_size": self._size}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._setup()
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        indptr, indices, data = [0], [], []
+        lookup = self._vocabulary.get
+        for text in texts:
+            counts = Counter(i for i in map(lookup, self._analyze(text)) if i is not None)
+            if counts:
+                columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+                tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+                weights = (np.log(tf) + 1.0) * self._idf[columns]
+                weights /= np.sqrt(weights @ weights)
+                indices.append(columns)
+                data.append(weights)
+            indptr.append(indptr[-1] + len(counts))
+        matrix = sp.csr_matrix(
+            (
+                np.concatenate(data) if data else np.empty(0),
+                np.concatenate(indices) if indices else np.empty(0, dtype=np.int64),
+                np.asarray(indptr),
+            ),
+            shape=(len(texts), self._size),
+            dtype=np.float32,
+        )
+        matrix.sort_indices()
+        return matrix
 
 
 def _content(folded: str, stopwords: frozenset[str]) -> str:

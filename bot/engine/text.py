@@ -23,8 +23,12 @@ _ELISION = re.compile(r"\b(?:l|d|j|qu|n|s|c|m|t)'")
 
 def fold(text: str) -> str:
     """Lowercase, strip accents and punctuation; keep letters, digits and ``&``."""
-    text = unicodedata.normalize("NFKD", text[:MAX_ANALYSED_CHARS].translate(_APOSTROPHES))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = text[:MAX_ANALYSED_CHARS]
+    if text.isascii():
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
+        text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     text = _ELISION.sub(" ", text)
     return " ".join(_NON_WORD.sub(" ", text).split())
 
