@@ -24,7 +24,7 @@ is idempotent.
 
 Privacy
 -------
-Question text (in ``feedback`` and ``unanswered``) is personal data. It is
+Question text (in ``feedback``, ``unanswered`` and ``turns``) is personal data. It is
 blanked (set to NULL, the rest of the row kept for statistics) after
 ``retention_days`` by :meth:`Store.purge_expired` (run on open and, at most
 hourly, whenever a question is recorded) or at once by
@@ -55,6 +55,7 @@ __all__ = [
     "Store",
     "StoreError",
     "Tick",
+    "TurnRecord",
     "UnansweredQuestion",
     "UnknownRunError",
 ]
@@ -116,6 +117,24 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE question IS NOT NULL;
     CREATE INDEX runs_message_id ON runs (message_id)
         WHERE message_id IS NOT NULL;
+    """,
+    # v3: the conversation turn behind each answer message, so that a reply to an
+    # answer (or feedback on it) still knows the question after a restart.
+    # channel_id is set for threads and DMs only: "the last answer given here".
+    """
+    CREATE TABLE turns (
+        message_id        INTEGER PRIMARY KEY,   -- the answer's message; ids grow with time
+        channel_id        INTEGER,
+        question          TEXT,                  -- NULL once purged
+        match_ids         TEXT    NOT NULL,      -- JSON list of item ids, best first
+        context           TEXT    NOT NULL,      -- JSON object
+        guidance_version  TEXT,
+        created_at        REAL    NOT NULL
+    );
+    CREATE INDEX turns_unpurged ON turns (created_at)
+        WHERE question IS NOT NULL;
+    CREATE INDEX turns_channel ON turns (channel_id, message_id)
+        WHERE channel_id IS NOT NULL;
     """,
 )
 
@@ -272,6 +291,19 @@ class UnansweredQuestion:
     question: str | None
     suggestions: list[Any]
     user_id: int
+    created_at: float
+
+
+@dataclass(frozen=True)
+class TurnRecord:
+    """The question behind an answer message. ``question`` is None once purged."""
+
+    message_id: int
+    channel_id: int | None
+    question: str | None
+    match_ids: list[str]
+    context: dict[str, Any]
+    guidance_version: str | None
     created_at: float
 
 
@@ -764,14 +796,17 @@ class Store:
 
     def record_feedback(
         self,
-        question: str,
+        question: str | None,
         item_id: str,
         helpful: bool,
         *,
         user_id: int,
         guidance_version: str | None,
     ) -> int:
-        """Record a helpful / not helpful vote on an answer; returns its id."""
+        """Record a helpful / not helpful vote on an answer; returns its id.
+
+        ``question`` is None when the question is no longer known (purged).
+        """
         with self._tx(write=True) as conn:
             cur = conn.execute(
                 "INSERT INTO feedback (question, item_id, helpful, user_id,"
@@ -794,6 +829,77 @@ class Store:
             self._auto_purge(conn)
         assert cur.lastrowid is not None
         return cur.lastrowid
+
+    # -- conversation turns ------------------------------------------------
+
+    def save_turn(
+        self,
+        message_id: int,
+        question: str,
+        match_ids: Sequence[str],
+        context: Mapping[str, Any],
+        *,
+        channel_id: int | None = None,
+        guidance_version: str | None = None,
+    ) -> None:
+        """Store the turn behind answer message ``message_id`` (replacing an earlier one).
+
+        ``channel_id`` marks it as the latest turn of a conversation channel (a thread
+        or DM); see :meth:`last_turn`.
+        """
+        match_json = _to_json([str(m) for m in match_ids], "match_ids")
+        context_json = _to_json(dict(context), "context")
+        with self._tx(write=True) as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO turns (message_id, channel_id, question, match_ids,"
+                " context, guidance_version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    message_id,
+                    channel_id,
+                    question,
+                    match_json,
+                    context_json,
+                    guidance_version,
+                    self._clock(),
+                ),
+            )
+            self._auto_purge(conn)
+
+    _TURN_COLUMNS = (
+        "message_id, channel_id, question, match_ids, context, guidance_version, created_at"
+    )
+
+    def get_turn(self, message_id: int) -> TurnRecord | None:
+        """The turn behind answer message ``message_id``, or None."""
+        with self._tx(write=False) as conn:
+            row = conn.execute(
+                f"SELECT {self._TURN_COLUMNS} FROM turns WHERE message_id = ?", (message_id,)
+            ).fetchone()
+        return self._turn(row)
+
+    def last_turn(self, channel_id: int) -> TurnRecord | None:
+        """The latest turn saved for conversation channel ``channel_id``, or None."""
+        with self._tx(write=False) as conn:
+            row = conn.execute(
+                f"SELECT {self._TURN_COLUMNS} FROM turns WHERE channel_id = ?"
+                " ORDER BY message_id DESC LIMIT 1",
+                (channel_id,),
+            ).fetchone()
+        return self._turn(row)
+
+    @staticmethod
+    def _turn(row: Sequence[Any] | None) -> TurnRecord | None:
+        if row is None:
+            return None
+        return TurnRecord(
+            message_id=row[0],
+            channel_id=row[1],
+            question=row[2],
+            match_ids=json.loads(row[3]),
+            context=json.loads(row[4]),
+            guidance_version=row[5],
+            created_at=row[6],
+        )
 
     # -- reporting ---------------------------------------------------------
 
@@ -854,13 +960,16 @@ class Store:
 
     # -- privacy -----------------------------------------------------------
 
-    _BLANK_SQL = (
-        "UPDATE feedback SET question = NULL WHERE question IS NOT NULL{cond}",
-        "UPDATE unanswered SET question = NULL WHERE question IS NOT NULL{cond}",
+    #: Every table that stores question text.
+    _QUESTION_TABLES = ("feedback", "unanswered", "turns")
+    _BLANK_SQL = tuple(
+        f"UPDATE {table} SET question = NULL WHERE question IS NOT NULL{{cond}}"
+        for table in _QUESTION_TABLES
     )
 
     def purge_questions(self) -> int:
-        """Blank every stored question text now; returns how many were blanked.
+        """Blank every stored question text now; returns how many were blanked
+        (one per stored copy: an answer's turn, a vote, an unanswered question).
 
         Votes, suggestions and counts are kept.
         """
@@ -887,14 +996,12 @@ class Store:
             return n
 
     def _has_expired(self, cutoff: float) -> bool:
+        query = " OR ".join(
+            f"EXISTS (SELECT 1 FROM {table} WHERE question IS NOT NULL AND created_at < ?)"
+            for table in self._QUESTION_TABLES
+        )
         with self._tx(write=False) as conn:
-            row = conn.execute(
-                "SELECT EXISTS (SELECT 1 FROM feedback"
-                "   WHERE question IS NOT NULL AND created_at < ?)"
-                " OR EXISTS (SELECT 1 FROM unanswered"
-                "   WHERE question IS NOT NULL AND created_at < ?)",
-                (cutoff, cutoff),
-            ).fetchone()
+            row = conn.execute(f"SELECT {query}", (cutoff,) * len(self._QUESTION_TABLES)).fetchone()
         return bool(row[0])
 
     def _blank_before(self, conn: sqlite3.Connection, cutoff: float) -> int:

@@ -277,6 +277,37 @@ def test_text_format_numbers_steps_across_sections(guidance, renderer):
         assert "\n" + section.title + "\n" in text
 
 
+def test_markdown_with_ticks_marks_steps_done_and_names_who(guidance, renderer):
+    checklist = build_checklist(guidance, "success-factors.roles-governance", MOROCCO)
+    md = renderer.render_checklist(checklist, fmt="md", ticks={0: "Ana", 2: "**Ben**"})
+    tasks = [line for line in md.splitlines() if line.startswith("- [")]
+    assert tasks[0] == (
+        "- [x] List all actors involved and define each one's role in writing. — ticked by Ana"
+    )
+    assert tasks[1].startswith("- [ ] Set up a steering")
+    assert tasks[2] == (
+        "- [x] Agree on decision-making and escalation rules with Morocco."
+        r" — ticked by \*\*Ben\*\*"
+    )
+    assert tasks[3].startswith("- [ ] ") and "ticked by" not in tasks[3]
+    # Without ticks it is the plain task list.
+    assert renderer.render_checklist(checklist, "md", ticks={}) == renderer.render_checklist(
+        checklist, "md"
+    )
+
+
+def test_text_with_ticks_marks_steps_done_and_names_who(guidance, renderer):
+    checklist = build_checklist(guidance, "success-factors.roles-governance")
+    text = renderer.render_checklist(checklist, fmt="text", ticks={1: "Ana"})
+    assert re.findall(r"^\[(.)\] (\d+)\.", text, re.M) == [
+        (" ", "1"),
+        ("x", "2"),
+        (" ", "3"),
+        (" ", "4"),
+    ]
+    assert re.search(r"^\[x\] 2\. Set up a steering.* — ticked by Ana$", text, re.M)
+
+
 def test_user_text_in_a_markdown_checklist_is_escaped(guidance, renderer):
     result = result_with(
         guidance,

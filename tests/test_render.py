@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import shutil
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jinja2
@@ -36,6 +37,7 @@ from bot.render import (
     truncate_sentence,
 )
 from bot.resources import prompts_dir
+from bot.store import FeedbackRecord, ItemCounts, Report, UnansweredQuestion
 
 MOROCCO = Context(partner="Morocco", sector="agriculture", programme="THAMM")
 EVIL = "@everyone <@123> <@&45> <#67> **bold** {{ 7*7 }} {% if true %}x{% endif %} success factors"
@@ -436,13 +438,30 @@ def test_every_collection_renders_as_text_and_markdown_checklists(renderer, guid
 
 def test_discord_escape_neutralises_mentions_and_markdown():
     out = discord_escape(
-        "@everyone @here <@123> <@!5> <@&45> <#67> **b** _i_ ~~s~~ `c` ||sp|| [l](u)"
+        "@everyone @here <@123> <@!5> <@&45> <#67> **b** _i_ ~~s~~ `c` ||sp|| [l](u) a\\b"
     )
     assert "@everyone" not in out and "@here" not in out
     assert not re.search(r"<[@#]", out)
     assert "@\u200beveryone" in out and "<\u200b@123>" in out and "<\u200b#67>" in out
     assert r"\*\*b\*\*" in out and r"\_i\_" in out and r"\~\~s\~\~" in out
-    assert r"\`c\`" in out and r"\|\|sp\|\|" in out and r"\[l\]\(u\)" in out
+    assert r"\`c\`" in out and r"\|\|sp\|\|" in out and r"a\\b" in out
+    assert r"\[l\](u)" in out  # an escaped "[" cannot open a masked link
+
+
+def test_discord_escape_leaves_brackets_and_parentheses_that_are_not_links():
+    assert discord_escape("Mobility Partnership Facility (MPF)") == (
+        "Mobility Partnership Facility (MPF)"
+    )
+    assert discord_escape("[draft] ready (v2)") == "[draft] ready (v2)"
+    assert discord_escape("see [a] and [b](https://x.test) (c)") == (
+        r"see \[a] and \[b\](https://x.test) (c)"
+    )
+
+
+def test_programme_titles_are_not_over_escaped(renderer, guidance):
+    message = renderer.discord_item("programmes.mpf")
+    assert message.embeds[0].title == guidance.items["programmes.mpf"].title
+    assert "\\(" not in all_text(message)
 
 
 def test_discord_escape_handles_line_start_markers():
@@ -576,6 +595,95 @@ def test_topics_and_help_fit_discord(renderer, guidance):
     help_message = renderer.discord_help()
     fits(help_message)
     assert "/guidance item:ID" in all_text(help_message)
+
+
+def test_related_names_the_item_or_says_there_is_none(renderer, guidance):
+    with_related = next(i for i in guidance.items.values() if i.related)
+    message = renderer.discord_related(with_related.id)
+    assert message.content == (
+        f"Related to **{discord_escape(with_related.title)}**: pick one to open it."
+    )
+    without = next((i for i in guidance.items.values() if not i.related), None)
+    if without is not None:
+        assert renderer.discord_related(without.id).content == "This item has no related guidance."
+    with pytest.raises(UnknownItem):
+        renderer.discord_related("diaspora.nope")
+
+
+JAN_1 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_report_lists_at_most_fifteen_entries_and_counts_the_rest(renderer):
+    day = JAN_1.timestamp()
+    report = Report(
+        since=day,
+        until=day,
+        unanswered=[
+            UnansweredQuestion(i, f"question {i} **" + "x" * 400, [], 1, day) for i in range(20)
+        ],
+        not_helpful=[FeedbackRecord(1, None, "a.b", False, 1, None, day)],
+        item_counts={"a.b": ItemCounts(0, 1), "c.d": ItemCounts(3, 0), "e.f": ItemCounts(1, 2)},
+    )
+    message = renderer.discord_report(report, JAN_1)
+    fits(message)
+    (embed,) = message.embeds
+    assert embed.title == "Pact Advisor report since 2026-01-01"
+    fields: dict[str, list[str]] = {}
+    for f in embed.fields:  # a long list continues in "<name> (continued)" fields
+        fields.setdefault(f.name.removesuffix(" (continued)"), []).extend(f.value.splitlines())
+    unanswered = fields["Unanswered (20)"]
+    assert len(unanswered) == 16 and unanswered[-1] == "… and 5 more"
+    assert unanswered[0].startswith("• 2026-01-01 “question 0 \\*\\*xxx")
+    assert unanswered[0].endswith("…”") and len(unanswered[0]) < 200
+    assert fields["Not helpful (1)"] == ["• 2026-01-01 `a.b` *(question text purged)*"]
+    assert fields["Votes per item (3)"] == [  # most "not helpful" first
+        "• `e.f` 👍 1 · 👎 2",
+        "• `a.b` 👍 0 · 👎 1",
+        "• `c.d` 👍 3 · 👎 0",
+    ]
+
+
+def test_an_empty_report_says_none(renderer):
+    message = renderer.discord_report(Report(0.0, 0.0, [], [], {}), JAN_1)
+    assert message.embeds[0].description == (
+        "0 unanswered question(s), 0 answer(s) marked not helpful."
+    )
+    assert [f.value for f in message.embeds[0].fields] == ["None."] * 3
+
+
+def test_reload_problems_are_listed_escaped_and_counted(renderer):
+    one = renderer.discord_reload_problems(["rules.yaml:3: *bad*"], "v1")
+    assert one.content == "Found 1 problem."
+    assert one.embeds[0].description == r"• rules.yaml:3: \*bad\*"
+    assert one.embeds[0].footer.startswith("Still serving guidance v1.")
+
+    many = renderer.discord_reload_problems([f"p{i}: " + "y" * 400 for i in range(50)], "v1")
+    fits(many)
+    assert many.content == "Found 50 problems."
+    lines = many.embeds[0].description.splitlines()
+    assert lines[-1] == f"… and {50 - (len(lines) - 1)} more"
+    assert all(len(line) <= 302 for line in lines)
+
+
+def test_short_discord_texts_come_from_the_messages_template(renderer):
+    assert renderer.discord_text("label_step", number=3, ticked=True) == "✓ 3"
+    assert renderer.discord_text("unknown_topic", topic="**x**", suggestions=["a", "b"]) == (
+        "There is no checklist for “\\*\\*x\\*\\*”. Did you mean `a`, `b`? "
+        "Pick a topic from the list as you type, or use `readiness`."
+    )
+    with pytest.raises(LookupError, match="no macro 'nope'"):
+        renderer.discord_text("nope")
+
+
+def test_a_content_editor_rewords_discord_replies_without_code(guidance, tmp_path):
+    shutil.copytree(prompts_dir(), tmp_path / "prompts")
+    path = tmp_path / "prompts" / "messages.discord.j2"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Helpful{% endmacro %}", "Utile{% endmacro %}"),
+        encoding="utf-8",
+    )
+    custom = Renderer(guidance, prompts_dir=tmp_path / "prompts")
+    assert custom.discord_text("label_helpful") == "Utile"
 
 
 def test_fit_trims_a_long_description_at_a_sentence_with_a_pointer():

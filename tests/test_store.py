@@ -71,14 +71,16 @@ def db(tmp_path: Path, clock: FakeClock):
         yield s
 
 
-def build_v1_db(path: Path) -> None:
-    """A database as the first release left it: only migration 1 applied."""
+def build_old_db(path: Path, version: int = 1) -> None:
+    """A database as an earlier release left it: migrations up to ``version`` applied."""
     conn = sqlite3.connect(path)
     conn.executescript(
         "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at REAL NOT NULL);"
-        + MIGRATIONS[0]
+        + "".join(MIGRATIONS[:version])
     )
-    conn.execute("INSERT INTO schema_migrations VALUES (1, 1.0)")
+    conn.executemany(
+        "INSERT INTO schema_migrations VALUES (?, 1.0)", [(v,) for v in range(1, version + 1)]
+    )
     conn.execute(
         "INSERT INTO runs (topic, title, context, steps, guild_id, channel_id, created_by,"
         " created_at) VALUES ('t', 'Old run', '{}', ?, NULL, 5, 7, 1.0)",
@@ -136,7 +138,7 @@ def test_opening_twice_is_idempotent(tmp_path: Path) -> None:
 
 def test_v1_database_upgrades_in_place_keeping_data(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    build_v1_db(path)
+    build_old_db(path)
     with Store(path) as s:
         assert s.schema_versions() == list(range(1, SCHEMA_VERSION + 1))
         run = s.get_run(1)
@@ -150,6 +152,22 @@ def test_v1_database_upgrades_in_place_keeping_data(tmp_path: Path) -> None:
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     conn.close()
     assert {"feedback_unpurged", "unanswered_unpurged", "runs_message_id"} <= indexes
+
+
+def test_v2_database_gains_the_turns_table_and_keeps_its_data(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    path = tmp_path / "old.db"
+    build_old_db(path, version=2)
+    with Store(path, clock=clock) as s:
+        assert s.schema_versions() == list(range(1, SCHEMA_VERSION + 1))
+        assert s.get_run(1).title == "Old run"
+        assert s.get_turn(99) is None
+        s.save_turn(99, "what about Morocco?", ["item-a"], {"partner": "Morocco"})
+        assert s.get_turn(99).question == "what about Morocco?"
+    with Store(path, clock=clock) as s:  # reopening applies nothing twice
+        assert s.get_turn(99).match_ids == ["item-a"]
+        assert s.report(0).item_counts == {"item-x": ItemCounts(helpful=1, not_helpful=0)}
 
 
 def test_failed_migration_is_rolled_back_and_reported(
@@ -385,6 +403,30 @@ def test_purge_questions_blanks_text_but_keeps_counts(db: Store) -> None:
     assert "private question" not in dump and "secret unanswered" not in dump
 
 
+def test_purge_questions_blanks_the_question_of_turns(db: Store) -> None:
+    db.save_turn(1, "my private question", ["item-a"], {"partner": "Morocco"}, channel_id=5)
+    db.record_feedback("my private question", "item-a", False, user_id=1, guidance_version="v1")
+    assert db.purge_questions() == 2
+    turn = db.get_turn(1)
+    assert turn.question is None
+    assert turn.match_ids == ["item-a"] and turn.context == {"partner": "Morocco"}
+    conn = sqlite3.connect(db.path)
+    dump = "\n".join(conn.iterdump())
+    conn.close()
+    assert "private question" not in dump
+
+
+def test_retention_purge_blanks_old_turns(tmp_path: Path) -> None:
+    clock = FakeClock()
+    with Store(tmp_path / "advisor.db", clock=clock, retention_days=2) as s:
+        s.save_turn(1, "day 0", ["item-a"], {})
+        clock.advance(DAY)
+        s.save_turn(2, "day 1", ["item-b"], {})
+        clock.advance(1.5 * DAY)  # day 2.5: only the first is older than 2 days
+        assert s.purge_expired() == 1
+        assert [s.get_turn(i).question for i in (1, 2)] == [None, "day 1"]
+
+
 def test_retention_purge_with_injected_clock(tmp_path: Path) -> None:
     clock = FakeClock()
     path = tmp_path / "advisor.db"
@@ -422,6 +464,50 @@ def test_no_retention_keeps_questions(tmp_path: Path) -> None:
         clock.advance(10_000 * DAY)
         assert s.purge_expired() == 0
         assert [q.question for q in s.report(0).unanswered] == ["keep me"]
+
+
+# --------------------------------------------------------------------------
+# conversation turns
+# --------------------------------------------------------------------------
+
+
+def test_save_and_get_a_turn(db: Store, clock: FakeClock) -> None:
+    db.save_turn(
+        1_456_074_443_980_800_001,
+        "how do we keep employers on board?",
+        ["talent.public-private", "talent.overview"],
+        {"partner": "Morocco", "sector": None, "programme": None},
+        guidance_version="g1",
+    )
+    turn = db.get_turn(1_456_074_443_980_800_001)
+    assert turn.question == "how do we keep employers on board?"
+    assert turn.match_ids == ["talent.public-private", "talent.overview"]
+    assert turn.context == {"partner": "Morocco", "sector": None, "programme": None}
+    assert turn.guidance_version == "g1" and turn.channel_id is None
+    assert turn.created_at == clock.now
+    assert db.get_turn(2) is None
+
+
+def test_saving_a_turn_again_replaces_it(db: Store) -> None:
+    db.save_turn(1, "first", ["a"], {})
+    db.save_turn(1, "second", ["b"], {})
+    assert db.get_turn(1).question == "second"
+
+
+def test_last_turn_is_the_latest_answer_in_a_channel(db: Store) -> None:
+    db.save_turn(10, "older", ["a"], {}, channel_id=7)
+    db.save_turn(12, "latest", ["b"], {}, channel_id=7)
+    db.save_turn(11, "elsewhere", ["c"], {}, channel_id=8)
+    db.save_turn(13, "no channel", ["d"], {})
+    assert db.last_turn(7).question == "latest"
+    assert db.last_turn(8).question == "elsewhere"
+    assert db.last_turn(9) is None
+
+
+def test_save_turn_rejects_a_context_that_is_not_json(db: Store) -> None:
+    with pytest.raises(ValueError, match="context"):
+        db.save_turn(1, "q", [], {"partner": object()})
+    assert db.get_turn(1) is None
 
 
 # --------------------------------------------------------------------------

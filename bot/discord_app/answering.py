@@ -12,7 +12,7 @@ import discord
 
 from bot.checklists import checklist_from_result
 from bot.discord_app.adapter import message_kwargs
-from bot.discord_app.components.answer import answer_view, conversation_channel, suggestion_view
+from bot.discord_app.components.answer import answer_view, suggestion_view
 from bot.discord_app.components.checklist import attach_message, create_run, render_run
 from bot.discord_app.services import Services
 from bot.engine import Result, Turn
@@ -88,11 +88,14 @@ async def sent(
     message: discord.Message | discord.InteractionMessage,
     channel: Any,
 ) -> None:
-    """After posting: link a checklist run to its message and remember the turn."""
+    """After posting: link a checklist run to its message and store the turn."""
     if reply.run is not None:
         await attach_message(services, reply.run, message.id)
-    services.turns.remember(
-        message.id, reply.result.turn(), channel_id=conversation_channel(channel)
+    await services.remember(
+        message.id,
+        reply.result.turn(),
+        guidance_version=reply.result.guidance_version,
+        channel=channel,
     )
 
 

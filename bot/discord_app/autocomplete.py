@@ -1,30 +1,39 @@
-"""Autocomplete choices for topics and items: filtered by what was typed, at most 25."""
+"""Autocomplete choices for topics and items: filtered by what was typed, at most 25.
+Choice names are worded by the ``choice_*`` macros of ``messages.discord.j2``."""
 
 from __future__ import annotations
 
 from discord import app_commands
 
 from bot.checklists import READINESS, READINESS_TITLE
-from bot.knowledge import Guidance
+from bot.render import Renderer
 
 #: Discord shows at most 25 choices; a choice name is at most 100 characters.
 MAX_CHOICES = 25
 CHOICE_NAME_MAX = 100
 
 
-def topic_choices(guidance: Guidance, typed: str) -> list[app_commands.Choice[str]]:
+def topic_choices(renderer: Renderer, typed: str) -> list[app_commands.Choice[str]]:
     """Collections, ``readiness`` and items whose id or title contains what was typed."""
+    text = renderer.discord_text
     entries: list[tuple[str, str]] = [
-        (f"{c.title} (collection)", cid) for cid, c in guidance.collections.items()
+        (text("choice_collection", title=c.title), cid)
+        for cid, c in renderer.guidance.collections.items()
     ]
-    entries.append((f"{READINESS_TITLE} (readiness)", READINESS))
-    entries += [(f"{item.title} ({iid})", iid) for iid, item in guidance.items.items()]
-    return choices(entries, typed)
+    entries.append((text("choice_readiness", title=READINESS_TITLE), READINESS))
+    return choices(entries + _items(renderer), typed)
 
 
-def item_choices(guidance: Guidance, typed: str) -> list[app_commands.Choice[str]]:
+def item_choices(renderer: Renderer, typed: str) -> list[app_commands.Choice[str]]:
     """Items whose id or title contains what was typed."""
-    return choices([(f"{item.title} ({iid})", iid) for iid, item in guidance.items.items()], typed)
+    return choices(_items(renderer), typed)
+
+
+def _items(renderer: Renderer) -> list[tuple[str, str]]:
+    return [
+        (renderer.discord_text("choice_item", title=item.title, id=iid), iid)
+        for iid, item in renderer.guidance.items.items()
+    ]
 
 
 def choices(entries: list[tuple[str, str]], typed: str) -> list[app_commands.Choice[str]]:

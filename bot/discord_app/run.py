@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sqlite3
 import sys
 from typing import TextIO
 
@@ -18,7 +19,7 @@ import discord
 import jinja2
 
 from bot.discord_app.bot import AdvisorBot, create_bot
-from bot.discord_app.settings import TOKEN_ENV, Settings, SettingsError
+from bot.discord_app.settings import DB_ENV, TOKEN_ENV, Settings, SettingsError
 from bot.knowledge import GuidanceError
 from bot.store import StoreError
 
@@ -63,18 +64,74 @@ def _settings() -> Settings | None:
         return None
 
 
-def _build(settings: Settings, guidance_dir: str | os.PathLike[str] | None) -> AdvisorBot | None:
-    """The bot, or ``None`` after printing why it cannot be built."""
+def _build(
+    settings: Settings,
+    guidance_dir: str | os.PathLike[str] | None,
+    *,
+    writes: bool = True,
+) -> AdvisorBot | None:
+    """The bot, or ``None`` after printing why it cannot be built.
+
+    ``writes``: the bot will save ticks and votes, so the database must accept a write now.
+    """
     try:
-        return create_bot(settings.db_path, guidance_dir, settings=settings)
+        bot = create_bot(settings.db_path, guidance_dir, settings=settings)
     except GuidanceError as exc:
         _say("The guidance could not be loaded:")
         for problem in exc.problems:
             _say(f"  {problem}")
+        return None
     except StoreError as exc:
-        _say(f"Cannot start: {exc}. Set PACT_ADVISOR_DB to a writable file.")
+        _say(f"Cannot start: {exc}. Set {DB_ENV} to a writable file.")
+        return None
     except (jinja2.TemplateError, OSError) as exc:
         _say(f"Cannot start: the message templates could not be loaded ({exc}).")
+        return None
+    problem = write_problem(settings.db_path, settings.db_timeout) if writes else None
+    if problem is not None:
+        bot.services.close()
+        _say(f"Cannot start: the database at {settings.db_path} {problem}. {_DB_HINTS[problem]}")
+        return None
+    return bot
+
+
+_READ_ONLY = "is read-only"
+_LOCKED = "is locked by another program"
+_DB_HINTS = {
+    _READ_ONLY: f"Make the file (and its folder) writable, or set {DB_ENV} to a writable file.",
+    _LOCKED: f"Stop the program holding it, or set {DB_ENV} to another file.",
+}
+
+
+def write_problem(path: str | os.PathLike[str], timeout: float) -> str | None:
+    """Why the database at ``path`` cannot be written right now (``"is read-only"``,
+    ``"is locked by another program"``), or ``None`` if it can.
+
+    Opening the store only reads an up-to-date database, so without this a read-only file or
+    a lock held by another program would start the bot anyway, and every tick would then be
+    refused. One real write (the header's ``user_version``, set to itself) is rolled back.
+    """
+    if os.fspath(path) == ":memory:":
+        return None
+    try:
+        conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+    except sqlite3.Error:
+        return None  # the store opened it a moment ago; let the store report what changed
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        conn.execute(f"PRAGMA user_version = {version}")
+        conn.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+        if code == sqlite3.SQLITE_READONLY:
+            return _READ_ONLY
+        if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            return _LOCKED
+        log.warning("database write check failed: %s", exc)
+        return None
+    finally:
+        conn.close()
     return None
 
 
@@ -131,7 +188,7 @@ async def _sync(
     settings: Settings, guild_id: int | None, guidance_dir: str | os.PathLike[str] | None
 ) -> int:
     # No development sync inside setup_hook: this command decides where to sync.
-    bot = _build(_replace(settings, dev_guild=None), guidance_dir)
+    bot = _build(_replace(settings, dev_guild=None), guidance_dir, writes=False)
     if bot is None:
         return EXIT_PROBLEM
     async with bot:

@@ -1,31 +1,28 @@
 """What the bot serves from: guidance, engine and renderer (one immutable snapshot, swapped
-whole on reload), the store, and the short memory of recent answers for follow-ups.
+whole on reload), and the store, which also keeps the turn behind each answer for follow-ups.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
 
-from bot.engine import Engine, Turn
+from bot.engine import Context, Engine, Turn
 from bot.knowledge import Guidance, load_guidance
-from bot.render import Renderer
-from bot.store import Store
+from bot.render import Renderer, context_values
+from bot.store import Report, Store, StoreError, TurnRecord
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-#: How many answers (and threads / DMs) the follow-up memory keeps.
-TURN_MEMORY = 4096
 
 
 @dataclass(frozen=True)
@@ -55,6 +52,9 @@ def load_knowledge(guidance_dir: str | Path, prompts_dir: str | Path | None = No
     return Knowledge(guidance, engine, renderer)
 
 
+_EPOCH = datetime.fromtimestamp(0, UTC)
+
+
 def _smoke_test(renderer: Renderer, engine: Engine, guidance: Guidance) -> None:
     from bot.checklists import build_checklist
 
@@ -62,45 +62,28 @@ def _smoke_test(renderer: Renderer, engine: Engine, guidance: Guidance) -> None:
     renderer.discord_topics()
     first = next(iter(guidance.items))
     renderer.discord_item(first)
+    renderer.discord_related(first)
     renderer.discord_checklist(build_checklist(guidance, first), {0: "check"})
     example = guidance.items[first].examples[0]
     renderer.discord_result(engine.ask(example))
     renderer.discord_result(engine.ask(""))
+    renderer.discord_report(Report(0.0, 0.0, [], [], {}), _EPOCH)
+    renderer.discord_reload_problems(["check"], guidance.version)
+    renderer.discord_text("no_text")
 
 
-class TurnMemory:
-    """The engine turn behind recent answers, so that a reply can continue the conversation.
+def conversation_channel(channel: Any) -> int | None:
+    """The channel to remember "the last answer here" for: threads and DMs only, where
+    every message is part of the conversation."""
+    if isinstance(channel, (discord.Thread, discord.DMChannel)):
+        return channel.id
+    return None
 
-    Keyed by the id of the answer message, and by the id of a thread or DM channel for
-    "the last answer given here". Bounded (least recently used go first); in memory only,
-    so a follow-up to an answer given before a restart is treated as a new question.
-    """
 
-    def __init__(self, capacity: int = TURN_MEMORY) -> None:
-        self.capacity = capacity
-        self._messages: OrderedDict[int, Turn] = OrderedDict()
-        self._channels: OrderedDict[int, Turn] = OrderedDict()
-
-    @staticmethod
-    def _put(table: OrderedDict[int, Turn], key: int, turn: Turn, capacity: int) -> None:
-        table[key] = turn
-        table.move_to_end(key)
-        while len(table) > capacity:
-            table.popitem(last=False)
-
-    def remember(self, message_id: int, turn: Turn, *, channel_id: int | None = None) -> None:
-        self._put(self._messages, message_id, turn, self.capacity)
-        if channel_id is not None:
-            self._put(self._channels, channel_id, turn, self.capacity)
-
-    def for_message(self, message_id: int | None) -> Turn | None:
-        return self._messages.get(message_id) if message_id is not None else None
-
-    def for_channel(self, channel_id: int | None) -> Turn | None:
-        return self._channels.get(channel_id) if channel_id is not None else None
-
-    def __len__(self) -> int:
-        return len(self._messages)
+def _turn(record: TurnRecord | None) -> Turn | None:
+    if record is None or record.question is None:  # purged: nothing left to continue from
+        return None
+    return Turn(record.question, tuple(record.match_ids), Context(**context_values(record.context)))
 
 
 class Limiter:
@@ -139,7 +122,6 @@ class Services:
     store: Store
     guidance_dir: Path
     prompts_dir: Path | None = None
-    turns: TurnMemory = field(default_factory=TurnMemory)
     ask_limiter: Limiter = field(default_factory=lambda: Limiter(5, 30.0))
     #: (message id, user id) pairs that already voted Helpful / Not helpful.
     votes: set[tuple[int, int]] = field(default_factory=set)
@@ -147,6 +129,44 @@ class Services:
     async def db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a store call off the event loop (a locked database must not block the gateway)."""
         return await asyncio.to_thread(fn, *args, **kwargs)
+
+    async def remember(
+        self, message_id: int, turn: Turn, *, guidance_version: str, channel: Any = None
+    ) -> None:
+        """Store the turn behind an answer message, so that a reply to it (in a thread or DM,
+        any later message there) continues the conversation, also after a restart. A failed
+        save is logged: the answer is already posted."""
+        try:
+            await self.db(
+                self.store.save_turn,
+                message_id,
+                turn.question,
+                turn.match_ids,
+                turn.context.as_dict(),
+                channel_id=conversation_channel(channel),
+                guidance_version=guidance_version,
+            )
+        except StoreError as exc:
+            log.warning("could not save the turn of message %s: %s", message_id, exc)
+
+    async def turn_for_message(self, message_id: int | None) -> Turn | None:
+        """The turn behind answer message ``message_id`` (``None`` if unknown or purged)."""
+        if message_id is None:
+            return None
+        return await self._read_turn(self.store.get_turn, message_id)
+
+    async def turn_for_channel(self, channel_id: int | None) -> Turn | None:
+        """The last turn in a thread or DM channel (``None`` elsewhere)."""
+        if channel_id is None:
+            return None
+        return await self._read_turn(self.store.last_turn, channel_id)
+
+    async def _read_turn(self, read: Callable[[int], TurnRecord | None], key: int) -> Turn | None:
+        try:
+            return _turn(await self.db(read, key))
+        except StoreError as exc:  # answer as a new question rather than not at all
+            log.warning("could not read a conversation turn: %s", exc)
+            return None
 
     async def reload(self) -> Knowledge:
         """Load guidance and templates again; swap them in only if everything validates."""

@@ -9,9 +9,11 @@ import re
 
 ZWSP = "\u200b"
 
-# Discord markdown: these characters format text wherever they appear (discord.py's
-# ``escape_markdown`` escapes the same set); ``>``, ``#``, ``-`` and ``1.`` only at a line start.
-_DISCORD_ANYWHERE = re.compile(r"([\\*_~`|\[\]()])")
+# Discord markdown: these characters format text wherever they appear; ``>``, ``#``, ``-``
+# and ``1.`` only at a line start. Brackets and parentheses mean something only in a masked
+# link ``[text](url)`` (see :func:`_escape_links`): "Facility (MPF)" or "[draft]" stay as typed.
+_DISCORD_ANYWHERE = re.compile(r"([\\*_~`|])")
+_DISCORD_LINK_CLOSE = re.compile(r"\](?=\()")
 _DISCORD_LINE_START = re.compile(r"(?m)^([ \t]*)([>#-]|\d+(?=[.)]\s))")
 # ``@everyone`` / ``@here`` ping without any id; ``<@123>``, ``<@!123>``, ``<@&123>``, ``<#123>``,
 # ``</cmd:1>``, ``<t:1>``, ``<:emoji:1>`` are parsed from ``<``.
@@ -33,10 +35,23 @@ _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)]*(?=\s)|\n")
 def discord_escape(text: object) -> str:
     """Make ``text`` show literally in a Discord message: no formatting, no mentions, no links."""
     out = plain(text)
-    out = _DISCORD_ANYWHERE.sub(r"\\\1", out)
+    out = _escape_links(_DISCORD_ANYWHERE.sub(r"\\\1", out))
     out = _DISCORD_LINE_START.sub(_escape_marker, out)
     out = _DISCORD_AT.sub("@" + ZWSP, out)
     return _DISCORD_ANGLE.sub("<" + ZWSP, out)
+
+
+def _escape_links(text: str) -> str:
+    """Escape the brackets of anything that could be a masked link ``[text](url)``.
+
+    A link opens at a ``[`` with a ``](`` somewhere after it; an escaped ``[`` cannot open one,
+    so every ``[`` before the last ``](`` is escaped (and each ``](`` too, for the reader).
+    """
+    last = text.rfind("](")
+    if last < 0:
+        return text
+    head = text[:last].replace("[", "\\[")
+    return _DISCORD_LINK_CLOSE.sub(r"\\]", head + text[last:])
 
 
 def md_escape(text: object) -> str:

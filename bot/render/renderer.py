@@ -1,5 +1,6 @@
 """The renderer: results, checklists, items and topics as text (terminal or Markdown) or as
-Discord embed parts, all worded by the Jinja2 templates in ``prompts/``.
+Discord embed parts, and the Discord bot's reports and short replies, all worded by the
+Jinja2 templates in ``prompts/``.
 
 What a user typed (question, partner, sector, programme, names of people who ticked a step)
 is only ever passed to templates as data and escaped for the target; guidance advice and
@@ -12,7 +13,8 @@ import difflib
 import logging
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -20,7 +22,7 @@ import jinja2
 
 from bot import checklists
 from bot.knowledge import Guidance, Item
-from bot.render.embeds import DiscordMessage, EmbedSpec, FieldSpec, fit
+from bot.render.embeds import LIMITS, DiscordMessage, EmbedSpec, FieldSpec, fit
 from bot.render.fill import SlotFiller, context_values
 from bot.render.filters import discord_escape, md_escape, plain, truncate_sentence
 from bot.resources import prompts_dir as default_prompts_dir
@@ -28,6 +30,7 @@ from bot.resources import prompts_dir as default_prompts_dir
 if TYPE_CHECKING:
     from bot.checklists import Checklist
     from bot.engine import Match, Result
+    from bot.store import Report
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +48,20 @@ COLOURS: Mapping[str, int] = {
     "topics": 0x4A5568,
     "help": 0x3182CE,
     "thanks": 0x3182CE,
+    "report": 0x4A5568,
+    "reload_failed": 0xC53030,
 }
 
 #: How many of the next matches an answer lists as "also relevant".
 ALSO_RELEVANT = 3
 #: A next match is "also relevant" from this share of the answer threshold up.
 ALSO_RELEVANT_FLOOR = 0.6
+
+#: A failed reload lists at most this many problems, each trimmed to ``PROBLEM_CHARS``,
+#: within ``PROBLEMS_BUDGET`` characters; the rest are counted.
+MAX_PROBLEMS = 30
+PROBLEM_CHARS = 300
+PROBLEMS_BUDGET = 3800
 
 _BLANK_LINES = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
@@ -251,14 +262,27 @@ class Renderer:
         name, variables = self._result_view(result, detail)
         return self._text(name, target, variables)
 
-    def _checklist_view(self, checklist: Checklist) -> dict[str, Any]:
+    def _checklist_view(
+        self, checklist: Checklist, ticks: Mapping[int, str] | None = None
+    ) -> dict[str, Any]:
+        """``ticks`` maps a step index (0-based, as in ``checklist.steps``) to the display name
+        of whoever ticked it; each step's ``ticked_by`` is that name or ``None``."""
+        ticks = ticks or {}
         number = 0
         sections = []
         for section in checklist.sections:
             steps = []
             for step in section.steps:
+                name = ticks.get(number)
                 number += 1
-                steps.append({"number": number, "text": step.text, "item_id": step.item_id})
+                steps.append(
+                    {
+                        "number": number,
+                        "text": step.text,
+                        "item_id": step.item_id,
+                        "ticked_by": None if name is None else str(name),
+                    }
+                )
             sections.append(
                 {"collection": section.collection, "title": section.title, "steps": steps}
             )
@@ -273,17 +297,28 @@ class Renderer:
             "sections": sections,
             "items": items,
             "total": number,
+            "done": sum(1 for i in ticks if 0 <= i < number),
         }
 
-    def render_checklist(self, checklist: Checklist, fmt: ChecklistFormat = "text") -> str:
-        """A checklist as plain text (``text``) or a GitHub task list (``md``)."""
+    def render_checklist(
+        self,
+        checklist: Checklist,
+        fmt: ChecklistFormat = "text",
+        ticks: Mapping[int, str] | None = None,
+    ) -> str:
+        """A checklist as plain text (``text``) or a GitHub task list (``md``).
+
+        With ``ticks`` (step index to display name, see :meth:`discord_checklist`) ticked
+        steps are marked done with who ticked them (``- [x] step — ticked by Ana``).
+        """
         try:
             resolved = _CHECKLIST_FORMATS[fmt]
         except KeyError:
             raise ValueError(f"unknown checklist format {fmt!r}: use text or md") from None
         target = "markdown" if resolved == "md" else "terminal"
         template = self.env.get_template(f"checklist.{'md' if resolved == 'md' else 'txt'}.j2")
-        return _tidy(template.render({**self._checklist_view(checklist), "target": target}))
+        view = self._checklist_view(checklist, ticks)
+        return _tidy(template.render({**view, "target": target}))
 
     def _topics_view(self) -> dict[str, Any]:
         collections = [
@@ -399,28 +434,19 @@ class Renderer:
         of whoever ticked it. ``page`` is 0-based and clamped; page ``p`` shows steps
         ``p * page_size`` to ``(p + 1) * page_size - 1``.
         """
-        ticks = ticks or {}
         page_size = max(1, page_size)
         pages = self.checklist_pages(checklist, page_size)
         page = min(max(0, page), pages - 1)
         start, stop = page * page_size, (page + 1) * page_size
-        view = self._checklist_view(checklist)
+        view = self._checklist_view(checklist, ticks)
         sections = []
         for section in view["sections"]:
-            steps = []
-            for step in section["steps"]:
-                index = step["number"] - 1
-                if start <= index < stop:
-                    name = ticks.get(index)
-                    steps.append({**step, "ticked_by": None if name is None else str(name)})
+            steps = [s for s in section["steps"] if start < s["number"] <= stop]
             if steps:
                 sections.append({**section, "steps": steps})
         on_page = sum(len(s["steps"]) for s in sections)
-        total = len(checklist.steps)
         view.update(
             sections=sections,
-            done=sum(1 for i in ticks if 0 <= i < total),
-            total=total,
             page=page,
             pages=pages,
             # Keep a full page within the 6000-character total.
@@ -443,3 +469,61 @@ class Renderer:
     def discord_help(self) -> DiscordMessage:
         """What Pact Advisor does, example questions, and the commands."""
         return self._discord("help", self._help_view())
+
+    def discord_related(self, item_id: str) -> DiscordMessage:
+        """The reply to an answer's "Related" button (the buttons come with it);
+        raises :class:`UnknownItem` for an unknown id."""
+        item = self._item(item_id.strip())
+        related = [self._brief(r) for r in item.related if r in self.guidance.items]
+        return self._discord("related", {"item": self._brief(item.id), "related": related})
+
+    def discord_report(self, report: Report, since: datetime) -> DiscordMessage:
+        """``/advisor report``: unanswered questions, answers marked not helpful since
+        ``since``, and vote counts (items with the most "not helpful" first)."""
+
+        def when(epoch: float) -> datetime:
+            return datetime.fromtimestamp(epoch, UTC)
+
+        votes = sorted(report.item_counts.items(), key=lambda kv: (-kv[1].not_helpful, kv[0]))
+        return self._discord(
+            "report",
+            {
+                "since": since,
+                "unanswered": [
+                    {"when": when(q.created_at), "question": q.question} for q in report.unanswered
+                ],
+                "not_helpful": [
+                    {"when": when(f.created_at), "item_id": f.item_id, "question": f.question}
+                    for f in report.not_helpful
+                ],
+                "votes": [
+                    {"item_id": item, "helpful": c.helpful, "not_helpful": c.not_helpful}
+                    for item, c in votes
+                ],
+            },
+        )
+
+    def discord_reload_problems(self, problems: Sequence[str], version: str) -> DiscordMessage:
+        """A failed ``/advisor reload``: every problem that fits (each trimmed), then how many
+        more there are; ``version`` is the guidance still served."""
+        shown: list[str] = []
+        used = 0
+        for problem in problems[:MAX_PROBLEMS]:
+            text = truncate_sentence(problem, PROBLEM_CHARS)
+            size = len(discord_escape(text)) + 3  # "• " and the line break
+            if used + size > PROBLEMS_BUDGET:
+                break
+            shown.append(text)
+            used += size
+        return self._discord(
+            "reload_failed", {"problems": shown, "total": len(problems), "version": version}
+        )
+
+    def discord_text(self, name: str, /, **values: Any) -> str:
+        """A short Discord text (a reply, a hint, a button label): the macro ``name`` of
+        ``messages.discord.j2`` called with ``values``, within Discord's content limit."""
+        module = self.env.get_template("messages.discord.j2").module
+        macro = getattr(module, name, None)
+        if not callable(macro):
+            raise LookupError(f"messages.discord.j2 has no macro {name!r}")
+        return truncate_sentence(_tidy(str(macro(**values))).strip(), LIMITS.content)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import discord
 import pytest
@@ -11,6 +12,8 @@ from conftest import GUILD_ID
 from discord import app_commands
 from sim_helpers import embed_text
 from simcord import SetupError
+
+from bot.resources import prompts_dir
 
 EMPLOYERS = "how do we keep employers on board in a talent partnership"
 REFUSED = "Only members with the **Manage Server** permission can use this."
@@ -84,9 +87,10 @@ async def test_reload_with_broken_guidance_keeps_serving_the_old_version(
     assert shown.content == "Found 3 problems."
     embed = shown.embeds[0]
     assert embed.title == "Reload failed: nothing changed"
+    # Parentheses are shown as they are: Discord only reads them in a link.
     assert re.match(
         r"• diaspora\.yaml:\d+: diaspora\.overview: id: duplicate id "
-        r"\\\(first in diaspora\.yaml:\d+\\\)\n",
+        r"\(first in diaspora\.yaml:\d+\)\n",
         embed.description,
     )
     assert "related: unknown item id 'diaspora.recognition'" in embed.description
@@ -96,6 +100,26 @@ async def test_reload_with_broken_guidance_keeps_serving_the_old_version(
 
     answer = (await user.slash(channel, "ask", question="diaspora recognition")).response
     assert "diaspora.recognition" in answer.embeds[0].footer.text
+
+
+async def test_reload_with_a_broken_template_names_it_and_keeps_serving(
+    env, channel, admin, user, tmp_path
+):
+    prompts = tmp_path / "prompts"
+    shutil.copytree(prompts_dir(), prompts)
+    path = prompts / "answer.discord.j2"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("{% set footer", "{% set footer }}"), encoding="utf-8")
+    env.bot.services.prompts_dir = prompts
+
+    shown = (await admin.slash(channel, "advisor reload")).response
+    assert shown.content == "Found 1 problem."
+    assert re.fullmatch(
+        r"• answer\.discord\.j2:\d+: TemplateSyntaxError: unexpected '}'",
+        shown.embeds[0].description,
+    )
+    answer = (await user.slash(channel, "ask", question=EMPLOYERS)).response
+    assert answer.embeds[0].title == "Bridge the public and private sectors"
 
 
 async def test_reload_errors_are_trimmed_to_fit(env, channel, admin, make_bot, guidance_copy):
@@ -151,14 +175,20 @@ async def test_purge_deletes_question_text_and_says_how_many(channel, admin, use
 
     result = await admin.slash(channel, "advisor purge")
     assert result.ephemeral
-    assert (
-        result.response.content
-        == "Deleted the text of 2 stored questions. Votes and counts are kept."
+    # Each question is stored with its answer; one was voted on, one was not answered.
+    assert result.response.content == (
+        "Deleted 4 stored copies of question text (in answers, votes and unanswered "
+        "questions). Votes and counts are kept."
     )
     report = embed_text((await admin.slash(channel, "advisor report")).response)
     assert "bake bread" not in report and EMPLOYERS not in report
     assert report.count("*(question text purged)*") == 2
     assert "👎 1" in report
+
+    # The answer no longer knows its question either: a new vote is recorded without it.
+    await admin.click(answer, label="Not helpful")
+    report = embed_text((await admin.slash(channel, "advisor report")).response)
+    assert EMPLOYERS not in report and report.count("*(question text purged)*") == 3
 
 
 @pytest.fixture

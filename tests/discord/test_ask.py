@@ -41,6 +41,20 @@ async def test_helpful_and_not_helpful_are_recorded_for_the_report(channel, admi
     assert "`talent-partnerships.public-private` 👍 1 · 👎 1" in text
 
 
+async def test_a_vote_after_a_restart_records_the_question_asked(
+    env, channel, admin, user, make_bot
+):
+    answer = (await user.slash(channel, "ask", question=EMPLOYERS)).response
+    old_bot = env.bot
+    await env.restart_bot(make_bot())
+    await old_bot.close()
+
+    noted = await user.click(answer, label="Not helpful")
+    assert noted.ephemeral and "noted" in noted.response.content
+    report = embed_text((await admin.slash(channel, "advisor report")).response)
+    assert f"`talent-partnerships.public-private` “{EMPLOYERS}”" in report
+
+
 async def test_related_shows_related_items_privately(channel, user):
     answer = (await user.slash(channel, "ask", question=EMPLOYERS)).response
 

@@ -64,6 +64,42 @@ async def test_reply_follow_ups_continue_from_the_answer(channel, admin, user):
     assert "**1/" in ticked.response.embeds[0].description
 
 
+async def restart(env, make_bot):
+    """A new bot process on the same database."""
+    old_bot = env.bot
+    await env.restart_bot(make_bot())
+    await old_bot.close()
+
+
+async def test_a_reply_to_an_answer_given_before_a_restart_continues_it(
+    env, channel, user, make_bot
+):
+    answer = (await user.slash(channel, "ask", question=EMPLOYERS)).response
+    await restart(env, make_bot)
+
+    await user.send(channel, "what about Morocco?", reply_to=answer.message)
+    morocco = channel.last_message
+    assert morocco.author.id == env.bot.user.id
+    assert morocco.embeds[0].title == "Bridge the public and private sectors"
+    assert "**For:** Morocco (partner)" in morocco.embeds[0].description
+    assert "Morocco" in morocco.embeds[0].description.split("**What to do:**")[1]
+
+
+async def test_a_thread_conversation_continues_after_a_restart(env, channel, user, make_bot):
+    parent = env.bot.get_channel(channel.id)
+    await parent.create_thread(name="Morocco pilot", type=discord.ChannelType.public_thread)
+    await env.settle()
+    thread = channel.threads[0]
+    await user.send(thread, f"{env.bot.user.mention} {EMPLOYERS}")
+    await restart(env, make_bot)
+
+    await user.send(thread, "what about Morocco?")
+    answer = thread.last_message
+    assert answer.author.id == env.bot.user.id
+    assert answer.embeds[0].title == "Bridge the public and private sectors"
+    assert "**For:** Morocco (partner)" in answer.embeds[0].description
+
+
 async def test_tell_me_more_gives_the_detailed_answer(channel, user):
     answer = (await user.slash(channel, "ask", question=EMPLOYERS)).response
     await user.send(channel, "tell me more", reply_to=answer.message)

@@ -17,6 +17,7 @@ from discord.ext import commands
 
 from bot.discord_app.answering import answer_interaction, answer_message
 from bot.discord_app.errors import AdvisorError
+from bot.discord_app.services import conversation_channel
 from bot.engine import Turn
 
 if TYPE_CHECKING:
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 QUESTION_MAX = 500
-NO_TEXT = "That message has no text I can read, so there is nothing to ask about."
 
 
 def _cooldown(interaction: discord.Interaction) -> bool:
@@ -57,14 +57,14 @@ class Ask(commands.Cog):
         """Ask a question about designing or running a migration partnership."""
         services = self.bot.services
         # In a thread or DM where the bot answered, a short question can be a follow-up.
-        previous = services.turns.for_channel(interaction.channel_id)
+        previous = await services.turn_for_channel(interaction.channel_id)
         await answer_interaction(interaction, services, question, previous)
 
     async def ask_about(self, interaction: discord.Interaction, message: discord.Message) -> None:
         """Answer the selected message as a question."""
         text = " ".join(message.content.split())[:QUESTION_MAX]
         if not text:
-            raise AdvisorError(NO_TEXT)
+            raise AdvisorError(self.bot.services.knowledge.renderer.discord_text("no_text"))
         await answer_interaction(interaction, self.bot.services, text)
 
     # -- messages -----------------------------------------------------------------------------
@@ -80,13 +80,11 @@ class Ask(commands.Cog):
         ref = message.reference
         if ref is None or ref.message_id is None:
             return False, None
-        turn = self.bot.services.turns.for_message(ref.message_id)
-        if turn is not None:
-            return True, turn
         resolved = ref.resolved
-        if isinstance(resolved, discord.Message):
-            return resolved.author == self.bot.user, None
-        return False, None
+        if isinstance(resolved, discord.Message) and resolved.author != self.bot.user:
+            return False, None  # a reply to someone else
+        turn = await self.bot.services.turn_for_message(ref.message_id)
+        return (turn is not None or isinstance(resolved, discord.Message)), turn
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -98,8 +96,9 @@ class Ask(commands.Cog):
         replying, previous = await self._replied_turn(message)
         in_conversation = False
         if previous is None and not replying:
-            previous = services.turns.for_channel(message.channel.id)
-            in_conversation = previous is not None  # a thread or DM the bot answered in
+            # A thread or DM the bot answered in (other channels have no conversation turn).
+            previous = await services.turn_for_channel(conversation_channel(message.channel))
+            in_conversation = previous is not None
         if not (is_dm or mentioned or replying or in_conversation):
             return
         text = self._strip_mention(message.content)

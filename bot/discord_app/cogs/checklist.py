@@ -14,7 +14,6 @@ from bot.discord_app.autocomplete import topic_choices
 from bot.discord_app.components.checklist import create_run, post_run
 from bot.discord_app.errors import AdvisorError
 from bot.engine import Context
-from bot.render import discord_escape
 
 if TYPE_CHECKING:
     from bot.discord_app.bot import AdvisorBot
@@ -59,14 +58,10 @@ class Checklists(commands.Cog):
                 knowledge.guidance, topic, context, filler=knowledge.renderer
             )
         except UnknownTopic as exc:
-            hint = (
-                " Did you mean " + ", ".join(f"`{s}`" for s in exc.suggestions) + "?"
-                if exc.suggestions
-                else ""
-            )
             raise AdvisorError(
-                f"There is no checklist for “{discord_escape(topic)}”.{hint} "
-                "Pick a topic from the list as you type, or use `readiness`."
+                knowledge.renderer.discord_text(
+                    "unknown_topic", topic=topic, suggestions=exc.suggestions
+                )
             ) from None
         run = await create_run(
             services,
@@ -81,7 +76,7 @@ class Checklists(commands.Cog):
     async def topic_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return topic_choices(self.bot.services.knowledge.guidance, current)
+        return topic_choices(self.bot.services.knowledge.renderer, current)
 
 
 async def setup(bot: AdvisorBot) -> None:

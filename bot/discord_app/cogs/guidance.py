@@ -12,7 +12,7 @@ from bot.discord_app.adapter import message_kwargs
 from bot.discord_app.autocomplete import item_choices
 from bot.discord_app.components.answer import answer_view, remember_item
 from bot.discord_app.errors import AdvisorError
-from bot.render import UnknownItem, discord_escape
+from bot.render import UnknownItem
 
 if TYPE_CHECKING:
     from bot.discord_app.bot import AdvisorBot
@@ -44,20 +44,14 @@ class GuidanceBrowser(commands.Cog):
         try:
             message = renderer.discord_item(item.strip())
         except UnknownItem as exc:
-            hint = (
-                " Did you mean " + ", ".join(f"`{s}`" for s in exc.suggestions) + "?"
-                if exc.suggestions
-                else ""
-            )
             raise AdvisorError(
-                f"There is no guidance item “{discord_escape(item)}”.{hint} "
-                "Pick one from the list as you type, or see `/topics`."
+                renderer.discord_text("unknown_item", item=item, suggestions=exc.suggestions)
             ) from None
         item_id = item.strip()
         await interaction.response.send_message(
             **message_kwargs(message), view=answer_view(services, item_id)
         )
-        remember_item(
+        await remember_item(
             services, await interaction.original_response(), item_id, None, interaction.channel
         )
 
@@ -65,7 +59,7 @@ class GuidanceBrowser(commands.Cog):
     async def item_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return item_choices(self.bot.services.knowledge.guidance, current)
+        return item_choices(self.bot.services.knowledge.renderer, current)
 
     @app_commands.command(name="help")
     async def help(self, interaction: discord.Interaction) -> None:

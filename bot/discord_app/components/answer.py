@@ -2,7 +2,7 @@
 
 ``custom_id`` carries the action and the item (``answer:helpful:diaspora.overview``,
 ``suggest:diaspora.overview``), so they keep working after a restart. The question behind an
-answer comes from the bot's follow-up memory when it still has it.
+answer is the turn the store keeps for its message (until retention purges the text).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from bot.discord_app.components.checklist import create_run, post_run
 from bot.discord_app.errors import AdvisorError, AdvisorView, SafeDynamicItem, send_ephemeral
 from bot.discord_app.services import Services
 from bot.engine import Context, Turn
-from bot.render import discord_escape
+from bot.render import UnknownItem
 
 log = logging.getLogger(__name__)
 
@@ -29,20 +29,14 @@ LABEL_MAX = 80
 #: Discord allows 5 buttons per row and 5 rows.
 ROW_SIZE = 5
 
-LABELS = {
-    "checklist": "Checklist from this answer",
-    "helpful": "Helpful",
-    "unhelpful": "Not helpful",
-    "related": "Related",
-}
+#: The buttons under an answer, in order; each is labelled by ``label_<action>`` in
+#: ``messages.discord.j2``.
 STYLES = {
     "checklist": discord.ButtonStyle.primary,
     "helpful": discord.ButtonStyle.success,
     "unhelpful": discord.ButtonStyle.secondary,
     "related": discord.ButtonStyle.secondary,
 }
-UNKNOWN_QUESTION = "(question not kept: answered before a restart)"
-GONE = "That guidance item is no longer in the guidance (it may have been renamed on reload)."
 
 
 def _label(text: str) -> str:
@@ -55,12 +49,14 @@ def answer_view(
     """Checklist / Helpful / Not helpful / Related for ``item_id``, and a button per candidate
     when the answer was ambiguous."""
     view = AdvisorView(timeout=None)
-    item = services.knowledge.guidance.items.get(item_id)
-    for action in LABELS:
+    knowledge = services.knowledge
+    item = knowledge.guidance.items.get(item_id)
+    for action in STYLES:
+        label = knowledge.renderer.discord_text(f"label_{action}")
         disabled = action == "related" and not (item and item.related)
-        view.add_item(AnswerButton(action, item_id, disabled=disabled))
+        view.add_item(AnswerButton(action, item_id, label=label, disabled=disabled))
     for number, candidate in enumerate(candidates[:ROW_SIZE], start=1):
-        add_suggestion(view, services, candidate, prefix=f"{number}. ", row=1)
+        add_suggestion(view, services, candidate, number=number, row=1)
     return view
 
 
@@ -77,12 +73,18 @@ def add_suggestion(
     services: Services,
     item_id: str,
     *,
-    prefix: str = "",
+    number: int | None = None,
     row: int | None = None,
 ) -> None:
-    item = services.knowledge.guidance.items.get(item_id)
-    if item is not None:
-        view.add_item(SuggestionButton(item_id, label=_label(prefix + item.title), row=row))
+    """A button opening ``item_id``, labelled with its title (numbered for candidates)."""
+    knowledge = services.knowledge
+    item = knowledge.guidance.items.get(item_id)
+    if item is None:
+        return
+    label = item.title
+    if number is not None:
+        label = knowledge.renderer.discord_text("label_candidate", number=number, title=label)
+    view.add_item(SuggestionButton(item_id, label=_label(label), row=row))
 
 
 class AnswerButton(
@@ -90,10 +92,10 @@ class AnswerButton(
     discord.ui.DynamicItem[discord.ui.Button],
     template=rf"answer:(?P<action>checklist|helpful|unhelpful|related):(?P<item>{_ITEM})",
 ):
-    def __init__(self, action: str, item_id: str, *, disabled: bool = False) -> None:
+    def __init__(self, action: str, item_id: str, *, label: str, disabled: bool = False) -> None:
         super().__init__(
             discord.ui.Button(
-                label=LABELS[action],
+                label=label,
                 style=STYLES[action],
                 disabled=disabled,
                 custom_id=f"answer:{action}:{item_id}",
@@ -106,12 +108,12 @@ class AnswerButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
     ) -> AnswerButton:
-        return cls(match["action"], match["item"])
+        return cls(match["action"], match["item"], label=item.label or "")
 
     async def handle(self, interaction: discord.Interaction) -> None:
         services: Services = interaction.client.services  # type: ignore[attr-defined]
         message_id = interaction.message.id if interaction.message else None
-        turn = services.turns.for_message(message_id)
+        turn = await services.turn_for_message(message_id)
         if self.action in ("helpful", "unhelpful"):
             await self._feedback(interaction, services, turn, helpful=self.action == "helpful")
         elif self.action == "related":
@@ -127,43 +129,34 @@ class AnswerButton(
         *,
         helpful: bool,
     ) -> None:
+        renderer = services.knowledge.renderer
         key = (interaction.message.id if interaction.message else 0, interaction.user.id)
         if key in services.votes:
-            await send_ephemeral(interaction, "You already rated this answer. Thanks!")
+            await send_ephemeral(interaction, renderer.discord_text("already_rated"))
             return
         await services.db(
             services.store.record_feedback,
-            turn.question if turn else UNKNOWN_QUESTION,
+            turn.question if turn else None,
             self.item_id,
             helpful,
             user_id=interaction.user.id,
             guidance_version=services.knowledge.version,
         )
         services.votes.add(key)
-        if helpful:
-            text = "Thanks for the feedback! Glad it helped."
-        else:
-            text = (
-                "Thanks, noted: the guidance team reviews answers marked not helpful. "
-                "Try asking with more detail, or browse `/topics`."
-            )
+        text = renderer.discord_text("thanks_helpful" if helpful else "thanks_not_helpful")
         await send_ephemeral(interaction, text)
 
     async def _related(self, interaction: discord.Interaction, services: Services) -> None:
-        guidance = services.knowledge.guidance
-        item = guidance.items.get(self.item_id)
-        if item is None:
-            raise AdvisorError(GONE)
-        related = tuple(r for r in item.related if r in guidance.items)
-        if not related:
-            await send_ephemeral(interaction, "This item has no related guidance.")
-            return
-        view = suggestion_view(services, related)
-        await send_ephemeral(
-            interaction,
-            f"Related to **{discord_escape(item.title)}**: pick one to open it.",
-            **({"view": view} if view else {}),
-        )
+        knowledge = services.knowledge
+        try:
+            message = knowledge.renderer.discord_related(self.item_id)
+        except UnknownItem:
+            raise AdvisorError(knowledge.renderer.discord_text("item_gone")) from None
+        kwargs = message_kwargs(message)
+        view = suggestion_view(services, knowledge.guidance.items[self.item_id].related)
+        if view is not None:
+            kwargs["view"] = view
+        await interaction.response.send_message(**kwargs, ephemeral=True)
 
     async def _checklist(
         self, interaction: discord.Interaction, services: Services, turn: Turn | None
@@ -179,7 +172,7 @@ class AnswerButton(
                 )
         if checklist is None:
             if self.item_id not in knowledge.guidance.items:
-                raise AdvisorError(GONE)
+                raise AdvisorError(knowledge.renderer.discord_text("item_gone"))
             checklist = build_checklist(
                 knowledge.guidance,
                 self.item_id,
@@ -203,7 +196,7 @@ class SuggestionButton(
 ):
     """Open one suggested item: the answer to "did you mean …?"."""
 
-    def __init__(self, item_id: str, *, label: str = "Open", row: int | None = None) -> None:
+    def __init__(self, item_id: str, *, label: str, row: int | None = None) -> None:
         super().__init__(
             discord.ui.Button(
                 label=label,
@@ -218,22 +211,21 @@ class SuggestionButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
     ) -> SuggestionButton:
-        return cls(match["item"], label=item.label or "Open")
+        return cls(match["item"], label=item.label or "")
 
     async def handle(self, interaction: discord.Interaction) -> None:
         services: Services = interaction.client.services  # type: ignore[attr-defined]
         knowledge = services.knowledge
-        item = knowledge.guidance.items.get(self.item_id)
-        if item is None:
-            raise AdvisorError(GONE)
-        previous = services.turns.for_message(
+        if self.item_id not in knowledge.guidance.items:
+            raise AdvisorError(knowledge.renderer.discord_text("item_gone"))
+        previous = await services.turn_for_message(
             interaction.message.id if interaction.message else None
         )
         context = previous.context if previous else None
         message = knowledge.renderer.discord_item(self.item_id, context)
         view = answer_view(services, self.item_id)
         await interaction.response.send_message(**message_kwargs(message), view=view)
-        remember_item(
+        await remember_item(
             services,
             await interaction.original_response(),
             self.item_id,
@@ -242,21 +234,14 @@ class SuggestionButton(
         )
 
 
-def remember_item(
+async def remember_item(
     services: Services, message: Any, item_id: str, context: Context | None, channel: Any
 ) -> None:
-    """Remember a message showing one item as a turn, so follow-ups continue from it.
+    """Store a message showing one item as a turn, so follow-ups continue from it.
 
     The item's title is what the engine searches again for "tell me more" or "make that a
     checklist" (every title retrieves its own item).
     """
-    item = services.knowledge.guidance.items[item_id]
-    turn = Turn(item.title, (item_id,), context or Context())
-    services.turns.remember(message.id, turn, channel_id=conversation_channel(channel))
-
-
-def conversation_channel(channel: Any) -> int | None:
-    """The channel id to remember "the last answer here" for: threads and DMs only."""
-    if isinstance(channel, (discord.Thread, discord.DMChannel)):
-        return channel.id
-    return None
+    knowledge = services.knowledge
+    turn = Turn(knowledge.guidance.items[item_id].title, (item_id,), context or Context())
+    await services.remember(message.id, turn, guidance_version=knowledge.version, channel=channel)

@@ -7,7 +7,6 @@ restart. Every change is saved first; the message is edited only once the save s
 
 from __future__ import annotations
 
-import inspect
 import io
 import logging
 import re
@@ -25,7 +24,7 @@ from bot.discord_app.adapter import (
 )
 from bot.discord_app.errors import AdvisorError, AdvisorView, SafeDynamicItem
 from bot.discord_app.services import Knowledge, Services
-from bot.render import DiscordMessage, md_escape
+from bot.render import DiscordMessage, Renderer
 from bot.store import Run, UnknownRunError
 
 log = logging.getLogger(__name__)
@@ -33,9 +32,6 @@ log = logging.getLogger(__name__)
 #: Steps per page: four rows of five tick buttons, the fifth row for Prev / Next / Export.
 PAGE_SIZE = 20
 ROW_SIZE = 5
-
-TASK, DONE = "- [ ] ", "- [x] "
-NOT_FOUND = "This checklist is no longer stored, so it can't be changed."
 
 
 def checklist_of(run: Run, knowledge: Knowledge) -> Checklist:
@@ -59,24 +55,29 @@ def render_run(
 ) -> tuple[DiscordMessage, discord.ui.View]:
     """The message (one page) and its controls for ``run`` as stored now."""
     page = min(max(0, page), pages(run) - 1)
-    message = knowledge.renderer.discord_checklist(
+    renderer = knowledge.renderer
+    message = renderer.discord_checklist(
         checklist_of(run, knowledge), tick_names(run), page=page, page_size=PAGE_SIZE
     )
-    return message, checklist_view(run, page)
+    return message, checklist_view(run, page, renderer)
 
 
-def checklist_view(run: Run, page: int) -> discord.ui.View:
+def checklist_view(run: Run, page: int, renderer: Renderer) -> discord.ui.View:
+    text = renderer.discord_text
     view = AdvisorView(timeout=None)
     start = page * PAGE_SIZE
     for step in range(start, min(start + PAGE_SIZE, len(run.steps))):
-        view.add_item(ChecklistButton.tick(run.id, step, run.is_ticked(step)))
+        ticked = run.is_ticked(step)
+        label = text("label_step", number=step + 1, ticked=ticked)
+        view.add_item(ChecklistButton.tick(run.id, step, ticked, label))
     last = pages(run) - 1
     if last > 0:
-        view.add_item(ChecklistButton.nav(run.id, max(page - 1, 0), "◀ Prev", disabled=page == 0))
+        previous, following = max(page - 1, 0), min(page + 1, last)
+        view.add_item(ChecklistButton.nav(run.id, previous, text("label_prev"), disabled=page == 0))
         view.add_item(
-            ChecklistButton.nav(run.id, min(page + 1, last), "Next ▶", disabled=page == last)
+            ChecklistButton.nav(run.id, following, text("label_next"), disabled=page == last)
         )
-    view.add_item(ChecklistButton.export(run.id))
+    view.add_item(ChecklistButton.export(run.id, text("label_export")))
     return view
 
 
@@ -123,30 +124,15 @@ async def attach_message(services: Services, run: Run, message_id: int) -> None:
         log.warning("could not record the message of checklist run %d", run.id, exc_info=True)
 
 
-def export_markdown(run: Run, knowledge: Knowledge) -> str:
-    """The run as a Markdown task list with who ticked each step
-    (``- [x] step — ticked by Ana``).
-
-    The renderer's Markdown checklist has no ticks yet, so its task lines (one per step, in
-    step order) are marked here; when ``render_checklist`` accepts ``ticks`` it is used as is.
-    """
-    renderer = knowledge.renderer
-    checklist = checklist_of(run, knowledge)
-    names = tick_names(run)
-    if "ticks" in inspect.signature(renderer.render_checklist).parameters:
-        return renderer.render_checklist(checklist, "md", ticks=names)  # type: ignore[call-arg]
-    lines = renderer.render_checklist(checklist, "md").split("\n")
-    step = 0
-    for i, line in enumerate(lines):
-        if line.startswith(TASK):
-            if step in names:
-                lines[i] = f"{DONE}{line[len(TASK) :]} — ticked by {md_escape(names[step])}"
-            step += 1
-    return "\n".join(lines)
+def _gone(knowledge: Knowledge) -> AdvisorError:
+    return AdvisorError(knowledge.renderer.discord_text("checklist_gone"))
 
 
 def export_file(run: Run, knowledge: Knowledge) -> discord.File:
-    text = export_markdown(run, knowledge)
+    """The run as a Markdown task list, with who ticked each step."""
+    text = knowledge.renderer.render_checklist(
+        checklist_of(run, knowledge), "md", ticks=tick_names(run)
+    )
     partner = run.context.get("partner") if isinstance(run.context, dict) else None
     name = safe_filename(run.topic, partner)
     return discord.File(io.BytesIO(text.encode("utf-8")), filename=name)
@@ -165,12 +151,12 @@ class ChecklistButton(
         self.run_id, self.action, self.arg = run_id, action, arg
 
     @classmethod
-    def tick(cls, run_id: int, step: int, ticked: bool) -> ChecklistButton:
+    def tick(cls, run_id: int, step: int, ticked: bool, label: str) -> ChecklistButton:
         return cls(
             run_id,
             "tick",
             step,
-            label=f"✓ {step + 1}" if ticked else str(step + 1),
+            label=label,
             style=discord.ButtonStyle.success if ticked else discord.ButtonStyle.secondary,
             row=(step % PAGE_SIZE) // ROW_SIZE,
         )
@@ -188,12 +174,12 @@ class ChecklistButton(
         )
 
     @classmethod
-    def export(cls, run_id: int) -> ChecklistButton:
+    def export(cls, run_id: int, label: str) -> ChecklistButton:
         return cls(
             run_id,
             "export",
             None,
-            label="Export",
+            label=label,
             emoji="📄",
             style=discord.ButtonStyle.secondary,
             row=4,
@@ -214,13 +200,16 @@ class ChecklistButton(
     async def handle(self, interaction: discord.Interaction) -> None:
         services: Services = interaction.client.services  # type: ignore[attr-defined]
         store = services.store
+        knowledge = services.knowledge
         if self.action == "export":
             run = await services.db(store.get_run, self.run_id)
             if run is None:
-                raise AdvisorError(NOT_FOUND)
-            file = export_file(run, services.knowledge)
+                raise _gone(knowledge)
+            file = export_file(run, knowledge)
             await interaction.response.send_message(
-                f"Checklist with its ticks, {run.ticked_count}/{len(run.steps)} done.",
+                knowledge.renderer.discord_text(
+                    "exported", done=run.ticked_count, total=len(run.steps)
+                ),
                 file=file,
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
@@ -242,9 +231,9 @@ class ChecklistButton(
                     user_name=display_name(interaction.user),
                 )
             except UnknownRunError:
-                raise AdvisorError(NOT_FOUND) from None
+                raise _gone(knowledge) from None
             page = step // PAGE_SIZE
         if run is None:
-            raise AdvisorError(NOT_FOUND)
-        message, view = render_run(run, services.knowledge, page)
+            raise _gone(knowledge)
+        message, view = render_run(run, knowledge, page)
         await interaction.response.edit_message(**edit_kwargs(message), view=view)
