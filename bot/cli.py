@@ -42,9 +42,14 @@ def _engine(args: argparse.Namespace) -> Engine:
 
 
 def _renderer(guidance: Guidance) -> Renderer:
+    from bot.engine.cache import default_cache_dir
     from bot.render import Renderer
 
-    return Renderer(guidance)
+    cache = default_cache_dir()
+    try:
+        return Renderer(guidance, bytecode_cache_dir=cache / "templates" if cache else None)
+    except OSError:  # an unwritable cache folder only costs speed
+        return Renderer(guidance)
 
 
 def _context(args: argparse.Namespace) -> Context:
@@ -62,6 +67,8 @@ def _context(args: argparse.Namespace) -> Context:
 
 def _print(text: str, out: TextIO) -> None:
     out.write(text.rstrip("\n") + "\n")
+    # Show the answer now, not after the interpreter has finished tearing down.
+    out.flush()
 
 
 # -- commands ------------------------------------------------------------------------------

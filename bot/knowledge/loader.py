@@ -15,7 +15,6 @@ from typing import Any
 
 import jinja2
 import jinja2.meta
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from bot.knowledge.models import (
@@ -34,9 +33,6 @@ CONTEXT_FILE = "context.yaml"
 NOT_COLLECTIONS = (GLOSSARY_FILE, RULES_FILE, CONTEXT_FILE)
 
 Path_ = tuple[str | int, ...]
-
-# libyaml's safe loader when PyYAML was built with it (ten times faster); both are safe loaders.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -97,7 +93,11 @@ class _YamlProblem(Exception):
 
 def _read_yaml(text: str) -> tuple[Any, dict[Path_, int]]:
     """Parse ``text`` safely; return the data and the line of every mapping key and list entry."""
-    loader = _SafeLoader(text)
+    # Imported here: a start-up served from the cache never parses YAML.
+    import yaml
+
+    # libyaml's safe loader when PyYAML was built with it (ten times faster); both are safe.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -118,7 +118,9 @@ def _read_yaml(text: str) -> tuple[Any, dict[Path_, int]]:
         loader.dispose()
 
 
-def _index_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
+def _index_lines(node: Any, path: Path_, lines: dict[Path_, int]) -> None:
+    import yaml
+
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
