@@ -221,7 +221,7 @@ def checklist_from_result(
 ) -> Checklist:
     """A checklist for an answered question: the top match's steps, plus those of close
     runners-up (at least :data:`RUNNER_UP_RATIO` of the top score and above the answer
-    threshold), at most :data:`ANSWER_ITEMS` items. Titled after the question.
+    threshold), at most :data:`ANSWER_ITEMS` items. Titled after the top match.
 
     Raises ``ValueError`` when the result has no answer.
     """
@@ -232,6 +232,8 @@ def checklist_from_result(
     floor = max(guidance.rules.thresholds.answer, top.score * RUNNER_UP_RATIO)
     chosen = [top] + [m for m in result.matches[1:] if m.score >= floor]
     picks = [(guidance.items[m.id], None) for m in chosen[:ANSWER_ITEMS] if m.id in guidance.items]
-    title = " ".join((result.searched or result.question).split())
+    # Titled after the guidance, not the question: checklists are kept as a record, and
+    # question text must not outlive the retention period.
+    title = guidance.items[top.id].title if top.id in guidance.items else top.title
     sections = _sections(guidance, picks, filler or _default_filler(), ctx)
     return Checklist(top.id, title, ctx, sections)

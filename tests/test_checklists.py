@@ -208,7 +208,7 @@ def test_an_answers_checklist_is_the_top_match_plus_close_runners_up(guidance):
         "diaspora.tools-technology",
     )
     assert checklist.topic == "diaspora.overview"
-    assert checklist.title == "checklist for diaspora engagement"
+    assert checklist.title == guidance.items["diaspora.overview"].title
     assert checklist.steps[0].item_id == "diaspora.overview"
 
 
@@ -232,12 +232,14 @@ def test_an_answers_checklist_uses_the_results_context(guidance):
     ]
 
 
-def test_a_follow_up_checklist_is_titled_after_the_earlier_question(engine, guidance):
+def test_a_follow_up_checklist_is_titled_after_the_guidance_not_the_question(engine, guidance):
+    # Checklists are kept as a record; question text must not outlive its retention period.
     first = engine.ask("how do we find common ground with the partner country?")
     follow = engine.ask("make that a checklist", previous=first.turn())
     assert follow.followup == "checklist"
     checklist = checklist_from_result(guidance, follow)
-    assert checklist.title == "how do we find common ground with the partner country?"
+    assert checklist.title == guidance.items[first.top.id].title
+    assert "common ground" not in checklist.title
     assert checklist.steps[0].item_id == first.top.id
 
 
@@ -316,7 +318,8 @@ def test_user_text_in_a_markdown_checklist_is_escaped(guidance, renderer):
         context=Context(partner="_Mali_"),
     )
     md = renderer.render_checklist(checklist_from_result(guidance, result), "md")
-    assert md.startswith(r"# Checklist: \*\*urgent\*\* \<b\>now\</b\>")
+    assert md.startswith("# Checklist: Interests: power relations")
+    assert "urgent" not in md
     assert r"partnership with \_Mali\_." in md
 
 

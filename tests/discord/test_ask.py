@@ -81,7 +81,7 @@ async def test_checklist_from_an_answer(channel, user):
     made = await user.click(answer, label="Checklist from this answer")
     checklist = made.response
     assert not made.ephemeral and checklist.id != answer.id
-    assert checklist.embeds[0].title == f"Checklist: {EMPLOYERS}"
+    assert checklist.embeds[0].title == "Checklist: Bridge the public and private sectors"
     assert "**0/" in checklist.embeds[0].description
     assert "Export" in labels(checklist)
 

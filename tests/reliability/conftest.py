@@ -1,0 +1,49 @@
+"""Reliability tests reuse the SimCord fixtures of ``tests/discord`` (a Pact Advisor bot on a
+fresh database, the development server, Ana with Manage Server and Bob) rather than copying
+them. ``tests/discord`` is not a package, so its conftest is loaded here by path under a name
+of its own, and its ``sim_helpers`` is made importable."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+DISCORD_TESTS = HERE.parent / "discord"
+
+if str(DISCORD_TESTS) not in sys.path:
+    sys.path.append(str(DISCORD_TESTS))
+if str(HERE) not in sys.path:
+    sys.path.append(str(HERE))
+
+
+def _load(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_discord = _load("tests_discord_fixtures", DISCORD_TESTS / "conftest.py")
+
+# The fixtures themselves (pytest registers fixture functions found in a conftest).
+admin = _discord.admin
+bot_options = _discord.bot_options
+channel = _discord.channel
+env = _discord.env
+guidance_copy = _discord.guidance_copy
+guild = _discord.guild
+make_bot = _discord.make_bot
+simcord_bot = _discord.simcord_bot
+user = _discord.user
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """The database file every bot built by ``make_bot`` uses."""
+    return tmp_path / "advisor.db"

@@ -1,0 +1,499 @@
+"""A seeded load scenario for SimCord, with an independent model of what it must leave behind.
+
+Fifty members work on five checklist messages: they tick and untick steps, turn pages, export,
+ask questions and rate answers, one interaction at a time in a seeded random order. Optionally
+some interactions hit an injected Discord 500. The :class:`Model` works out from the sequence
+of actions alone what SQLite must hold and what each message must show; the bot is never asked.
+
+Used by ``tests/reliability/test_load.py`` (a few hundred interactions) and by
+``benchmarks/load.py`` (thousands, timed).
+
+The model's rules are the checklist's contract:
+
+* a step button shows what is stored, so clicking it asks for the opposite of what the member
+  *sees*: a grey button ticks, a green one unticks;
+* ticking a step that is already ticked keeps the first ticker (no double tick);
+* a change is saved before the message is edited, so when the edit fails (a 500 from Discord)
+  the change is stored although the message still shows the old state;
+* a "not covered" question is recorded before it is answered, a vote before it is thanked.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import sqlite3
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import discord
+
+#: The five checklists: (channel index, topic, partner). Three of them have two pages.
+CHECKLISTS = (
+    (0, "readiness", "Morocco"),
+    (0, "talent-partnerships", None),
+    (1, "diaspora", "Senegal"),
+    (1, "three-i", None),
+    (0, "diaspora.umbrella-networks", "Tunisia"),
+)
+#: Questions asked with /ask: answered, ambiguous, greeting, not covered. No checklist
+#: requests: those would post checklists the model does not track.
+QUESTIONS = (
+    "what are the five success factors?",
+    "how do we keep employers on board in a talent partnership",
+    "who funds the MPF?",
+    "what is the 3I approach?",
+    "diaspora umbrella networks",
+    "governance",
+    "hello",
+    "how do I bake bread with diaspora",
+    "what is the weather in Paris",
+)
+#: Relative weights of the actions.
+WEIGHTS = {"click": 55, "page": 5, "export": 10, "ask": 18, "vote": 12}
+PAGE_SIZE = 20
+MEMBERS = 50
+UNEXPECTED_PREFIX = "Sorry, something went wrong"
+
+_STEP_LINE = re.compile(r"^(☑|☐) (\d+)\. .*?(?: — ticked by (.+))?$")
+_PROGRESS = re.compile(r"\*\*(\d+)/(\d+) done\*\*")
+
+
+# --------------------------------------------------------------------------------------------
+# Reading what a member sees
+# --------------------------------------------------------------------------------------------
+
+
+def components(message: Any) -> list[dict]:
+    """Every component (button, select) of ``message``, flattened from its rows."""
+    out = []
+    for row in message.components or []:
+        if isinstance(row, dict):
+            out += row.get("components", [])
+        else:
+            out += [c.to_dict() for c in getattr(row, "children", [])]
+    return out
+
+
+def step_buttons(message: Any) -> dict[int, dict]:
+    """The tick buttons on the page shown, by step index (from their ``custom_id``)."""
+    out = {}
+    for c in components(message):
+        parts = (c.get("custom_id") or "").split(":")
+        if len(parts) == 4 and parts[0] == "checklist" and parts[2] == "tick":
+            out[int(parts[3])] = c
+    return out
+
+
+def run_id_of(message: Any) -> int:
+    """The run a checklist message shows, from its Export button's ``custom_id``."""
+    for c in components(message):
+        parts = (c.get("custom_id") or "").split(":")
+        if len(parts) == 3 and parts[0] == "checklist" and parts[2] == "export":
+            return int(parts[1])
+    raise AssertionError("not a checklist message")
+
+
+def shown_steps(message: Any) -> dict[int, str | None]:
+    """``{step: ticker or None}`` for every step listed in the message's embed fields."""
+    out: dict[int, str | None] = {}
+    for f in message.embeds[0].fields:
+        for line in f.value.splitlines():
+            m = _STEP_LINE.match(line.strip())
+            if m:
+                out[int(m[2]) - 1] = m[3] if m[1] == "☑" else None
+    return out
+
+
+def shown_progress(message: Any) -> tuple[int, int]:
+    m = _PROGRESS.search(message.embeds[0].description or "")
+    assert m, f"no progress in {message.embeds[0].description!r}"
+    return int(m[1]), int(m[2])
+
+
+# --------------------------------------------------------------------------------------------
+# The model
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ChecklistModel:
+    """One posted checklist: what is stored, and what its message shows."""
+
+    topic: str
+    run_id: int
+    steps: int
+    message: Any  # a live simcord.ResponseMessage
+    #: What the database must hold: step -> name of whoever ticked it.
+    ticks: dict[int, str] = field(default_factory=dict)
+    #: What the message shows (equal to ``ticks`` unless an edit failed).
+    shown: dict[int, str] = field(default_factory=dict)
+    page: int = 0
+
+    @property
+    def pages(self) -> int:
+        return -(-self.steps // PAGE_SIZE)
+
+    def on_page(self, page: int | None = None) -> range:
+        page = self.page if page is None else page
+        return range(page * PAGE_SIZE, min((page + 1) * PAGE_SIZE, self.steps))
+
+    def click(self, step: int, name: str) -> str:
+        """Apply a click on ``step`` by ``name`` to the stored state; returns tick/untick."""
+        if step in self.shown:  # a green button: untick
+            self.ticks.pop(step, None)
+            return "untick"
+        self.ticks.setdefault(step, name)  # a ticked step keeps its first ticker
+        return "tick"
+
+    def redrawn(self, page: int) -> None:
+        """The message was edited successfully: it shows the stored state on ``page``."""
+        self.shown = dict(self.ticks)
+        self.page = page
+
+
+@dataclass
+class Model:
+    checklists: list[ChecklistModel] = field(default_factory=list)
+    #: (item id, helpful) -> votes the database must hold.
+    votes: Counter = field(default_factory=Counter)
+    voted: set[tuple[int, int]] = field(default_factory=set)
+    unanswered: int = 0
+    #: Public answers that can be rated: (message, item id).
+    answers: list[tuple[Any, str]] = field(default_factory=list)
+    actions: Counter = field(default_factory=Counter)
+    faults: int = 0
+    restarts: int = 0
+    interactions: int = 0
+
+
+# --------------------------------------------------------------------------------------------
+# Running it
+# --------------------------------------------------------------------------------------------
+
+Timer = Callable[[str, float], None]
+
+
+@dataclass
+class World:
+    env: Any
+    guild: Any
+    channels: list[Any]
+    members: list[Any]
+    #: The name the bot shows for each member (their global name), by member id.
+    names: dict[int, str]
+
+
+def build_world(env: Any, guild: Any, channel: Any, members: int = MEMBERS) -> World:
+    """A second channel and ``members`` members (display names "Member 00" …)."""
+    channels = [channel, guild.create_text_channel("pilot")]
+    names = {}
+    people = []
+    for i in range(members):
+        name = f"Member {i:02d}"
+        member = guild.add_member(env.create_user(f"member{i:02d}", global_name=name))
+        names[member.id] = name
+        people.append(member)
+    return World(env, guild, channels, people, names)
+
+
+async def _timed(kind: str, timer: Timer | None, coro: Any) -> Any:
+    start = time.perf_counter()
+    result = await coro
+    if timer is not None:
+        timer(kind, time.perf_counter() - start)
+    return result
+
+
+def _expect_answer(engine: Any, question: str) -> tuple[bool, str | None, bool]:
+    """(private, item id that can be rated, recorded as unanswered) for ``question``."""
+    result = engine.ask(question)
+    if result.answered and result.matches:
+        return False, result.matches[0].id, False
+    if result.intent in ("help", "thanks", "topics"):
+        return False, None, False
+    return True, None, result.reason != "empty"
+
+
+async def run_scenario(
+    world: World,
+    interactions: int,
+    *,
+    seed: int,
+    fault_rate: float = 0.0,
+    restart_at: Sequence[int] = (),
+    restart: Callable[[], Awaitable[None]] | None = None,
+    pace: float = 0.0,
+    timer: Timer | None = None,
+    check_every_step: bool = True,
+) -> Model:
+    """Post the five checklists, then run interactions in a seeded order until there have
+    been ``interactions`` in all.
+
+    ``fault_rate``: the share of interactions whose Discord callback fails once with a 500
+    (the bot must then answer with its apology, and keep serving). ``restart``: called when
+    the count reaches each of ``restart_at`` (it replaces the bot; its in-memory state, such
+    as who already voted on which answer, is gone). ``pace``: virtual seconds between two
+    interactions, so that timers run as they would (private answers' buttons expire after 15
+    minutes, the retention purge runs hourly). Returns the model.
+    """
+    rng = random.Random(seed)
+    env, members = world.env, world.members
+    model = Model()
+    engine = env.bot.services.knowledge.engine
+    expectations = {q: _expect_answer(engine, q) for q in QUESTIONS}
+
+    for i, (channel_index, topic, partner) in enumerate(CHECKLISTS):
+        options = {"partner": partner} if partner else {}
+        result = await _timed(
+            "post",
+            timer,
+            members[i].slash(world.channels[channel_index], "checklist", topic=topic, **options),
+        )
+        model.interactions += 1
+        message = result.response
+        done, total = shown_progress(message)
+        assert done == 0
+        model.checklists.append(ChecklistModel(topic, run_id_of(message), total, message))
+
+    kinds, weights = zip(*WEIGHTS.items(), strict=True)
+    restarts = sorted(restart_at)
+    while model.interactions < interactions:
+        if restarts and model.interactions >= restarts[0] and restart is not None:
+            restarts.pop(0)
+            await restart()
+            model.voted.clear()  # the new bot does not remember votes, the database does
+            model.restarts += 1
+        if pace:
+            await env.advance_time(pace)
+        kind = rng.choices(kinds, weights)[0]
+        member = rng.choice(members)
+        faulted = rng.random() < fault_rate
+        if kind == "vote" and not model.answers:
+            kind = "ask"
+        if kind == "page" and all(c.pages == 1 for c in model.checklists):
+            kind = "click"
+        if faulted:
+            env.inject_error("POST", "/interactions/*/*/callback", status=500)
+            model.faults += 1
+
+        if kind == "click":
+            await _click(model, rng, world, member, faulted, timer, check_every_step)
+        elif kind == "page":
+            await _page(model, rng, member, faulted, timer)
+        elif kind == "export":
+            await _export(model, rng, member, faulted, timer)
+        elif kind == "ask":
+            await _ask(model, rng, world, member, faulted, timer, expectations)
+        else:
+            await _vote(model, rng, member, faulted, timer)
+        model.interactions += 1
+    return model
+
+
+def _apology(result: Any) -> None:
+    assert result.ephemeral, "a failure must be answered privately"
+    assert result.response.content.startswith(UNEXPECTED_PREFIX), result.response.content
+
+
+async def _click(model, rng, world, member, faulted, timer, check) -> None:
+    checklist = rng.choice(model.checklists)
+    step = rng.choice(checklist.on_page())
+    message = checklist.message
+    shown_button = step_buttons(message)[step]
+    # The member sees what the model says the message shows.
+    assert (shown_button["style"] == discord.ButtonStyle.success.value) == (
+        step in checklist.shown
+    ), f"step {step + 1} of {checklist.topic} is not shown as the model says"
+    action = checklist.click(step, world.names[member.id])
+    model.actions[action] += 1
+    result = await _timed(action, timer, member.click(message, custom_id=shown_button["custom_id"]))
+    if faulted:
+        _apology(result)
+        if rng.random() < 0.5:
+            # A teammate sees the step still shown as before and clicks it: the change was
+            # saved already, so this must neither double it nor take the tick over.
+            teammate = rng.choice(world.members)
+            checklist.click(step, world.names[teammate.id])
+            model.actions["retry"] += 1
+            model.interactions += 1
+            result = await _timed(
+                action, timer, teammate.click(message, custom_id=shown_button["custom_id"])
+            )
+        else:
+            return
+    assert not result.ephemeral and result.response.id == message.id
+    checklist.redrawn(step // PAGE_SIZE)
+    if check:
+        check_message(checklist)
+
+
+async def _page(model, rng, member, faulted, timer) -> None:
+    checklist = rng.choice([c for c in model.checklists if c.pages > 1])
+    forward = checklist.page == 0 or (checklist.page < checklist.pages - 1 and rng.random() < 0.5)
+    label, target = ("Next ▶", checklist.page + 1) if forward else ("◀ Prev", checklist.page - 1)
+    model.actions["page"] += 1
+    result = await _timed("page", timer, member.click(checklist.message, label=label))
+    if faulted:
+        _apology(result)
+        return
+    checklist.redrawn(target)
+    check_message(checklist)
+
+
+async def _export(model, rng, member, faulted, timer) -> None:
+    checklist = rng.choice(model.checklists)
+    model.actions["export"] += 1
+    result = await _timed("export", timer, member.click(checklist.message, label="Export"))
+    if faulted:
+        _apology(result)
+        return
+    assert result.ephemeral
+    attachment = result.response.attachments[0]
+    assert re.fullmatch(r"[a-z0-9-]+\.md", attachment.filename), attachment.filename
+    check_export((await attachment.read()).decode("utf-8"), checklist)
+
+
+async def _ask(model, rng, world, member, faulted, timer, expectations) -> None:
+    question = rng.choice(QUESTIONS)
+    private, item, recorded = expectations[question]
+    channel = rng.choice(world.channels)
+    model.actions["ask"] += 1
+    result = await _timed("ask", timer, member.slash(channel, "ask", question=question))
+    if recorded:
+        model.unanswered += 1  # recorded before the answer is sent, so even when that fails
+    if faulted:
+        _apology(result)
+        return
+    assert result.ephemeral == private, question
+    assert result.response.embeds and result.response.embeds[0].title
+    if item is not None:
+        model.answers.append((result.response, item))
+
+
+async def _vote(model, rng, member, faulted, timer) -> None:
+    answer, item = rng.choice(model.answers)
+    helpful = rng.random() < 0.6
+    model.actions["vote"] += 1
+    result = await _timed(
+        "vote", timer, member.click(answer, label="Helpful" if helpful else "Not helpful")
+    )
+    key = (answer.id, member.id)
+    first = key not in model.voted
+    if first:  # saved before the thanks is sent
+        model.voted.add(key)
+        model.votes[item, helpful] += 1
+    if faulted:
+        _apology(result)
+        return
+    assert result.ephemeral
+    assert ("already rated" in result.response.content) == (not first)
+
+
+async def refresh(model: Model, world: World) -> None:
+    """Redraw every message whose last edit failed, with two clicks that cancel out."""
+    member = world.members[0]
+    for checklist in model.checklists:
+        if checklist.shown == checklist.ticks:
+            continue
+        step = checklist.on_page()[0]
+        for _ in range(2):
+            shown_button = step_buttons(checklist.message)[step]
+            checklist.click(step, world.names[member.id])
+            await member.click(checklist.message, custom_id=shown_button["custom_id"])
+            model.interactions += 1
+            checklist.redrawn(checklist.page)
+
+
+# --------------------------------------------------------------------------------------------
+# Checking what the bot left behind against the model
+# --------------------------------------------------------------------------------------------
+
+
+def check_message(checklist: ChecklistModel) -> None:
+    """The message shows the stored progress, and the page's steps, buttons and names."""
+    message = checklist.message
+    assert shown_progress(message) == (len(checklist.shown), checklist.steps), checklist.topic
+    page = checklist.on_page()
+    names = shown_steps(message)
+    assert sorted(names) == list(page), f"{checklist.topic}: wrong page shown"
+    buttons = step_buttons(message)
+    assert sorted(buttons) == list(page)
+    for step in page:
+        ticked = step in checklist.shown
+        assert names[step] == checklist.shown.get(step), (checklist.topic, step)
+        assert buttons[step]["label"] == (f"✓ {step + 1}" if ticked else str(step + 1))
+        assert (buttons[step]["style"] == discord.ButtonStyle.success.value) == ticked
+
+
+def check_export(text: str, checklist: ChecklistModel) -> None:
+    """The exported Markdown has one task per step, ticked (with the name) as stored."""
+    tasks = [line for line in text.splitlines() if line.startswith(("- [x] ", "- [ ] "))]
+    assert len(tasks) == checklist.steps, checklist.topic
+    for step, line in enumerate(tasks):
+        name = checklist.ticks.get(step)
+        if name is None:
+            assert line.startswith("- [ ] ") and "ticked by" not in line, (step, line)
+        else:
+            assert line.startswith("- [x] ") and line.endswith(f"— ticked by {name}"), line
+
+
+def integrity(path: Path) -> str:
+    """``PRAGMA integrity_check`` of the database at ``path``, from a connection of its own."""
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def stored_ticks(path: Path) -> dict[int, dict[int, str]]:
+    """Every stored tick, read straight from SQLite: ``{run id: {step: ticker's name}}``."""
+    conn = sqlite3.connect(path)
+    try:
+        out: dict[int, dict[int, str]] = {}
+        for run_id, step, name in conn.execute("SELECT run_id, step, user_name FROM ticks"):
+            assert step not in out.get(run_id, {}), f"tick {run_id}/{step} stored twice"
+            out.setdefault(run_id, {})[step] = name
+        return out
+    finally:
+        conn.close()
+
+
+def stored_votes(path: Path) -> Counter:
+    conn = sqlite3.connect(path)
+    try:
+        return Counter(
+            {
+                (item, bool(helpful)): n
+                for item, helpful, n in conn.execute(
+                    "SELECT item_id, helpful, COUNT(*) FROM feedback GROUP BY item_id, helpful"
+                )
+            }
+        )
+    finally:
+        conn.close()
+
+
+def stored_unanswered(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT COUNT(*) FROM unanswered").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def check_final_state(model: Model, path: Path) -> None:
+    """SQLite and every message agree with the model: no tick lost, doubled or invented."""
+    assert integrity(path) == "ok"
+    expected = {c.run_id: c.ticks for c in model.checklists if c.ticks}
+    assert stored_ticks(path) == expected
+    for checklist in model.checklists:
+        assert checklist.shown == checklist.ticks, f"{checklist.topic} was not redrawn"
+        check_message(checklist)
+    assert stored_votes(path) == +model.votes
+    assert stored_unanswered(path) == model.unanswered
