@@ -15,6 +15,7 @@ import discord
 from discord import app_commands
 
 from bot.discord_app.adapter import NO_MENTIONS
+from bot.render import Renderer
 from bot.store import StoreError
 
 log = logging.getLogger(__name__)
@@ -24,12 +25,8 @@ MISSING_PERMISSIONS = 50013
 #: "Missing Access": the bot cannot see the channel.
 MISSING_ACCESS = 50001
 
+#: The one reply not worded by a template: used only when rendering the error reply failed.
 UNEXPECTED = "Sorry, something went wrong on my side. It has been logged; please try again."
-CANNOT_POST = (
-    "I can't post in this channel: I'm missing a permission here "
-    "(View Channel, Send Messages, Embed Links or Attach Files). Ask a server admin to allow me."
-)
-NEED_MANAGE_SERVER = "Only members with the **Manage Server** permission can use this."
 
 
 class AdvisorError(Exception):
@@ -53,28 +50,26 @@ def is_cannot_post(error: BaseException) -> bool:
     )
 
 
-def friendly_message(error: BaseException) -> str | None:
-    """The user-facing text for an expected error, or ``None`` for a bug."""
+def friendly_message(error: BaseException, renderer: Renderer) -> str | None:
+    """The user-facing text for an expected error (from ``messages.discord.j2``), or ``None``
+    for a bug."""
     error = unwrap(error)
+    text = renderer.discord_text
     if isinstance(error, app_commands.CommandOnCooldown):
         wait = max(1, math.ceil(error.retry_after))
-        rate, per = error.cooldown.rate, error.cooldown.per
-        return (
-            f"You're asking quickly ({rate} questions per {per:g} seconds). "
-            f"Please try again in {wait} second{'s' if wait != 1 else ''}."
-        )
+        return text("cooldown", rate=error.cooldown.rate, per=error.cooldown.per, wait=wait)
     if isinstance(error, app_commands.MissingPermissions):
         if "manage_guild" in error.missing_permissions:
-            return NEED_MANAGE_SERVER
-        return "You don't have the permission this needs."
+            return text("need_manage_server")
+        return text("missing_permission")
     if isinstance(error, app_commands.NoPrivateMessage):
-        return "This only works in a server, not in direct messages."
+        return text("server_only")
     if isinstance(error, app_commands.BotMissingPermissions) or is_cannot_post(error):
-        return CANNOT_POST
+        return text("cannot_post")
     if isinstance(error, app_commands.CheckFailure):
-        return "You can't use this here."
+        return text("cannot_use_here")
     if isinstance(error, StoreError):
-        return f"That was not saved: {error}. Please try again in a moment."
+        return text("not_saved", reason=str(error))
     if isinstance(error, AdvisorError):
         return str(error)
     return None
@@ -91,12 +86,17 @@ async def send_ephemeral(interaction: discord.Interaction, content: str, **kwarg
 
 async def report_error(interaction: discord.Interaction, error: BaseException, where: str) -> None:
     """Tell the user what went wrong (friendly for expected errors) and log bugs."""
-    message = friendly_message(error)
-    if message is None:
-        log.exception("unexpected error in %s", where, exc_info=unwrap(error))
+    renderer: Renderer = interaction.client.services.knowledge.renderer  # type: ignore[attr-defined]
+    try:
+        message = friendly_message(error, renderer)
+        if message is None:
+            log.exception("unexpected error in %s", where, exc_info=unwrap(error))
+            message = renderer.discord_text("unexpected")
+        else:
+            log.info("%s: %s", where, type(unwrap(error)).__name__)
+    except Exception:  # a broken template must not leave the user without an answer
+        log.exception("could not word the error reply in %s", where)
         message = UNEXPECTED
-    else:
-        log.info("%s: %s", where, type(unwrap(error)).__name__)
     try:
         await send_ephemeral(interaction, message)
     except discord.HTTPException as exc:

@@ -6,7 +6,7 @@ import discord
 import simcord
 from sim_helpers import labels
 
-from bot.discord_app.errors import CANNOT_POST, UNEXPECTED
+from bot.discord_app.errors import UNEXPECTED
 
 EMPLOYERS = "how do we keep employers on board in a talent partnership"
 
@@ -17,15 +17,15 @@ async def test_missing_permissions_when_posting_is_explained(env, channel, user)
     )
     result = await user.slash(channel, "checklist", topic="three-i")
     assert result.ephemeral
-    assert result.response.content == CANNOT_POST
-    assert "can't post in this channel" in CANNOT_POST
+    assert result.response.content.startswith("I can't post in this channel: I'm missing a")
+    assert "Ask a server admin to allow me." in result.response.content
     simcord.assert_error(env, discord.Forbidden)
 
 
 async def test_a_failed_answer_is_reported_and_the_next_question_answered(env, channel, user):
     env.inject_error("POST", "/interactions/*/*/callback", status=500)
     failed = await user.slash(channel, "ask", question=EMPLOYERS)
-    assert failed.ephemeral and failed.response.content == UNEXPECTED
+    assert failed.ephemeral and failed.response.content == UNEXPECTED  # same words as the template
     simcord.assert_error(env, discord.HTTPException)
 
     again = await user.slash(channel, "ask", question=EMPLOYERS)
