@@ -142,12 +142,12 @@ def _fmt(value: float | None) -> str:
 
 
 def format_report(report: Report, *, show_misses: bool = False) -> str:
-    header = f"{'slice':<14}{'in':>5}{'out':>5}  {'top1':>6}  {'rec@3':>6}  {'mrr':>6}  {'falseAb':>7}  {'oosAb':>6}"
+    header = f"{'slice':<18}{'in':>5}{'out':>5}  {'top1':>6}  {'rec@3':>6}  {'mrr':>6}  {'falseAb':>7}  {'oosAb':>6}"
     lines = [header, "-" * len(header)]
 
     def row(name: str, s: Scores) -> str:
         return (
-            f"{name:<14}{s.in_scope:>5}{s.out_of_scope:>5}  {_fmt(s.top1)}  {_fmt(s.recall3)}  "
+            f"{name:<18}{s.in_scope:>5}{s.out_of_scope:>5}  {_fmt(s.top1)}  {_fmt(s.recall3)}  "
             f"{_fmt(s.mrr)}  {_fmt(s.false_abstention):>7}  {_fmt(s.oos_abstention)}"
         )
 

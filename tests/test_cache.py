@@ -54,3 +54,20 @@ def test_a_corrupt_cache_file_is_rebuilt(team_guidance, tmp_path):
     entry.write_bytes(b"not a pickle")
     engine = load_engine(team_guidance, cache)
     assert engine.ask("what are the success factors?").answered
+
+
+def test_a_change_to_the_engine_code_misses_the_cache(team_guidance, tmp_path, monkeypatch):
+    from bot.engine import cache
+
+    load_engine(team_guidance, tmp_path / "cache")
+    monkeypatch.setattr(cache, "_engine_source", lambda: "a newer engine")
+    load_engine(team_guidance, tmp_path / "cache")
+    assert len(list((tmp_path / "cache").glob("index-*.pickle"))) == 2
+
+
+def test_old_cache_entries_are_pruned(team_guidance, tmp_path):
+    path = team_guidance / "diaspora.yaml"
+    for n in range(6):
+        path.write_text(path.read_text() + f"\n# edit {n}\n")
+        load_engine(team_guidance, tmp_path / "cache")
+    assert len(list((tmp_path / "cache").glob("index-*.pickle"))) == 4

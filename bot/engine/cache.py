@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CACHE_ENV = "PACT_ADVISOR_CACHE"
+#: Cache entries kept (one per guidance folder and version in use).
+KEEP = 4
 
 
 def default_cache_dir() -> Path | None:
@@ -41,8 +43,23 @@ def default_cache_dir() -> Path | None:
     return Path(user_cache_dir("pact-advisor"))
 
 
+def _engine_source() -> str:
+    """Hash of the engine's own code: a changed class must never meet an old pickle."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def cache_key(guidance_version: str, config: IndexConfig) -> str:
-    parts = (guidance_version, repr(config), __version__, sklearn.__version__, numpy.__version__)
+    parts = (
+        guidance_version,
+        repr(config),
+        __version__,
+        _engine_source(),
+        sklearn.__version__,
+        numpy.__version__,
+    )
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20]
 
 
@@ -67,8 +84,16 @@ def save(directory: Path, key: str, guidance: Guidance, index: Index) -> None:
         with os.fdopen(fd, "wb") as handle:
             pickle.dump((guidance, index), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, directory / f"index-{key}.pickle")
+        _prune(directory)
     except OSError:
         log.debug("could not write the index cache in %s", directory, exc_info=True)
+
+
+def _prune(directory: Path) -> None:
+    """Keep the few newest entries: each guidance edit or upgrade leaves an old one behind."""
+    entries = sorted(directory.glob("index-*.pickle"), key=lambda p: p.stat().st_mtime)
+    for stale in entries[:-KEEP]:
+        stale.unlink(missing_ok=True)
 
 
 def load_engine(
