@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 #: Exit codes: 1 for a problem with the guidance or a failed check, 2 for a usage error.
 EXIT_PROBLEM = 1
 EXIT_USAGE = 2
+#: Set to show the traceback of an internal error.
+DEBUG_ENV = "PACT_ADVISOR_DEBUG"
 #: Questions read from standard input are answered in batches of this many.
 BATCH = 256
 
@@ -408,3 +411,11 @@ def main(
         return 0
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug: one clear line, the traceback only on request
+        if os.environ.get(DEBUG_ENV):
+            raise
+        sys.stderr.write(
+            f"pact-advisor: internal error ({type(exc).__name__}: {exc}). "
+            f"Set {DEBUG_ENV}=1 to see the traceback, and please report it.\n"
+        )
+        return EXIT_PROBLEM

@@ -185,3 +185,17 @@ def test_eval_prints_metrics_by_language_and_style():
     assert code == 0
     for label in ("top1", "rec@3", "mrr", "falseAb", "oosAb", "lang=fr", "lang=es", "style=typo"):
         assert label in out
+
+
+def test_an_internal_error_is_one_clear_line_not_a_traceback(monkeypatch, capsys):
+    from bot.engine import Engine
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("index exploded")
+
+    monkeypatch.setattr(Engine, "ask_many", broken)
+    code, _ = run("ask", "what are the success factors")
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "internal error (RuntimeError: index exploded)" in err
+    assert "Traceback" not in err
