@@ -5,7 +5,6 @@ Everything is fitted in :class:`Engine`'s constructor; asking does no I/O.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -14,7 +13,7 @@ import numpy as np
 
 from bot.engine.index import Index, IndexConfig, Query
 from bot.engine.rules import CompiledRules
-from bot.engine.text import Glossary, fold
+from bot.engine.text import Glossary, Phrases, fold
 from bot.knowledge import Guidance, Source
 from bot.knowledge.models import Intent
 
@@ -127,28 +126,17 @@ class Result:
 
 
 class _Names:
-    """Finds countries or sectors named in folded text; returns them as the glossary writes them."""
+    """Finds countries or sectors named in folded text; returns them as ``context.yaml`` writes them."""
 
     def __init__(self, names: Iterable[str]):
-        table = {fold(n): n for n in names if fold(n)}
-        self._table = table
-        self._pattern = (
-            re.compile(
-                r"\b(?:"
-                + "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
-                + r")\b"
-            )
-            if table
-            else None
-        )
+        self._table = {fold(n): n for n in names if fold(n)}
+        self._phrases = Phrases(self._table)
 
     def find(self, folded: str) -> list[str]:
-        if self._pattern is None:
-            return []
-        return list(dict.fromkeys(self._table[m] for m in self._pattern.findall(folded)))
+        return list(dict.fromkeys(self._table[m] for m in self._phrases.find(folded)))
 
     def remove(self, folded: str) -> str:
-        return self._pattern.sub(" ", folded) if self._pattern else folded
+        return self._phrases.remove(folded)
 
 
 class Engine:

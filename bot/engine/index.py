@@ -134,10 +134,12 @@ class Index:
         self._doc_char = self._char.transform(items + examples).T.tocsr()
         # Examples are stored grouped by item, so a maximum per item is a reduceat.
         self._ex_starts = np.searchsorted(owners, np.arange(len(self.items)))
-        self._item_terms = [frozenset(_TOKEN.findall(doc)) for doc in items]
-        self._example_terms = [set() for _ in self.items]
+        # Each item's words (text and examples), for explaining a match.
+        terms: list[set[str]] = [set(_TOKEN.findall(doc)) for doc in items]
         for owner, doc in zip(owners, examples, strict=True):
-            self._example_terms[owner].update(_TOKEN.findall(doc))
+            terms[owner].update(_TOKEN.findall(doc))
+        self._item_terms = [frozenset(t) for t in terms]
+        self._idf = {t: float(self._word.idf_[i]) for t, i in self._word.vocabulary_.items()}
         self._query_word = QueryVectorizer(self._word)
         self._query_char = QueryVectorizer(self._char)
 
@@ -171,11 +173,9 @@ class Index:
 
     def matched_terms(self, query: Query, position: int, limit: int = 5) -> tuple[str, ...]:
         """The question's words that this item's text or examples share, rarest first."""
-        vocab = self._item_terms[position] | self._example_terms[position]
+        vocab = self._item_terms[position]
         shared = [t for t in query.known_terms if t in vocab]
-        idf = self._word.idf_
-        lookup = self._word.vocabulary_
-        shared.sort(key=lambda t: -idf[lookup[t]])
+        shared.sort(key=self._idf.__getitem__, reverse=True)
         return tuple(shared[:limit])
 
 

@@ -33,6 +33,52 @@ def fold(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 
+class Phrases:
+    """Finds known phrases (one or more words) in folded text, longest first.
+
+    One dictionary probe per word, then only the phrases starting with that word: much faster
+    than a regular expression with hundreds of alternatives.
+    """
+
+    def __init__(self, phrases: Iterable[str]):
+        # First word -> the phrases starting with it, as word tuples, longest first.
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in {p for p in phrases if p}:
+            words = tuple(phrase.split())
+            by_first.setdefault(words[0], []).append(words)
+        for candidates in by_first.values():
+            candidates.sort(key=len, reverse=True)
+        self._by_first = by_first
+
+    def __bool__(self) -> bool:
+        return bool(self._by_first)
+
+    def spans(self, folded: str) -> list[tuple[int, int, str]]:
+        """``(first word, end word, phrase)`` for each phrase found, left to right."""
+        words = folded.split()
+        found = []
+        start = 0
+        while start < len(words):
+            for candidate in self._by_first.get(words[start], ()):
+                end = start + len(candidate)
+                if tuple(words[start:end]) == candidate:
+                    found.append((start, end, " ".join(candidate)))
+                    start = end
+                    break
+            else:
+                start += 1
+        return found
+
+    def find(self, folded: str) -> list[str]:
+        return [phrase for _, _, phrase in self.spans(folded)]
+
+    def remove(self, folded: str) -> str:
+        words = folded.split()
+        for first, end, _ in self.spans(folded):
+            words[first:end] = [""] * (end - first)
+        return " ".join(w for w in words if w)
+
+
 class Glossary:
     """Appends the English vocabulary for abbreviations, synonyms and French/Spanish terms.
 
@@ -48,21 +94,13 @@ class Glossary:
                 if key:
                     table[key] = f"{table[key]} {fold(meaning)}" if key in table else fold(meaning)
         self._table = table
+        self._phrases = Phrases(table)
         #: Every word of every glossary term, so the speller leaves them alone.
         self.words = frozenset(w for key in table for w in key.split())
-        if table:
-            alternatives = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
-            self._pattern: re.Pattern[str] | None = re.compile(
-                rf"(?<![a-z0-9&])(?:{alternatives})(?![a-z0-9&])"
-            )
-        else:
-            self._pattern = None
 
     def terms_in(self, folded: str) -> list[str]:
         """Glossary keys found in already folded text, in order."""
-        if self._pattern is None:
-            return []
-        return self._pattern.findall(folded)
+        return self._phrases.find(folded)
 
     def expand(self, folded: str) -> str:
         found = self.terms_in(folded)
