@@ -757,3 +757,10 @@ def test_results_are_not_mutated(renderer, guidance):
     renderer.render_result(result)
     renderer.discord_result(result)
     assert result == before
+
+
+def test_an_answer_repeats_a_long_question_only_briefly(renderer, engine):
+    question = "How do we invest in diaspora umbrella networks? " * 2000
+    text = renderer.render_result(engine.ask(question))
+    assert len(text) < 5_000
+    assert "How do we invest in diaspora umbrella networks?" in text

@@ -54,6 +54,8 @@ COLOURS: Mapping[str, int] = {
 
 #: How many of the next matches an answer lists as "also relevant".
 ALSO_RELEVANT = 3
+#: Characters of the question an answer repeats.
+QUESTION_SHOWN = 300
 #: A next match is "also relevant" from this share of the answer threshold up.
 ALSO_RELEVANT_FLOOR = 0.6
 
@@ -225,7 +227,8 @@ class Renderer:
     def _result_view(self, result: Result, detail: bool) -> tuple[str, dict[str, Any]]:
         """The template name (without target suffix) and its variables for ``result``."""
         base: dict[str, Any] = {
-            "question": result.question,
+            # The answer repeats the question only as a reminder; pasted pages stay out.
+            "question": truncate_sentence(result.question, QUESTION_SHOWN),
             "context": self._given(result.context),
             "version": result.guidance_version,
             "confidence": result.confidence,
