@@ -10,6 +10,7 @@ checklist steps are filled in a sandbox (:mod:`bot.render.fill`).
 from __future__ import annotations
 
 import difflib
+import functools
 import logging
 import math
 import re
@@ -103,6 +104,24 @@ def _tidy(text: str) -> str:
     return _BLANK_LINES.sub("\n\n", _TRAILING_SPACE.sub("\n", text)).strip() + "\n"
 
 
+class _FilledSteps(Sequence[str]):
+    """An item's checklist steps, filled with the context only if a template shows them
+    (an answer shows them only in detail)."""
+
+    def __init__(self, renderer: Renderer, steps: Sequence[str], context: Any):
+        self._renderer, self._steps, self._context = renderer, steps, context
+
+    @functools.cached_property
+    def _filled(self) -> list[str]:
+        return [self._renderer.fill(step, self._context) for step in self._steps]
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._filled[index]
+
+    def __len__(self) -> int:
+        return len(self._steps)
+
+
 class Renderer:
     """Renders everything a user sees. Build once at start-up; rendering does no I/O.
 
@@ -127,6 +146,9 @@ class Renderer:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.prompts_dir),
             bytecode_cache=bytecode_cache,
+            # Templates change only through /advisor reload, which builds a new Renderer:
+            # no need to stat every template file on every render.
+            auto_reload=False,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -191,7 +213,7 @@ class Renderer:
             "title": item.title,
             "summary": item.summary,
             "advice": self.fill(item.advice, context),
-            "steps": [self.fill(step, context) for step in item.checklist],
+            "steps": _FilledSteps(self, item.checklist, context),
             "quote": item.quote,
             "passages": list(item.quote_passages) or [item.quote],
             "source": self._source_view(item),
