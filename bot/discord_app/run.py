@@ -162,15 +162,23 @@ def _replace(settings: Settings, **changes: object) -> Settings:
     return replace(settings, **changes)
 
 
-def run_bot(guidance_dir: str | os.PathLike[str] | None = None) -> int:
-    """Run the bot until interrupted; returns the process exit code."""
+def _settings_with_token() -> Settings | None:
+    """Settings with a token and logging configured, or ``None`` after saying what is missing."""
     settings = _settings()
     if settings is None:
-        return EXIT_USAGE
+        return None
     if not settings.token:
         _say(NO_TOKEN)
-        return EXIT_USAGE
+        return None
     configure_logging(settings.log_level)
+    return settings
+
+
+def run_bot(guidance_dir: str | os.PathLike[str] | None = None) -> int:
+    """Run the bot until interrupted; returns the process exit code."""
+    settings = _settings_with_token()
+    if settings is None:
+        return EXIT_USAGE
     log.info("starting Pact Advisor (database %s)", settings.db_path)
     try:
         return asyncio.run(_serve(settings, guidance_dir))
@@ -216,13 +224,9 @@ def sync_commands(
     guild_id: int | None = None, guidance_dir: str | os.PathLike[str] | None = None
 ) -> int:
     """Log in, sync the slash commands (to one server, or globally) and exit."""
-    settings = _settings()
+    settings = _settings_with_token()
     if settings is None:
         return EXIT_USAGE
-    if not settings.token:
-        _say(NO_TOKEN)
-        return EXIT_USAGE
-    configure_logging(settings.log_level)
     try:
         return asyncio.run(_sync(settings, guild_id, guidance_dir))
     except discord.Forbidden as exc:
