@@ -158,7 +158,6 @@ class Engine:
             )
         self.index = index
         self._items = self.index.items
-        self._position = {item.id: i for i, item in enumerate(self._items)}
         self._countries = _Names(guidance.names.countries)
         self._sectors = _Names(guidance.names.sectors)
         # Which items each topic rule target stands for, resolved once.
@@ -201,9 +200,6 @@ class Engine:
             for plan, row in zip(extra, matrix[len(queries) :], strict=True):
                 plan.scores = plan.scores + PREVIOUS_WEIGHT * row
         return [self._finish(p) for p in plans]
-
-    def item_position(self, item_id: str) -> int:
-        return self._position[item_id]
 
     # -- internals ------------------------------------------------------------------------
 

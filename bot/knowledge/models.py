@@ -33,15 +33,6 @@ class Source(_Frozen):
     evidence: Text | None = None
     year: int | None = Field(default=None, ge=1900, le=2100)
 
-    def cite(self) -> str:
-        """One line such as ``MPF · 2018 independent evaluation … · 2018``."""
-        parts = [self.programme]
-        if self.evidence:
-            parts.append(self.evidence)
-        if self.year and str(self.year) not in (self.evidence or ""):
-            parts.append(str(self.year))
-        return " · ".join(parts)
-
 
 class Item(_Frozen):
     """One piece of guidance."""
