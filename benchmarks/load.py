@@ -81,7 +81,7 @@ class _Count(logging.Handler):
 
 IDLE_RSS = """
 import resource, sys
-from bot.discord_app import Settings, create_bot
+from pact_advisor.discord_bot import Settings, create_bot
 bot = create_bot(sys.argv[1], settings=Settings())
 try:  # this process's own high-water mark (ru_maxrss would include the parent's, on Linux)
     with open("/proc/self/status") as status:
@@ -116,8 +116,8 @@ async def measure(args: argparse.Namespace, workdir: Path) -> dict:
     import simcord
     from load_scenario import build_world, check_final_state, refresh, run_scenario
 
-    from bot.discord_app import Settings, create_bot
-    from bot.discord_app.errors import AdvisorTree, SafeDynamicItem
+    from pact_advisor.discord_bot import Settings, create_bot
+    from pact_advisor.discord_bot.errors import AdvisorTree, SafeDynamicItem
 
     rss_imported = rss_mb()
     counter = _Count()

@@ -72,7 +72,7 @@ def log(message: str) -> None:
 
 def ensure_bot_importable() -> None:
     try:
-        import bot  # noqa: F401
+        import pact_advisor  # noqa: F401
     except ImportError:
         sys.path.insert(0, str(ROOT))
 
@@ -107,13 +107,13 @@ def long_question(questions: Sequence[str], n: int = 100_000) -> str:
 
 
 def _load_splits(eval_dir: Path) -> tuple[list[Any], list[Any]]:
-    from bot.evaluation import load_questions
+    from pact_advisor.evaluation import load_questions
 
     return load_questions(eval_dir / "dev.yaml"), load_questions(eval_dir / "test.yaml")
 
 
 def _quality(report: Any) -> dict[str, Any]:
-    from bot.evaluation import format_report
+    from pact_advisor.evaluation import format_report
 
     return {
         "overall": asdict(report.overall),
@@ -208,7 +208,7 @@ def worker_measure(system: str, args: argparse.Namespace) -> dict[str, Any]:
 
         pact = PactSystem()
         out["build_s"] = time.perf_counter() - start
-        from bot.evaluation import evaluate
+        from pact_advisor.evaluation import evaluate
 
         out["quality"] = {"engine": _quality(evaluate(pact.engine, test))}
         out["dev_quality"] = _quality(evaluate(pact.engine, dev))["overall"]
@@ -248,7 +248,7 @@ def worker_measure(system: str, args: argparse.Namespace) -> dict[str, Any]:
         log(f"{system}: calibrating on dev")
         calibration = calibrate(ranker, dev)
         out["calibration"] = calibration
-        from bot.evaluation import evaluate
+        from pact_advisor.evaluation import evaluate
 
         cache: dict[str, Any] = {}
         out["quality"] = {
@@ -271,8 +271,8 @@ def worker_measure(system: str, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _guidance() -> Any:
-    from bot.knowledge import load_guidance
-    from bot.resources import guidance_dir
+    from pact_advisor.knowledge import load_guidance
+    from pact_advisor.resources import guidance_dir
 
     return load_guidance(guidance_dir())
 
@@ -281,11 +281,11 @@ def worker_rss(system: str, args: argparse.Namespace) -> dict[str, Any]:
     """Peak RSS after imports, after building, and after answering the test split."""
     ensure_bot_importable()
     out = {"system": system, "start_mb": rss_mb()}
-    import bot.knowledge
+    import pact_advisor.knowledge
 
     if system == "pact":
-        import bot.engine
-        import bot.render  # noqa: F401
+        import pact_advisor.engine
+        import pact_advisor.render  # noqa: F401
     elif system == "bm25":
         import bm25s  # noqa: F401
     else:
@@ -330,30 +330,30 @@ def worker_phases(system: str, args: argparse.Namespace) -> dict[str, Any]:
     pc = time.perf_counter
     marks = [("start", pc())]
     ensure_bot_importable()
-    import bot.cli  # noqa: F401
+    import pact_advisor.cli  # noqa: F401
 
-    marks.append(("import bot.cli (pydantic, yaml)", pc()))
-    from bot.engine import Engine
+    marks.append(("import pact_advisor.cli (pydantic, yaml)", pc()))
+    from pact_advisor.engine import Engine
 
-    marks.append(("import bot.engine (sklearn, numpy, scipy)", pc()))
-    from bot.render import Renderer
+    marks.append(("import pact_advisor.engine (sklearn, numpy, scipy)", pc()))
+    from pact_advisor.render import Renderer
 
-    marks.append(("import bot.render (jinja2)", pc()))
-    from bot.knowledge import load_guidance
-    from bot.resources import guidance_dir
+    marks.append(("import pact_advisor.render (jinja2)", pc()))
+    from pact_advisor.knowledge import load_guidance
+    from pact_advisor.resources import guidance_dir
 
     guidance = load_guidance(guidance_dir())
     marks.append(("load_guidance (YAML + validation) [uncached path]", pc()))
     engine = Engine(guidance)
     marks.append(("Engine(guidance) (TF-IDF fit) [uncached path]", pc()))
     try:
-        from bot.engine.cache import default_cache_dir, load_engine
+        from pact_advisor.engine.cache import default_cache_dir, load_engine
     except ImportError:  # a tree without the fitted-index cache
         pass
     else:
         cache_dir = default_cache_dir()
         if cache_dir is not None:
-            marks.append(("import bot.engine.cache", pc()))
+            marks.append(("import pact_advisor.engine.cache", pc()))
             engine = load_engine(guidance_dir(), cache_dir)
             marks.append(("load_engine from the warm cache [what the CLI does]", pc()))
     renderer = Renderer(guidance)
@@ -491,14 +491,18 @@ def timed_answer(cmd: Sequence[str], env: dict[str, str]) -> tuple[float, float,
 
 
 def pact_command() -> tuple[list[str], str]:
-    """``pact-advisor`` from this interpreter's environment, else ``python -m bot``."""
+    """``pact-advisor`` from this interpreter's environment, else ``python -m pact_advisor``."""
     script = Path(sys.executable).parent / "pact-advisor"
     if script.exists():
         return [str(script)], str(script)
     found = shutil.which("pact-advisor")
     if found:
         return [found], found
-    return [sys.executable, "-m", "bot"], f"{sys.executable} -m bot (no pact-advisor script found)"
+    return [
+        sys.executable,
+        "-m",
+        "pact_advisor",
+    ], f"{sys.executable} -m pact_advisor (no pact-advisor script found)"
 
 
 BLAS_PROBE = """
@@ -543,7 +547,7 @@ def choose_env(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, Any]
     """
     env = {k: v for k, v in os.environ.items() if k not in UNSET_FOR_BENCH}
     env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "pact-advisor-bench-pycache")
-    # The CLI's fitted-index cache (bot.engine.cache), private to the benchmark and emptied
+    # The CLI's fitted-index cache (pact_advisor.engine.cache), private to the benchmark and emptied
     # at each start; its first (untimed) run fills it, as a user's first run would.
     cache = Path(tempfile.gettempdir()) / "pact-advisor-bench-cache"
     shutil.rmtree(cache, ignore_errors=True)
@@ -648,18 +652,18 @@ def import_profile(env: dict[str, str], pact_cmd: list[str], question: str) -> d
         total += self_ms
         if stripped in (
             "sklearn.feature_extraction.text",
-            "bot.engine",
-            "bot.render",
-            "bot.cli",
-            "bot.knowledge",
+            "pact_advisor.engine",
+            "pact_advisor.render",
+            "pact_advisor.cli",
+            "pact_advisor.knowledge",
             "jinja2",
             "pydantic",
             "yaml",
             "numpy",
             "scipy.sparse",
             "sklearn",
-            "bot.evaluation",
-            "bot.checklists",
+            "pact_advisor.evaluation",
+            "pact_advisor.checklists",
         ):
             cumulative[stripped] = max(cumulative.get(stripped, 0.0), cum_ms)
     top = sorted(by_package.items(), key=lambda kv: -kv[1])[:12]
@@ -690,7 +694,7 @@ def stdin_run(
 
 
 def code_fingerprint() -> dict[str, Any]:
-    """A hash of the measured code and data (bot/**/*.py, prompts/, guidance/), and its newest file.
+    """A hash of the measured code and data (pact_advisor/**/*.py, prompts/, guidance/), and its newest file.
 
     The benchmark runs no git; this tells which state of the tree a report measured.
     """
@@ -700,7 +704,7 @@ def code_fingerprint() -> dict[str, Any]:
     newest = (0.0, "")
     files = sorted(
         p
-        for pattern in ("bot/**/*.py", "prompts/*", "guidance/*")
+        for pattern in ("pact_advisor/**/*.py", "prompts/*", "guidance/*")
         for p in ROOT.glob(pattern)
         if p.is_file()
     )
@@ -731,12 +735,12 @@ def machine_info(env: dict[str, str], blas: dict[str, Any]) -> dict[str, Any]:
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
     ensure_bot_importable()
-    import bot
+    import pact_advisor
 
     try:
         versions["pact-advisor"] = metadata.version("pact-advisor")
     except metadata.PackageNotFoundError:
-        versions["pact-advisor"] = f"{bot.__version__} (source tree, not pip-installed)"
+        versions["pact-advisor"] = f"{pact_advisor.__version__} (source tree, not pip-installed)"
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "nproc": os.cpu_count(),
@@ -887,7 +891,7 @@ def render_markdown(data: dict[str, Any]) -> str:
         f"Guidance version {data['guidance_version']}; test split {data['test_size']} questions "
         f"({data['test_in_scope']} in scope, {data['test_out_of_scope']} out of scope); "
         f"`pact-advisor` = `{data['pact_command']}`  ",
-        f"Code measured: sha256 {m['code']['sha256']} over {m['code']['files']} files of bot/, "
+        f"Code measured: sha256 {m['code']['sha256']} over {m['code']['files']} files of pact_advisor/, "
         f"prompts/ and guidance/; newest {m['code']['newest']}  ",
     ]
     blas = m["blas"]
@@ -1175,7 +1179,11 @@ def render_markdown(data: dict[str, Any]) -> str:
         f"{_f(d['false_abstention'])}, oos abst. {_f(d['oos_abstention'])}"
     )
 
-    lines += ["", "<details><summary>bot.evaluation reports on the test split</summary>", ""]
+    lines += [
+        "",
+        "<details><summary>pact_advisor.evaluation reports on the test split</summary>",
+        "",
+    ]
     reports = [(NAMES["pact"], pact["quality"]["engine"])]
     for system, res in (("bm25", bm25), ("minilm", minilm)):
         reports += [(f"{NAMES[system]} ({p})", res["quality"][p]) for p in ("balanced", "oos-bar")]
@@ -1247,7 +1255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     machine = machine_info(env, blas)
     pact_cmd, pact_label = pact_command()
     ensure_bot_importable()
-    from bot.evaluation import load_questions
+    from pact_advisor.evaluation import load_questions
 
     test = load_questions(Path(args.eval_dir) / "test.yaml")
     test_qs = [q.q for q in test]
@@ -1280,8 +1288,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with load.stage("ask --json - on stdin"):
         stdin = stdin_run(args, env, pact_cmd, test_qs)
 
-    from bot.knowledge import load_guidance
-    from bot.resources import guidance_dir
+    from pact_advisor.knowledge import load_guidance
+    from pact_advisor.resources import guidance_dir
 
     data = {
         "command": "python benchmarks/run.py " + " ".join(sys.argv[1:] if argv is None else argv),

@@ -1,7 +1,7 @@
 """The systems the benchmark compares, behind one small interface.
 
-* :class:`PactSystem`: the real :class:`bot.engine.Engine` (rules, TF-IDF, abstention) plus
-  :class:`bot.render.Renderer`, so every answer is rendered to terminal text.
+* :class:`PactSystem`: the real :class:`pact_advisor.engine.Engine` (rules, TF-IDF, abstention) plus
+  :class:`pact_advisor.render.Renderer`, so every answer is rendered to terminal text.
 * :class:`BM25Ranker`: bm25s over one document per item (title, keywords, summary, quote and
   example questions concatenated).
 * :class:`MiniLMRanker`: all-MiniLM-L6-v2 sentence embeddings (the weights that the
@@ -11,7 +11,7 @@
 A baseline ranks every item and abstains when its best score is under a threshold that
 :func:`calibrate` picks on the dev split. :class:`Thresholded` gives a ranker the
 ``ask_many`` method and the result shape (``answered``, ``matches[*].id``, ``suggestions``)
-that :func:`bot.evaluation.evaluate` reads, so all three systems are scored by the same code.
+that :func:`pact_advisor.evaluation.evaluate` reads, so all three systems are scored by the same code.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ class Hit:
 
 @dataclass(frozen=True)
 class Answer:
-    """The parts of :class:`bot.engine.Result` that :mod:`bot.evaluation` reads."""
+    """The parts of :class:`pact_advisor.engine.Result` that :mod:`pact_advisor.evaluation` reads."""
 
     question: str
     answered: bool
@@ -156,7 +156,7 @@ BASELINES: dict[str, type[Ranker]] = {"bm25": BM25Ranker, "minilm": MiniLMRanker
 
 
 class Thresholded:
-    """A ranker at one abstention threshold, shaped like an engine for ``bot.evaluation``.
+    """A ranker at one abstention threshold, shaped like an engine for ``pact_advisor.evaluation``.
 
     Scores are cached per question text, so sweeping thresholds costs one scoring pass.
     """
@@ -178,7 +178,7 @@ class Thresholded:
 
 # -- calibration ---------------------------------------------------------------------------
 
-#: The engine's own bar for out-of-scope abstention (bot.evaluation.BARS).
+#: The engine's own bar for out-of-scope abstention (pact_advisor.evaluation.BARS).
 OOS_BAR = 0.95
 
 
@@ -204,7 +204,7 @@ def calibrate(ranker: Ranker, dev: Sequence[Any]) -> dict[str, Any]:
       bar (0.95), i.e. the best top-1 minus false abstention a baseline gets at the
       abstention level Pact Advisor is held to.
     """
-    from bot.evaluation import evaluate
+    from pact_advisor.evaluation import evaluate
 
     cache: dict[str, np.ndarray] = {}
     Thresholded(ranker, 0.0, cache).ask_many([q.q for q in dev])
@@ -243,10 +243,10 @@ class PactSystem:
     name = "pact"
 
     def __init__(self) -> None:
-        from bot.engine import Engine
-        from bot.knowledge import load_guidance
-        from bot.render import Renderer
-        from bot.resources import guidance_dir
+        from pact_advisor.engine import Engine
+        from pact_advisor.knowledge import load_guidance
+        from pact_advisor.render import Renderer
+        from pact_advisor.resources import guidance_dir
 
         self.guidance = load_guidance(guidance_dir())
         self.engine = Engine(self.guidance)

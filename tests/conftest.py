@@ -6,10 +6,10 @@ import os
 
 import pytest
 
-from bot.engine import Engine
-from bot.knowledge import Guidance, load_guidance
-from bot.render import Renderer
-from bot.resources import guidance_dir
+from pact_advisor.engine import Engine
+from pact_advisor.knowledge import Guidance, load_guidance
+from pact_advisor.render import Renderer
+from pact_advisor.resources import guidance_dir
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from bot.engine.cache import load_engine
-from bot.knowledge import GuidanceError
-from bot.resources import guidance_dir
+from pact_advisor.engine.cache import load_engine
+from pact_advisor.knowledge import GuidanceError
+from pact_advisor.resources import guidance_dir
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def test_a_corrupt_cache_file_is_rebuilt(team_guidance, tmp_path):
 
 
 def test_a_change_to_the_engine_code_misses_the_cache(team_guidance, tmp_path, monkeypatch):
-    from bot.engine import cache
+    from pact_advisor.engine import cache
 
     load_engine(team_guidance, tmp_path / "cache")
     monkeypatch.setattr(cache, "_engine_source", lambda: "a newer engine")

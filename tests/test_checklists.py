@@ -1,4 +1,4 @@
-"""Tests for bot.checklists: building checklists, and rendering them as text, Markdown,
+"""Tests for pact_advisor.checklists: building checklists, and rendering them as text, Markdown,
 JSON and Discord embeds."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from bot.checklists import (
+from pact_advisor.checklists import (
     READINESS,
     Checklist,
     Step,
@@ -17,9 +17,9 @@ from bot.checklists import (
     checklist_from_result,
     checklist_topics,
 )
-from bot.engine import Context, Match, Result
-from bot.knowledge import Guidance
-from bot.render import SlotFiller, check
+from pact_advisor.engine import Context, Match, Result
+from pact_advisor.knowledge import Guidance
+from pact_advisor.render import SlotFiller, check
 
 MOROCCO = Context(partner="Morocco", sector="agriculture")
 TASK = re.compile(r"^- \[ \] \S.*$")

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from bot.cli import build_parser, main
-from bot.resources import eval_dir
+from pact_advisor.cli import build_parser, main
+from pact_advisor.resources import eval_dir
 
 
 def run(*argv: str, stdin: str = "") -> tuple[int, str]:
@@ -32,7 +32,7 @@ def test_every_command_and_option_has_help_text():
         "show",
         "validate",
         "eval",
-        "bot",
+        "pact_advisor",
         "sync",
     }
     for name, command in sub.choices.items():
@@ -44,7 +44,8 @@ def test_every_command_and_option_has_help_text():
 
 
 @pytest.mark.parametrize(
-    "command", ["ask", "chat", "checklist", "topics", "show", "validate", "eval", "bot", "sync"]
+    "command",
+    ["ask", "chat", "checklist", "topics", "show", "validate", "eval", "pact_advisor", "sync"],
 )
 def test_help_prints_for_each_command(command, capsys):
     with pytest.raises(SystemExit) as done:
@@ -55,7 +56,7 @@ def test_help_prints_for_each_command(command, capsys):
 
 def test_python_dash_m_bot_runs_the_same_cli():
     done = subprocess.run(
-        [sys.executable, "-m", "bot", "--help"],
+        [sys.executable, "-m", "pact_advisor", "--help"],
         capture_output=True,
         text=True,
         timeout=60,
@@ -181,7 +182,7 @@ def test_eval_prints_metrics_by_language_and_style():
 
 
 def test_an_internal_error_is_one_clear_line_not_a_traceback(monkeypatch, capsys):
-    from bot.engine import Engine
+    from pact_advisor.engine import Engine
 
     def broken(self, *args, **kwargs):
         raise RuntimeError("index exploded")

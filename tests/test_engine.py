@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import Context, Engine
-from bot.knowledge import load_guidance
-from bot.resources import guidance_dir
+from pact_advisor.engine import Context, Engine
+from pact_advisor.knowledge import load_guidance
+from pact_advisor.resources import guidance_dir
 
-PACKAGE = Path(__file__).resolve().parents[1] / "bot"
+PACKAGE = Path(__file__).resolve().parents[1] / "pact_advisor"
 
 
 @pytest.fixture(scope="module")

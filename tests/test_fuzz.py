@@ -7,11 +7,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.checklists import build_checklist, checklist_from_result
-from bot.engine import Context, Engine
-from bot.knowledge import load_guidance
-from bot.render import Renderer, check
-from bot.resources import guidance_dir
+from pact_advisor.checklists import build_checklist, checklist_from_result
+from pact_advisor.engine import Context, Engine
+from pact_advisor.knowledge import load_guidance
+from pact_advisor.render import Renderer, check
+from pact_advisor.resources import guidance_dir
 
 GUIDANCE = load_guidance(guidance_dir())
 ENGINE = Engine(GUIDANCE)

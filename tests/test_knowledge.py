@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.knowledge import GuidanceError, load_guidance
-from bot.knowledge.models import CONTEXT_SLOTS
-from bot.resources import guidance_dir
+from pact_advisor.cli import main
+from pact_advisor.knowledge import GuidanceError, load_guidance
+from pact_advisor.knowledge.models import CONTEXT_SLOTS
+from pact_advisor.resources import guidance_dir
 
 COLLECTIONS = {
     "pact",

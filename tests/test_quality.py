@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.engine import Engine
-from bot.evaluation import BARS, evaluate, format_report, load_questions
-from bot.knowledge import load_guidance
-from bot.resources import eval_dir, guidance_dir
+from pact_advisor.engine import Engine
+from pact_advisor.evaluation import BARS, evaluate, format_report, load_questions
+from pact_advisor.knowledge import load_guidance
+from pact_advisor.resources import eval_dir, guidance_dir
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Tests for bot.render: templates, filling, escaping and Discord limits.
+"""Tests for pact_advisor.render: templates, filling, escaping and Discord limits.
 
 They assert the rendered text itself, for every item and collection of the real guidance.
 """
@@ -18,10 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2.sandbox import SecurityError
 
-from bot.checklists import build_checklist
-from bot.engine import Context, Match, Result
-from bot.knowledge import Guidance
-from bot.render import (
+from pact_advisor.checklists import build_checklist
+from pact_advisor.engine import Context, Match, Result
+from pact_advisor.knowledge import Guidance
+from pact_advisor.render import (
     LIMITS,
     DiscordMessage,
     EmbedSpec,
@@ -36,8 +36,8 @@ from bot.render import (
     plain,
     truncate_sentence,
 )
-from bot.resources import prompts_dir
-from bot.store import FeedbackRecord, ItemCounts, Report, UnansweredQuestion
+from pact_advisor.resources import prompts_dir
+from pact_advisor.store import FeedbackRecord, ItemCounts, Report, UnansweredQuestion
 
 MOROCCO = Context(partner="Morocco", sector="agriculture", programme="THAMM")
 EVIL = "@everyone <@123> <@&45> <#67> **bold** {{ 7*7 }} {% if true %}x{% endif %} success factors"

@@ -1,4 +1,4 @@
-"""Tests for bot.store: schema migrations, checklist ticks, feedback, privacy, errors."""
+"""Tests for pact_advisor.store: schema migrations, checklist ticks, feedback, privacy, errors."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import store as store_mod
-from bot.store import (
+from pact_advisor import store as store_mod
+from pact_advisor.store import (
     MIGRATIONS,
     SCHEMA_VERSION,
     ItemCounts,
@@ -585,7 +585,7 @@ def test_locked_database_write_raises_store_error(tmp_path: Path) -> None:
 CRASH_WRITER = textwrap.dedent(
     """
     import sys
-    from bot.store import Store
+    from pact_advisor.store import Store
 
     store = Store(sys.argv[1])
     n = 5000

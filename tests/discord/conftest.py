@@ -10,8 +10,8 @@ from pathlib import Path
 import discord
 import pytest
 
-from bot.discord_app import Settings, create_bot
-from bot.resources import guidance_dir
+from pact_advisor.discord_bot import Settings, create_bot
+from pact_advisor.resources import guidance_dir
 
 #: The development server the bot syncs its commands to (SimCord checks the sync).
 GUILD_ID = 1_400_000_000_000_000_001

@@ -13,7 +13,7 @@ from discord import app_commands
 from sim_helpers import embed_text
 from simcord import SetupError
 
-from bot.resources import prompts_dir
+from pact_advisor.resources import prompts_dir
 
 EMPLOYERS = "how do we keep employers on board in a talent partnership"
 REFUSED = "Only members with the **Manage Server** permission can use this."

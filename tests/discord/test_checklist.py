@@ -9,10 +9,10 @@ import pytest
 import simcord
 from sim_helpers import button, labels
 
-from bot.discord_app.adapter import safe_filename
-from bot.discord_app.errors import AdvisorError
-from bot.knowledge import load_guidance
-from bot.resources import guidance_dir
+from pact_advisor.discord_bot.adapter import safe_filename
+from pact_advisor.discord_bot.errors import AdvisorError
+from pact_advisor.knowledge import load_guidance
+from pact_advisor.resources import guidance_dir
 
 UMBRELLA = "diaspora.umbrella-networks"
 UMBRELLA_TITLE = "Invest in umbrella organisations, platforms and networks"

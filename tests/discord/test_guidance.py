@@ -5,10 +5,10 @@ from __future__ import annotations
 import simcord
 from sim_helpers import embed_text, labels
 
-from bot.discord_app.errors import AdvisorError
-from bot.knowledge import load_guidance
-from bot.render import discord_escape
-from bot.resources import guidance_dir
+from pact_advisor.discord_bot.errors import AdvisorError
+from pact_advisor.knowledge import load_guidance
+from pact_advisor.render import discord_escape
+from pact_advisor.resources import guidance_dir
 
 
 async def test_topics_lists_every_collection(channel, user):

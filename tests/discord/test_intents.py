@@ -29,4 +29,4 @@ async def test_slash_commands_work_and_a_warning_explains_mentions(env, channel,
 
 @pytest.fixture(autouse=True)
 def _capture_warnings(caplog):
-    caplog.set_level(logging.WARNING, logger="bot.discord_app")
+    caplog.set_level(logging.WARNING, logger="pact_advisor.discord_bot")

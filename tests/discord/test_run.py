@@ -11,8 +11,8 @@ from pathlib import Path
 import discord
 import pytest
 
-from bot.discord_app import run as runmod
-from bot.discord_app.settings import Settings, SettingsError, default_db_path
+from pact_advisor.discord_bot import run as runmod
+from pact_advisor.discord_bot.settings import Settings, SettingsError, default_db_path
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "MTIzNDU2Nzg5.secret-token-value.never-shown"
@@ -151,7 +151,7 @@ def test_importing_needs_no_token_and_touches_nothing(tmp_path):
         [
             sys.executable,
             "-c",
-            "import bot.discord_app, bot.discord_app.run, bot.discord_app.cogs.ask",
+            "import pact_advisor.discord_bot, pact_advisor.discord_bot.run, pact_advisor.discord_bot.cogs.ask",
         ],
         cwd=tmp_path,
         env=env,

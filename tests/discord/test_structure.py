@@ -9,9 +9,9 @@ from pathlib import Path
 
 from discord import app_commands
 
-from bot.discord_app.cogs import EXTENSIONS
+from pact_advisor.discord_bot.cogs import EXTENSIONS
 
-PACKAGE = Path(__file__).resolve().parents[2] / "bot"
+PACKAGE = Path(__file__).resolve().parents[2] / "pact_advisor"
 
 
 async def test_every_command_and_option_is_described(env):

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from load_scenario import integrity, shown_progress, stored_ticks
 
-from bot.discord_app import create_bot
-from bot.store import MIGRATIONS, SCHEMA_VERSION, Store
+from pact_advisor.discord_bot import create_bot
+from pact_advisor.store import MIGRATIONS, SCHEMA_VERSION, Store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,7 +34,7 @@ CLICKER = textwrap.dedent(
     """
     import asyncio, random, sys
     import simcord
-    from bot.discord_app import Settings, create_bot
+    from pact_advisor.discord_bot import Settings, create_bot
 
     GUILD = 1_400_000_000_000_000_001
 

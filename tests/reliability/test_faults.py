@@ -18,7 +18,7 @@ import simcord
 from load_scenario import integrity, shown_progress, stored_ticks
 from sim_helpers import embed_text, labels
 
-from bot.discord_app.errors import UNEXPECTED
+from pact_advisor.discord_bot.errors import UNEXPECTED
 
 UMBRELLA = "diaspora.umbrella-networks"
 EMPLOYERS = "how do we keep employers on board in a talent partnership"
@@ -85,7 +85,7 @@ async def test_a_channel_the_bot_cannot_write_in(env, guild, channel, user, capl
     )
     # A mention there: Discord refuses the reply (a real 403 from the simulator). There is no
     # interaction to answer privately, so the bot logs it and carries on.
-    with caplog.at_level(logging.WARNING, logger="bot.discord_app"):
+    with caplog.at_level(logging.WARNING, logger="pact_advisor.discord_bot"):
         await user.send(read_only, f"{env.bot.user.mention} {EMPLOYERS}")
     assert read_only.last_message.author.id == user.id
     assert f"cannot reply in channel {read_only.id}" in caplog.text

@@ -22,9 +22,9 @@ from pathlib import Path
 import discord
 import pytest
 
-from bot.discord_app import Settings, create_bot
-from bot.discord_app import run as runmod
-from bot.store import Store, StoreError
+from pact_advisor.discord_bot import Settings, create_bot
+from pact_advisor.discord_bot import run as runmod
+from pact_advisor.store import Store, StoreError
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.reliability-secret-token-value"
@@ -35,7 +35,7 @@ CHILD = """
 import sys
 import discord.http
 discord.http.Route.BASE = sys.argv[1]
-from bot.discord_app.run import run_bot
+from pact_advisor.discord_bot.run import run_bot
 sys.exit(run_bot())
 """
 

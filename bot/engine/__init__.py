@@ -1,6 +1,0 @@
-"""Rules plus TF-IDF retrieval: from a practitioner's question to ranked guidance."""
-
-from bot.engine.engine import Context, Engine, Match, Result, Turn
-from bot.engine.index import Index, IndexConfig
-
-__all__ = ["Context", "Engine", "Index", "IndexConfig", "Match", "Result", "Turn"]

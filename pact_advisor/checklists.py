@@ -1,0 +1,239 @@
+"""Checklists built from guidance: for a collection, an item, an answer, or a readiness review.
+
+Pure data, no discord import. Steps are filled with the context (partner, sector, programme)
+by the sandboxed slot filler; every step keeps the id of the item it comes from.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Protocol
+
+from pact_advisor.engine import Context, Result
+from pact_advisor.knowledge import Guidance, Item
+from pact_advisor.render.fill import SlotFiller, context_values
+
+#: The topic of the composite partnership readiness review.
+READINESS = "readiness"
+READINESS_TITLE = "Partnership readiness review"
+
+#: The readiness review: (item id, how many of its first steps). Overview items whose steps
+#: only repeat the specific ones are left out; the 3I overview is the lens itself. The first
+#: steps of an item are its core actions, so a limit stays meaningful when steps are edited.
+READINESS_ITEMS: tuple[tuple[str, int | None], ...] = (
+    ("success-factors.shared-interests", 2),
+    ("success-factors.clear-objectives", 2),
+    ("success-factors.local-context", 2),
+    ("success-factors.roles-governance", 3),
+    ("success-factors.resources-monitoring", 3),
+    ("talent-partnerships.public-private", 2),
+    ("talent-partnerships.policy-coherence", 1),
+    ("capacity-building.local-governance", 3),
+    ("capacity-building.stakeholders", 2),
+    ("diaspora.overview", None),
+    ("three-i.overview", 2),
+)
+
+#: A runner-up joins an answer's checklist when it scores at least this share of the top match.
+RUNNER_UP_RATIO = 0.7
+#: At most this many items feed an answer's checklist.
+ANSWER_ITEMS = 3
+
+
+class Filler(Protocol):
+    """Anything that fills a guidance string with a context (a ``Renderer`` or ``SlotFiller``)."""
+
+    def fill(self, text: str, context: Any = None) -> str: ...
+
+
+class UnknownTopic(ValueError):
+    """No checklist has this topic; ``topics`` lists the valid ones."""
+
+    def __init__(self, topic: str, topics: Sequence[str]):
+        self.topic = topic
+        self.topics = tuple(topics)
+        self.suggestions = tuple(difflib.get_close_matches(topic, self.topics, n=3, cutoff=0.5))
+        collections = [t for t in self.topics if "." not in t]
+        hint = f" Did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
+        super().__init__(
+            f"unknown checklist topic {topic!r}.{hint} Valid topics: "
+            f"{', '.join(collections)}, or an item id such as {self._example()}."
+        )
+
+    def _example(self) -> str:
+        items = [t for t in self.topics if "." in t]
+        return items[0] if items else "-"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step, filled with the context, and the item it comes from."""
+
+    text: str
+    item_id: str
+    collection: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"text": self.text, "item_id": self.item_id, "collection": self.collection}
+
+
+@dataclass(frozen=True)
+class Section:
+    """The steps drawn from one collection."""
+
+    collection: str
+    title: str
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """A titled list of steps, grouped by collection, for one context."""
+
+    #: A collection id, ``readiness`` or an item id (for an answer: the top match's id).
+    topic: str
+    title: str
+    context: Context = field(default_factory=Context)
+    sections: tuple[Section, ...] = ()
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """Every step, in order; a step's index here is its index in a stored run."""
+        return tuple(step for section in self.sections for step in section.steps)
+
+    @property
+    def item_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(step.item_id for step in self.steps))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "topic": self.topic,
+            "title": self.title,
+            "context": context_values(self.context),
+            "steps": [step.as_dict() for step in self.steps],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], guidance: Guidance | None = None) -> Checklist:
+        """Rebuild a checklist from :meth:`as_dict` (or a stored run's topic/title/context/steps).
+
+        Consecutive steps of one collection form a section, titled from ``guidance`` if given.
+        """
+        raw_context = data.get("context") or {}
+        context = Context(**context_values(raw_context))
+        steps = [
+            Step(
+                str(s["text"]),
+                str(s.get("item_id") or ""),
+                str(s.get("collection") or str(s.get("item_id") or "").split(".", 1)[0]),
+            )
+            for s in data.get("steps", ())
+        ]
+        titles = {cid: c.title for cid, c in guidance.collections.items()} if guidance else {}
+        return cls(
+            topic=str(data.get("topic", "")),
+            title=str(data.get("title", "")),
+            context=context,
+            sections=_group(steps, titles),
+        )
+
+
+def _group(steps: Iterable[Step], titles: Mapping[str, str]) -> tuple[Section, ...]:
+    sections: list[Section] = []
+    for step in steps:
+        if sections and sections[-1].collection == step.collection:
+            last = sections[-1]
+            sections[-1] = Section(last.collection, last.title, (*last.steps, step))
+        else:
+            title = titles.get(step.collection, step.collection)
+            sections.append(Section(step.collection, title, (step,)))
+    return tuple(sections)
+
+
+def _sections(
+    guidance: Guidance, picks: Iterable[tuple[Item, int | None]], filler: Filler, context: Context
+) -> tuple[Section, ...]:
+    """Sections of the picked items' steps, one per collection, in order of first appearance."""
+    by_collection: dict[str, list[Step]] = {}
+    for item, limit in picks:
+        steps = item.checklist if limit is None else item.checklist[:limit]
+        by_collection.setdefault(item.collection, []).extend(
+            Step(filler.fill(text, context), item.id, item.collection) for text in steps
+        )
+    return tuple(
+        Section(cid, guidance.collections[cid].title, tuple(steps))
+        for cid, steps in by_collection.items()
+    )
+
+
+@lru_cache(maxsize=1)
+def _default_filler() -> SlotFiller:
+    return SlotFiller()
+
+
+def _context(context: Context | Mapping[str, Any] | None) -> Context:
+    if isinstance(context, Context):
+        return context
+    return Context(**context_values(context))
+
+
+def checklist_topics(guidance: Guidance) -> list[str]:
+    """Every valid topic: collection ids, then ``readiness``, then item ids."""
+    return [*guidance.collections, READINESS, *guidance.items]
+
+
+def build_checklist(
+    guidance: Guidance,
+    topic: str,
+    context: Context | Mapping[str, Any] | None = None,
+    filler: Filler | None = None,
+) -> Checklist:
+    """The checklist for ``topic``: a collection id, an item id or ``readiness``.
+
+    Raises :class:`UnknownTopic` (a ``ValueError``) for anything else.
+    """
+    ctx = _context(context)
+    fill = filler or _default_filler()
+    key = topic.strip()
+    if key in guidance.collections:
+        picks = [(item, None) for item in guidance.items_in(key)]
+        title = guidance.collections[key].title
+    elif key in guidance.items:
+        picks = [(guidance.items[key], None)]
+        title = guidance.items[key].title
+    elif key.lower() == READINESS:
+        key = READINESS
+        picks = [(guidance.items[i], n) for i, n in READINESS_ITEMS if i in guidance.items]
+        title = READINESS_TITLE
+    else:
+        raise UnknownTopic(topic, checklist_topics(guidance))
+    return Checklist(key, title, ctx, _sections(guidance, picks, fill, ctx))
+
+
+def checklist_from_result(
+    guidance: Guidance,
+    result: Result,
+    context: Context | Mapping[str, Any] | None = None,
+    filler: Filler | None = None,
+) -> Checklist:
+    """A checklist for an answered question: the top match's steps, plus those of close
+    runners-up (at least :data:`RUNNER_UP_RATIO` of the top score and above the answer
+    threshold), at most :data:`ANSWER_ITEMS` items. Titled after the top match.
+
+    Raises ``ValueError`` when the result has no answer.
+    """
+    if not result.answered or not result.matches:
+        raise ValueError("this question has no answer to turn into a checklist")
+    ctx = _context(context) if context is not None else result.context
+    top = result.matches[0]
+    floor = max(guidance.rules.thresholds.answer, top.score * RUNNER_UP_RATIO)
+    chosen = [top] + [m for m in result.matches[1:] if m.score >= floor]
+    picks = [(guidance.items[m.id], None) for m in chosen[:ANSWER_ITEMS] if m.id in guidance.items]
+    # Titled after the guidance, not the question: checklists are kept as a record, and
+    # question text must not outlive the retention period.
+    title = guidance.items[top.id].title if top.id in guidance.items else top.title
+    sections = _sections(guidance, picks, filler or _default_filler(), ctx)
+    return Checklist(top.id, title, ctx, sections)

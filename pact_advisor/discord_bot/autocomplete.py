@@ -1,0 +1,58 @@
+"""Autocomplete choices for topics and items: filtered by what was typed, at most 25.
+Choice names are worded by the ``choice_*`` macros of ``messages.discord.j2``."""
+
+from __future__ import annotations
+
+from discord import app_commands
+
+from pact_advisor.checklists import READINESS, READINESS_TITLE
+from pact_advisor.render import Renderer
+
+#: Discord shows at most 25 choices; a choice name is at most 100 characters.
+MAX_CHOICES = 25
+CHOICE_NAME_MAX = 100
+
+
+def topic_choices(renderer: Renderer, typed: str) -> list[app_commands.Choice[str]]:
+    """Collections, ``readiness`` and items whose id or title contains what was typed."""
+    text = renderer.discord_text
+    entries: list[tuple[str, str]] = [
+        (text("choice_collection", title=c.title), cid)
+        for cid, c in renderer.guidance.collections.items()
+    ]
+    entries.append((text("choice_readiness", title=READINESS_TITLE), READINESS))
+    return choices(entries + _items(renderer), typed)
+
+
+def item_choices(renderer: Renderer, typed: str) -> list[app_commands.Choice[str]]:
+    """Items whose id or title contains what was typed."""
+    return choices(_items(renderer), typed)
+
+
+def _items(renderer: Renderer) -> list[tuple[str, str]]:
+    return [
+        (renderer.discord_text("choice_item", title=item.title, id=iid), iid)
+        for iid, item in renderer.guidance.items.items()
+    ]
+
+
+def choices(entries: list[tuple[str, str]], typed: str) -> list[app_commands.Choice[str]]:
+    """``(name, value)`` entries containing ``typed`` (prefix matches first), as choices."""
+    needle = " ".join(typed.lower().split())
+
+    def rank(entry: tuple[str, str]) -> int:
+        name, value = entry[0].lower(), entry[1].lower()
+        if not needle or value.startswith(needle) or name.startswith(needle):
+            return 0
+        if needle in value or needle in name:
+            return 1
+        return 2
+
+    ranked = sorted((e for e in entries if rank(e) < 2), key=rank)
+    return [
+        app_commands.Choice(name=_fit(name), value=value) for name, value in ranked[:MAX_CHOICES]
+    ]
+
+
+def _fit(name: str) -> str:
+    return name if len(name) <= CHOICE_NAME_MAX else name[: CHOICE_NAME_MAX - 1] + "…"

@@ -1,0 +1,143 @@
+"""``/advisor reload | report | purge``: for members with Manage Server.
+
+The group is hidden from other members by default (``default_permissions``), and each
+command checks the permission again, since server admins can override command visibility.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import discord
+import jinja2
+from discord import app_commands
+from discord.ext import commands
+
+from pact_advisor.discord_bot.adapter import message_kwargs
+from pact_advisor.discord_bot.errors import AdvisorError
+from pact_advisor.knowledge import GuidanceError, Problem
+
+if TYPE_CHECKING:
+    from pact_advisor.discord_bot.bot import AdvisorBot
+
+log = logging.getLogger(__name__)
+
+DEFAULT_REPORT_DAYS = 30
+
+manage_guild = app_commands.checks.has_permissions(manage_guild=True)
+
+
+def parse_since(text: str | None, now: datetime) -> datetime:
+    """``YYYY-MM-DD`` as midnight UTC; ``None`` means 30 days before ``now``.
+
+    Raises ``ValueError`` for anything else.
+    """
+    if text is None or not text.strip():
+        return (now - timedelta(days=DEFAULT_REPORT_DAYS)).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
+    return datetime.strptime(text.strip(), "%Y-%m-%d").replace(tzinfo=UTC)
+
+
+def describe_problem(problem: Problem, directory: Path) -> str:
+    """A problem with its file named relative to the guidance folder."""
+    file = Path(problem.file)
+    try:
+        shown = str(file.resolve().relative_to(directory.resolve()))
+    except (ValueError, OSError):
+        shown = file.name or problem.file
+    message = problem.message
+    for prefix in {str(directory) + os.sep, str(directory.resolve()) + os.sep}:
+        message = message.replace(prefix, "")
+    return str(replace(problem, file=shown, message=message))
+
+
+def template_problem(exc: Exception) -> str:
+    """A template that failed to load or render, named by file and line when known."""
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None)
+    where = Path(name).name if isinstance(name, str) else ""
+    line = getattr(exc, "lineno", None)
+    if where and line:
+        where = f"{where}:{line}"
+    return ": ".join(part for part in (where, type(exc).__name__, str(exc)) if part)
+
+
+class Admin(commands.Cog):
+    """Guidance reload, feedback report and question purge."""
+
+    advisor = app_commands.Group(
+        name="advisor",
+        description="Pact Advisor administration (Manage Server)",
+        default_permissions=discord.Permissions(manage_guild=True),
+        guild_only=True,
+    )
+
+    def __init__(self, bot: AdvisorBot) -> None:
+        self.bot = bot
+
+    @advisor.command(name="reload")
+    @manage_guild
+    async def reload(self, interaction: discord.Interaction) -> None:
+        """Re-read the guidance and templates; on any error keep serving the current version."""
+        services = self.bot.services
+        old = services.knowledge
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            new = await services.reload()
+        except GuidanceError as exc:
+            problems = [describe_problem(p, services.guidance_dir) for p in exc.problems]
+            problems = problems or [str(exc)]
+        except (jinja2.TemplateError, OSError, ValueError, LookupError) as exc:
+            problems = [template_problem(exc)]
+        else:
+            counts = new.guidance.counts()
+            text = new.renderer.discord_text(
+                "reloaded",
+                old=old.version,
+                new=new.version,
+                items=sum(counts.values()),
+                collections=len(counts),
+            )
+            await interaction.followup.send(text, ephemeral=True)
+            return
+        log.warning(
+            "reload failed with %d problem(s); still serving %s", len(problems), old.version
+        )
+        message = old.renderer.discord_reload_problems(problems, old.version)
+        await interaction.followup.send(**message_kwargs(message), ephemeral=True)
+
+    @advisor.command(name="report")
+    @app_commands.describe(since="First day to include, as YYYY-MM-DD (default: 30 days ago)")
+    @manage_guild
+    async def report(self, interaction: discord.Interaction, since: str | None = None) -> None:
+        """Unanswered questions and answers marked not helpful since a date, with vote counts."""
+        services = self.bot.services
+        renderer = services.knowledge.renderer
+        try:
+            start = parse_since(since, discord.utils.utcnow())
+        except ValueError:
+            raise AdvisorError(renderer.discord_text("bad_date", text=since)) from None
+        report = await services.db(services.store.report, start)
+        await interaction.response.send_message(
+            **message_kwargs(renderer.discord_report(report, start)), ephemeral=True
+        )
+
+    @advisor.command(name="purge")
+    @manage_guild
+    async def purge(self, interaction: discord.Interaction) -> None:
+        """Delete the text of every stored question now (votes and counts are kept)."""
+        services = self.bot.services
+        count = await services.db(services.store.purge_questions)
+        log.info("purged %d stored question(s) on request of %s", count, interaction.user.id)
+        await interaction.response.send_message(
+            services.knowledge.renderer.discord_text("purged", count=count), ephemeral=True
+        )
+
+
+async def setup(bot: AdvisorBot) -> None:
+    await bot.add_cog(Admin(bot))

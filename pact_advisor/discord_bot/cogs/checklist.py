@@ -1,0 +1,83 @@
+"""``/checklist``: post an interactive checklist anyone in the channel can tick."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from pact_advisor.checklists import UnknownTopic, build_checklist
+from pact_advisor.discord_bot.autocomplete import topic_choices
+from pact_advisor.discord_bot.components.checklist import create_run, post_run
+from pact_advisor.discord_bot.errors import AdvisorError
+from pact_advisor.engine import Context
+
+if TYPE_CHECKING:
+    from pact_advisor.discord_bot.bot import AdvisorBot
+
+log = logging.getLogger(__name__)
+
+CONTEXT_MAX = 100
+
+
+def _clean(value: str | None) -> str | None:
+    text = " ".join((value or "").split())
+    return text or None
+
+
+class Checklists(commands.Cog):
+    """Interactive checklists from the guidance."""
+
+    def __init__(self, bot: AdvisorBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="checklist")
+    @app_commands.describe(
+        topic="A collection, an item, or readiness for a partnership readiness review",
+        partner="Partner country the steps are written for (optional)",
+        sector="Sector the steps are written for (optional)",
+        programme="Programme the steps are written for (optional)",
+    )
+    async def checklist(
+        self,
+        interaction: discord.Interaction,
+        topic: str,
+        partner: app_commands.Range[str, 1, CONTEXT_MAX] | None = None,
+        sector: app_commands.Range[str, 1, CONTEXT_MAX] | None = None,
+        programme: app_commands.Range[str, 1, CONTEXT_MAX] | None = None,
+    ) -> None:
+        """Post a checklist that anyone here can tick, step by step."""
+        services = self.bot.services
+        knowledge = services.knowledge
+        context = Context(_clean(partner), _clean(sector), _clean(programme))
+        try:
+            checklist = build_checklist(
+                knowledge.guidance, topic, context, filler=knowledge.renderer
+            )
+        except UnknownTopic as exc:
+            raise AdvisorError(
+                knowledge.renderer.discord_text(
+                    "unknown_topic", topic=topic, suggestions=exc.suggestions
+                )
+            ) from None
+        run = await create_run(
+            services,
+            checklist,
+            guild_id=interaction.guild_id,
+            channel_id=interaction.channel_id,
+            user_id=interaction.user.id,
+        )
+        await post_run(interaction, services, run)
+
+    @checklist.autocomplete("topic")
+    async def topic_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return topic_choices(self.bot.services.knowledge.renderer, current)
+
+
+async def setup(bot: AdvisorBot) -> None:
+    await bot.add_cog(Checklists(bot))

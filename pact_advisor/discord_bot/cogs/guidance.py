@@ -1,0 +1,72 @@
+"""Browsing the guidance: ``/topics``, ``/guidance item:`` and ``/help``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from pact_advisor.discord_bot.adapter import message_kwargs
+from pact_advisor.discord_bot.autocomplete import item_choices
+from pact_advisor.discord_bot.components.answer import answer_view, remember_item
+from pact_advisor.discord_bot.errors import AdvisorError
+from pact_advisor.render import UnknownItem
+
+if TYPE_CHECKING:
+    from pact_advisor.discord_bot.bot import AdvisorBot
+
+
+class GuidanceBrowser(commands.Cog):
+    """What the guidance covers, one item in full, and how to use the bot."""
+
+    def __init__(self, bot: AdvisorBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="topics")
+    async def topics(self, interaction: discord.Interaction) -> None:
+        """See what the guidance covers: every collection and its items."""
+        message = self.bot.services.knowledge.renderer.discord_topics()
+        await interaction.response.send_message(**message_kwargs(message), ephemeral=True)
+
+    @app_commands.command(name="guidance")
+    @app_commands.describe(item="The guidance item to show (leave empty to list all topics)")
+    async def guidance(self, interaction: discord.Interaction, item: str | None = None) -> None:
+        """Show everything on one guidance item: advice, checklist, source and related items."""
+        services = self.bot.services
+        renderer = services.knowledge.renderer
+        if not item or not item.strip():
+            await interaction.response.send_message(
+                **message_kwargs(renderer.discord_topics()), ephemeral=True
+            )
+            return
+        try:
+            message = renderer.discord_item(item.strip())
+        except UnknownItem as exc:
+            raise AdvisorError(
+                renderer.discord_text("unknown_item", item=item, suggestions=exc.suggestions)
+            ) from None
+        item_id = item.strip()
+        await interaction.response.send_message(
+            **message_kwargs(message), view=answer_view(services, item_id)
+        )
+        await remember_item(
+            services, await interaction.original_response(), item_id, None, interaction.channel
+        )
+
+    @guidance.autocomplete("item")
+    async def item_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return item_choices(self.bot.services.knowledge.renderer, current)
+
+    @app_commands.command(name="help")
+    async def help(self, interaction: discord.Interaction) -> None:
+        """How to use Pact Advisor, with example questions."""
+        message = self.bot.services.knowledge.renderer.discord_help()
+        await interaction.response.send_message(**message_kwargs(message), ephemeral=True)
+
+
+async def setup(bot: AdvisorBot) -> None:
+    await bot.add_cog(GuidanceBrowser(bot))

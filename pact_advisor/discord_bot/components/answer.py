@@ -1,0 +1,252 @@
+"""The buttons under an answer, and the "did you mean" buttons of a question not covered.
+
+``custom_id`` carries the action and the item (``answer:helpful:diaspora.overview``,
+``suggest:diaspora.overview``), so they keep working after a restart. The question behind an
+answer is the turn the store keeps for its message (until retention purges the text).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import discord
+
+from pact_advisor.checklists import build_checklist, checklist_from_result
+from pact_advisor.discord_bot.adapter import message_kwargs
+from pact_advisor.discord_bot.components.checklist import create_run, post_run
+from pact_advisor.discord_bot.errors import (
+    AdvisorError,
+    AdvisorView,
+    SafeDynamicItem,
+    send_ephemeral,
+)
+from pact_advisor.discord_bot.services import Services
+from pact_advisor.engine import Context, Turn
+from pact_advisor.render import UnknownItem
+
+log = logging.getLogger(__name__)
+
+_ITEM = r"[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*"
+#: Button labels are limited to 80 characters.
+LABEL_MAX = 80
+#: Discord allows 5 buttons per row and 5 rows.
+ROW_SIZE = 5
+
+#: The buttons under an answer, in order; each is labelled by ``label_<action>`` in
+#: ``messages.discord.j2``.
+STYLES = {
+    "checklist": discord.ButtonStyle.primary,
+    "helpful": discord.ButtonStyle.success,
+    "unhelpful": discord.ButtonStyle.secondary,
+    "related": discord.ButtonStyle.secondary,
+}
+
+
+def _label(text: str) -> str:
+    return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1] + "…"
+
+
+def answer_view(
+    services: Services, item_id: str, candidates: tuple[str, ...] = ()
+) -> discord.ui.View:
+    """Checklist / Helpful / Not helpful / Related for ``item_id``, and a button per candidate
+    when the answer was ambiguous."""
+    view = AdvisorView(timeout=None)
+    knowledge = services.knowledge
+    item = knowledge.guidance.items.get(item_id)
+    for action in STYLES:
+        label = knowledge.renderer.discord_text(f"label_{action}")
+        disabled = action == "related" and not (item and item.related)
+        view.add_item(AnswerButton(action, item_id, label=label, disabled=disabled))
+    for number, candidate in enumerate(candidates[:ROW_SIZE], start=1):
+        add_suggestion(view, services, candidate, number=number, row=1)
+    return view
+
+
+def suggestion_view(services: Services, item_ids: tuple[str, ...]) -> discord.ui.View | None:
+    """One "did you mean" button per suggested item (``None`` when there are none)."""
+    view = AdvisorView(timeout=None)
+    for item_id in item_ids[: ROW_SIZE * 4]:
+        add_suggestion(view, services, item_id)
+    return view if view.children else None
+
+
+def add_suggestion(
+    view: discord.ui.View,
+    services: Services,
+    item_id: str,
+    *,
+    number: int | None = None,
+    row: int | None = None,
+) -> None:
+    """A button opening ``item_id``, labelled with its title (numbered for candidates)."""
+    knowledge = services.knowledge
+    item = knowledge.guidance.items.get(item_id)
+    if item is None:
+        return
+    label = item.title
+    if number is not None:
+        label = knowledge.renderer.discord_text("label_candidate", number=number, title=label)
+    view.add_item(SuggestionButton(item_id, label=_label(label), row=row))
+
+
+class AnswerButton(
+    SafeDynamicItem,
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=rf"answer:(?P<action>checklist|helpful|unhelpful|related):(?P<item>{_ITEM})",
+):
+    def __init__(self, action: str, item_id: str, *, label: str, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=STYLES[action],
+                disabled=disabled,
+                custom_id=f"answer:{action}:{item_id}",
+                row=0,
+            )
+        )
+        self.action, self.item_id = action, item_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> AnswerButton:
+        return cls(match["action"], match["item"], label=item.label or "")
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        services: Services = interaction.client.services  # type: ignore[attr-defined]
+        message_id = interaction.message.id if interaction.message else None
+        turn = await services.turn_for_message(message_id)
+        if self.action in ("helpful", "unhelpful"):
+            await self._feedback(interaction, services, turn, helpful=self.action == "helpful")
+        elif self.action == "related":
+            await self._related(interaction, services)
+        else:
+            await self._checklist(interaction, services, turn)
+
+    async def _feedback(
+        self,
+        interaction: discord.Interaction,
+        services: Services,
+        turn: Turn | None,
+        *,
+        helpful: bool,
+    ) -> None:
+        renderer = services.knowledge.renderer
+        key = (interaction.message.id if interaction.message else 0, interaction.user.id)
+        if key in services.votes:
+            await send_ephemeral(interaction, renderer.discord_text("already_rated"))
+            return
+        await services.db(
+            services.store.record_feedback,
+            turn.question if turn else None,
+            self.item_id,
+            helpful,
+            user_id=interaction.user.id,
+            guidance_version=services.knowledge.version,
+        )
+        services.votes.add(key)
+        text = renderer.discord_text("thanks_helpful" if helpful else "thanks_not_helpful")
+        await send_ephemeral(interaction, text)
+
+    async def _related(self, interaction: discord.Interaction, services: Services) -> None:
+        knowledge = services.knowledge
+        try:
+            message = knowledge.renderer.discord_related(self.item_id)
+        except UnknownItem:
+            raise AdvisorError(knowledge.renderer.discord_text("item_gone")) from None
+        kwargs = message_kwargs(message)
+        view = suggestion_view(services, knowledge.guidance.items[self.item_id].related)
+        if view is not None:
+            kwargs["view"] = view
+        await interaction.response.send_message(**kwargs, ephemeral=True)
+
+    async def _checklist(
+        self, interaction: discord.Interaction, services: Services, turn: Turn | None
+    ) -> None:
+        knowledge = services.knowledge
+        checklist = None
+        if turn is not None:
+            # Rebuild from the answer itself: the top match and close runners-up.
+            result = knowledge.engine.ask(turn.question, context=turn.context)
+            if result.answered and result.matches and result.matches[0].id == self.item_id:
+                checklist = checklist_from_result(
+                    knowledge.guidance, result, turn.context, filler=knowledge.renderer
+                )
+        if checklist is None:
+            if self.item_id not in knowledge.guidance.items:
+                raise AdvisorError(knowledge.renderer.discord_text("item_gone"))
+            checklist = build_checklist(
+                knowledge.guidance,
+                self.item_id,
+                turn.context if turn else None,
+                filler=knowledge.renderer,
+            )
+        run = await create_run(
+            services,
+            checklist,
+            guild_id=interaction.guild_id,
+            channel_id=interaction.channel_id,
+            user_id=interaction.user.id,
+        )
+        await post_run(interaction, services, run)
+
+
+class SuggestionButton(
+    SafeDynamicItem,
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=rf"suggest:(?P<item>{_ITEM})",
+):
+    """Open one suggested item: the answer to "did you mean …?"."""
+
+    def __init__(self, item_id: str, *, label: str, row: int | None = None) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"suggest:{item_id}",
+                row=row,
+            )
+        )
+        self.item_id = item_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> SuggestionButton:
+        return cls(match["item"], label=item.label or "")
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        services: Services = interaction.client.services  # type: ignore[attr-defined]
+        knowledge = services.knowledge
+        if self.item_id not in knowledge.guidance.items:
+            raise AdvisorError(knowledge.renderer.discord_text("item_gone"))
+        previous = await services.turn_for_message(
+            interaction.message.id if interaction.message else None
+        )
+        context = previous.context if previous else None
+        message = knowledge.renderer.discord_item(self.item_id, context)
+        view = answer_view(services, self.item_id)
+        await interaction.response.send_message(**message_kwargs(message), view=view)
+        await remember_item(
+            services,
+            await interaction.original_response(),
+            self.item_id,
+            context,
+            interaction.channel,
+        )
+
+
+async def remember_item(
+    services: Services, message: Any, item_id: str, context: Context | None, channel: Any
+) -> None:
+    """Store a message showing one item as a turn, so follow-ups continue from it.
+
+    The item's title is what the engine searches again for "tell me more" or "make that a
+    checklist" (every title retrieves its own item).
+    """
+    knowledge = services.knowledge
+    turn = Turn(knowledge.guidance.items[item_id].title, (item_id,), context or Context())
+    await services.remember(message.id, turn, guidance_version=knowledge.version, channel=channel)

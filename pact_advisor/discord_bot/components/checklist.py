@@ -1,0 +1,239 @@
+"""Interactive checklists: one tick button per step on the page, Prev/Next, Export.
+
+State lives in the store; a button's ``custom_id`` names the run and the step
+(``checklist:12:tick:3``), so the controls of any checklist message keep working after a
+restart. Every change is saved first; the message is edited only once the save succeeded.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from typing import Any
+
+import discord
+
+from pact_advisor.checklists import Checklist
+from pact_advisor.discord_bot.adapter import (
+    NO_MENTIONS,
+    display_name,
+    edit_kwargs,
+    message_kwargs,
+    safe_filename,
+)
+from pact_advisor.discord_bot.errors import AdvisorError, AdvisorView, SafeDynamicItem
+from pact_advisor.discord_bot.services import Knowledge, Services
+from pact_advisor.render import DiscordMessage, Renderer
+from pact_advisor.store import Run, UnknownRunError
+
+log = logging.getLogger(__name__)
+
+#: Steps per page: four rows of five tick buttons, the fifth row for Prev / Next / Export.
+PAGE_SIZE = 20
+ROW_SIZE = 5
+
+
+def checklist_of(run: Run, knowledge: Knowledge) -> Checklist:
+    """The checklist a stored run snapshotted (section titles from the current guidance)."""
+    return Checklist.from_dict(
+        {"topic": run.topic, "title": run.title, "context": run.context, "steps": run.steps},
+        knowledge.guidance,
+    )
+
+
+def tick_names(run: Run) -> dict[int, str]:
+    return {step: tick.user_name for step, tick in run.ticks.items()}
+
+
+def pages(run: Run) -> int:
+    return max(1, -(-len(run.steps) // PAGE_SIZE))
+
+
+def render_run(
+    run: Run, knowledge: Knowledge, page: int = 0
+) -> tuple[DiscordMessage, discord.ui.View]:
+    """The message (one page) and its controls for ``run`` as stored now."""
+    page = min(max(0, page), pages(run) - 1)
+    renderer = knowledge.renderer
+    message = renderer.discord_checklist(
+        checklist_of(run, knowledge), tick_names(run), page=page, page_size=PAGE_SIZE
+    )
+    return message, checklist_view(run, page, renderer)
+
+
+def checklist_view(run: Run, page: int, renderer: Renderer) -> discord.ui.View:
+    text = renderer.discord_text
+    view = AdvisorView(timeout=None)
+    start = page * PAGE_SIZE
+    for step in range(start, min(start + PAGE_SIZE, len(run.steps))):
+        ticked = run.is_ticked(step)
+        label = text("label_step", number=step + 1, ticked=ticked)
+        view.add_item(ChecklistButton.tick(run.id, step, ticked, label))
+    last = pages(run) - 1
+    if last > 0:
+        previous, following = max(page - 1, 0), min(page + 1, last)
+        view.add_item(ChecklistButton.nav(run.id, previous, text("label_prev"), disabled=page == 0))
+        view.add_item(
+            ChecklistButton.nav(run.id, following, text("label_next"), disabled=page == last)
+        )
+    view.add_item(ChecklistButton.export(run.id, text("label_export")))
+    return view
+
+
+async def create_run(
+    services: Services,
+    checklist: Checklist,
+    *,
+    guild_id: int | None,
+    channel_id: int | None,
+    user_id: int,
+) -> Run:
+    """Save a new run for ``checklist`` (before anything is posted) and return it."""
+    data = checklist.as_dict()
+    run_id = await services.db(
+        services.store.create_run,
+        data["topic"],
+        data["title"],
+        data["context"],
+        data["steps"],
+        guild_id=guild_id,
+        channel_id=channel_id,
+        created_by=user_id,
+    )
+    run = await services.db(services.store.get_run, run_id)
+    assert run is not None
+    return run
+
+
+async def post_run(
+    interaction: discord.Interaction, services: Services, run: Run
+) -> discord.Message:
+    """Answer ``interaction`` with the checklist message, then record which message shows it."""
+    message, view = render_run(run, services.knowledge)
+    await interaction.response.send_message(**message_kwargs(message), view=view)
+    sent = await interaction.original_response()
+    await attach_message(services, run, sent.id)
+    return sent
+
+
+async def attach_message(services: Services, run: Run, message_id: int) -> None:
+    try:
+        await services.db(services.store.set_message, run.id, message_id)
+    except Exception:  # the controls carry the run id, so the checklist still works
+        log.warning("could not record the message of checklist run %d", run.id, exc_info=True)
+
+
+def _gone(knowledge: Knowledge) -> AdvisorError:
+    return AdvisorError(knowledge.renderer.discord_text("checklist_gone"))
+
+
+def export_file(run: Run, knowledge: Knowledge) -> discord.File:
+    """The run as a Markdown task list, with who ticked each step."""
+    text = knowledge.renderer.render_checklist(
+        checklist_of(run, knowledge), "md", ticks=tick_names(run)
+    )
+    partner = run.context.get("partner") if isinstance(run.context, dict) else None
+    name = safe_filename(run.topic, partner)
+    return discord.File(io.BytesIO(text.encode("utf-8")), filename=name)
+
+
+class ChecklistButton(
+    SafeDynamicItem,
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"checklist:(?P<run>\d+):(?P<action>tick|page|export)(?::(?P<arg>\d+))?",
+):
+    """Every checklist control; ``action`` says which and ``arg`` is the step or page."""
+
+    def __init__(self, run_id: int, action: str, arg: int | None = None, **button: Any) -> None:
+        custom_id = f"checklist:{run_id}:{action}" + (f":{arg}" if arg is not None else "")
+        super().__init__(discord.ui.Button(custom_id=custom_id, **button))
+        self.run_id, self.action, self.arg = run_id, action, arg
+
+    @classmethod
+    def tick(cls, run_id: int, step: int, ticked: bool, label: str) -> ChecklistButton:
+        return cls(
+            run_id,
+            "tick",
+            step,
+            label=label,
+            style=discord.ButtonStyle.success if ticked else discord.ButtonStyle.secondary,
+            row=(step % PAGE_SIZE) // ROW_SIZE,
+        )
+
+    @classmethod
+    def nav(cls, run_id: int, page: int, label: str, *, disabled: bool) -> ChecklistButton:
+        return cls(
+            run_id,
+            "page",
+            page,
+            label=label,
+            disabled=disabled,
+            style=discord.ButtonStyle.primary,
+            row=4,
+        )
+
+    @classmethod
+    def export(cls, run_id: int, label: str) -> ChecklistButton:
+        return cls(
+            run_id,
+            "export",
+            None,
+            label=label,
+            emoji="📄",
+            style=discord.ButtonStyle.secondary,
+            row=4,
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> ChecklistButton:
+        arg = int(match["arg"]) if match["arg"] is not None else None
+        button = cls(int(match["run"]), match["action"], arg, label=item.label, style=item.style)
+        # What the user saw: a green button is a ticked step, so clicking it unticks.
+        button.seen_ticked = item.style == discord.ButtonStyle.success
+        return button
+
+    seen_ticked: bool = False
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        services: Services = interaction.client.services  # type: ignore[attr-defined]
+        store = services.store
+        knowledge = services.knowledge
+        if self.action == "export":
+            run = await services.db(store.get_run, self.run_id)
+            if run is None:
+                raise _gone(knowledge)
+            file = export_file(run, knowledge)
+            await interaction.response.send_message(
+                knowledge.renderer.discord_text(
+                    "exported", done=run.ticked_count, total=len(run.steps)
+                ),
+                file=file,
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+            return
+        if self.action == "page":
+            run = await services.db(store.get_run, self.run_id)
+            page = self.arg or 0
+        else:
+            step = self.arg or 0
+            # Save first: the message shows the tick only once it is stored.
+            try:
+                run = await services.db(
+                    store.set_tick,
+                    self.run_id,
+                    step,
+                    ticked=not self.seen_ticked,
+                    user_id=interaction.user.id,
+                    user_name=display_name(interaction.user),
+                )
+            except UnknownRunError:
+                raise _gone(knowledge) from None
+            page = step // PAGE_SIZE
+        if run is None:
+            raise _gone(knowledge)
+        message, view = render_run(run, knowledge, page)
+        await interaction.response.edit_message(**edit_kwargs(message), view=view)

@@ -1,0 +1,179 @@
+"""What the bot serves from: guidance, engine and renderer (one immutable snapshot, swapped
+whole on reload), and the store, which also keeps the turn behind each answer for follow-ups.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import discord
+from discord import app_commands
+
+from pact_advisor.engine import Context, Engine, Turn
+from pact_advisor.knowledge import Guidance, load_guidance
+from pact_advisor.render import Renderer, context_values
+from pact_advisor.store import Report, Store, StoreError, TurnRecord
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """One guidance version with the engine and renderer built from it."""
+
+    guidance: Guidance
+    engine: Engine
+    renderer: Renderer
+
+    @property
+    def version(self) -> str:
+        return self.guidance.version
+
+
+def load_knowledge(guidance_dir: str | Path, prompts_dir: str | Path | None = None) -> Knowledge:
+    """Load and validate guidance and templates; raise on any problem, build nothing partial.
+
+    Raises :class:`pact_advisor.knowledge.GuidanceError` for guidance problems and
+    ``jinja2.TemplateError`` (or ``OSError``) for template problems: every Discord
+    template is rendered once here, so a broken one is caught before it is served.
+    """
+    guidance = load_guidance(guidance_dir)
+    engine = Engine(guidance)
+    renderer = Renderer(guidance, prompts_dir=prompts_dir)
+    _smoke_test(renderer, engine, guidance)
+    return Knowledge(guidance, engine, renderer)
+
+
+_EPOCH = datetime.fromtimestamp(0, UTC)
+
+
+def _smoke_test(renderer: Renderer, engine: Engine, guidance: Guidance) -> None:
+    from pact_advisor.checklists import build_checklist
+
+    renderer.discord_help()
+    renderer.discord_topics()
+    first = next(iter(guidance.items))
+    renderer.discord_item(first)
+    renderer.discord_related(first)
+    renderer.discord_checklist(build_checklist(guidance, first), {0: "check"})
+    example = guidance.items[first].examples[0]
+    renderer.discord_result(engine.ask(example))
+    renderer.discord_result(engine.ask(""))
+    renderer.discord_report(Report(0.0, 0.0, [], [], {}), _EPOCH)
+    renderer.discord_reload_problems(["check"], guidance.version)
+    renderer.discord_text("no_text")
+
+
+def conversation_channel(channel: Any) -> int | None:
+    """The channel to remember "the last answer here" for: threads and DMs only, where
+    every message is part of the conversation."""
+    if isinstance(channel, (discord.Thread, discord.DMChannel)):
+        return channel.id
+    return None
+
+
+def _turn(record: TurnRecord | None) -> Turn | None:
+    if record is None or record.question is None:  # purged: nothing left to continue from
+        return None
+    return Turn(record.question, tuple(record.match_ids), Context(**context_values(record.context)))
+
+
+class Limiter:
+    """A per-key rate limit ("5 per 30 s per user") owned by one bot.
+
+    discord.py's ``checks.cooldown`` keeps its buckets in a module-level dict shared by every
+    bot in the process; this one lives and dies with the bot. Time is the interaction's
+    creation time, so it follows Discord's clock (and a simulated one in tests).
+    """
+
+    def __init__(self, rate: int, per: float) -> None:
+        self.rate, self.per = rate, per
+        self._buckets: dict[Any, app_commands.Cooldown] = {}
+
+    def hit(self, key: Any, now: float) -> app_commands.Cooldown | None:
+        """Count one use; return the exhausted bucket if ``key`` must wait (else ``None``)."""
+        for stale in [k for k, b in self._buckets.items() if now > b._last + b.per]:
+            del self._buckets[stale]
+        bucket = self._buckets.setdefault(key, app_commands.Cooldown(self.rate, self.per))
+        return bucket if bucket.update_rate_limit(now) is not None else None
+
+    def check(self, interaction: discord.Interaction) -> None:
+        """Raise ``CommandOnCooldown`` (a check failure the tree turns into a friendly reply)."""
+        now = interaction.created_at.timestamp()
+        bucket = self.hit(interaction.user.id, now)
+        if bucket is not None:
+            raise app_commands.CommandOnCooldown(bucket, bucket.get_retry_after(now))
+
+
+@dataclass
+class Services:
+    """The bot's collaborators. ``knowledge`` is replaced in one assignment on reload, so a
+    handler that read it once works with one consistent version throughout."""
+
+    knowledge: Knowledge
+    store: Store
+    guidance_dir: Path
+    prompts_dir: Path | None = None
+    ask_limiter: Limiter = field(default_factory=lambda: Limiter(5, 30.0))
+    #: (message id, user id) pairs that already voted Helpful / Not helpful.
+    votes: set[tuple[int, int]] = field(default_factory=set)
+
+    async def db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a store call off the event loop (a locked database must not block the gateway)."""
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
+    async def remember(
+        self, message_id: int, turn: Turn, *, guidance_version: str, channel: Any = None
+    ) -> None:
+        """Store the turn behind an answer message, so that a reply to it (in a thread or DM,
+        any later message there) continues the conversation, also after a restart. A failed
+        save is logged: the answer is already posted."""
+        try:
+            await self.db(
+                self.store.save_turn,
+                message_id,
+                turn.question,
+                turn.match_ids,
+                turn.context.as_dict(),
+                channel_id=conversation_channel(channel),
+                guidance_version=guidance_version,
+            )
+        except StoreError as exc:
+            log.warning("could not save the turn of message %s: %s", message_id, exc)
+
+    async def turn_for_message(self, message_id: int | None) -> Turn | None:
+        """The turn behind answer message ``message_id`` (``None`` if unknown or purged)."""
+        if message_id is None:
+            return None
+        return await self._read_turn(self.store.get_turn, message_id)
+
+    async def turn_for_channel(self, channel_id: int | None) -> Turn | None:
+        """The last turn in a thread or DM channel (``None`` elsewhere)."""
+        if channel_id is None:
+            return None
+        return await self._read_turn(self.store.last_turn, channel_id)
+
+    async def _read_turn(self, read: Callable[[int], TurnRecord | None], key: int) -> Turn | None:
+        try:
+            return _turn(await self.db(read, key))
+        except StoreError as exc:  # answer as a new question rather than not at all
+            log.warning("could not read a conversation turn: %s", exc)
+            return None
+
+    async def reload(self) -> Knowledge:
+        """Load guidance and templates again; swap them in only if everything validates."""
+        knowledge = await asyncio.to_thread(load_knowledge, self.guidance_dir, self.prompts_dir)
+        old, self.knowledge = self.knowledge, knowledge
+        log.info("guidance reloaded: version %s -> %s", old.version, knowledge.version)
+        return knowledge
+
+    def close(self) -> None:
+        self.store.close()

@@ -1,0 +1,186 @@
+"""Measure the engine on an eval set: accuracy, recall, MRR and abstention, by slice.
+
+An eval file is a YAML list of ``{q, expect, lang, style}``; ``expect`` is the best item id,
+or null for a question the guidance does not cover.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, TypeAdapter
+
+from pact_advisor.engine import Engine, Result
+
+
+class Question(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    q: str
+    expect: str | None
+    lang: str = "en"
+    style: str = "direct"
+
+
+_QUESTIONS = TypeAdapter(list[Question])
+
+#: The bars CI enforces on the test split.
+BARS: dict[str, float] = {
+    "top1": 0.90,
+    "recall@3": 0.97,
+    "false_abstention": 0.05,
+    "oos_abstention": 0.95,
+    "fr_es_top1": 0.80,
+}
+
+
+def load_questions(path: str | Path) -> list[Question]:
+    with open(path, encoding="utf-8") as handle:
+        return _QUESTIONS.validate_python(yaml.safe_load(handle) or [])
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Figures for one slice of an eval set; ``None`` where the slice has no such question."""
+
+    in_scope: int
+    out_of_scope: int
+    top1: float | None
+    recall3: float | None
+    mrr: float | None
+    false_abstention: float | None
+    oos_abstention: float | None
+
+
+@dataclass(frozen=True)
+class Miss:
+    question: Question
+    got: tuple[str, ...]
+    answered: bool
+
+
+@dataclass(frozen=True)
+class Report:
+    overall: Scores
+    by_lang: dict[str, Scores]
+    by_style: dict[str, Scores]
+    fr_es: Scores
+    misses: tuple[Miss, ...]
+
+    def failed_bars(self) -> list[str]:
+        """Each bar this report falls short of, as a sentence."""
+        o = self.overall
+        got = {
+            "top1": o.top1,
+            "recall@3": o.recall3,
+            "false_abstention": o.false_abstention,
+            "oos_abstention": o.oos_abstention,
+            "fr_es_top1": self.fr_es.top1,
+        }
+        failed = []
+        for name, bar in BARS.items():
+            value = got[name]
+            if value is None:
+                continue
+            worse = value > bar if name == "false_abstention" else value < bar
+            if worse:
+                op = "<=" if name == "false_abstention" else ">="
+                failed.append(f"{name} {value:.3f} (bar {op} {bar:.2f})")
+        return failed
+
+
+def _scores(pairs: Sequence[tuple[Question, Result]]) -> Scores:
+    inside = [(q, r) for q, r in pairs if q.expect]
+    outside = [(q, r) for q, r in pairs if not q.expect]
+
+    def ranks(r: Result, expect: str) -> int | None:
+        ids = [m.id for m in r.matches] if r.answered else []
+        return ids.index(expect) + 1 if expect in ids else None
+
+    top1 = recall3 = mrr = false_abst = oos = None
+    if inside:
+        rk = [ranks(r, q.expect) for q, r in inside]
+        n = len(inside)
+        top1 = sum(1 for x in rk if x == 1) / n
+        recall3 = sum(1 for x in rk if x is not None and x <= 3) / n
+        mrr = sum(1 / x for x in rk if x) / n
+        false_abst = sum(1 for _, r in inside if not r.answered) / n
+    if outside:
+        oos = sum(1 for _, r in outside if not r.answered) / len(outside)
+    return Scores(len(inside), len(outside), top1, recall3, mrr, false_abst, oos)
+
+
+def evaluate(engine: Engine, questions: Sequence[Question]) -> Report:
+    results = engine.ask_many([q.q for q in questions])
+    pairs = list(zip(questions, results, strict=True))
+    by_lang: dict[str, list] = defaultdict(list)
+    by_style: dict[str, list] = defaultdict(list)
+    for q, r in pairs:
+        by_lang[q.lang].append((q, r))
+        by_style[q.style].append((q, r))
+    misses = tuple(
+        Miss(q, tuple(m.id for m in (r.matches or r.suggestions)[:3]), r.answered)
+        for q, r in pairs
+        if (q.expect and not (r.answered and r.matches[0].id == q.expect))
+        or (not q.expect and r.answered)
+    )
+    return Report(
+        overall=_scores(pairs),
+        by_lang={k: _scores(v) for k, v in sorted(by_lang.items())},
+        by_style={k: _scores(v) for k, v in sorted(by_style.items())},
+        fr_es=_scores([(q, r) for q, r in pairs if q.lang in ("fr", "es")]),
+        misses=misses,
+    )
+
+
+def _fmt(value: float | None) -> str:
+    return "   -  " if value is None else f"{value:6.3f}"
+
+
+def format_report(report: Report, *, show_misses: bool = False) -> str:
+    header = f"{'slice':<18}{'in':>5}{'out':>5}  {'top1':>6}  {'rec@3':>6}  {'mrr':>6}  {'falseAb':>7}  {'oosAb':>6}"
+    lines = [header, "-" * len(header)]
+
+    def row(name: str, s: Scores) -> str:
+        return (
+            f"{name:<18}{s.in_scope:>5}{s.out_of_scope:>5}  {_fmt(s.top1)}  {_fmt(s.recall3)}  "
+            f"{_fmt(s.mrr)}  {_fmt(s.false_abstention):>7}  {_fmt(s.oos_abstention)}"
+        )
+
+    lines.append(row("all", report.overall))
+    lines.append(row("fr+es", report.fr_es))
+    lines += [row(f"lang={k}", s) for k, s in report.by_lang.items()]
+    lines += [row(f"style={k}", s) for k, s in report.by_style.items()]
+    failed = report.failed_bars()
+    lines.append("")
+    lines.append("bars: " + ("all met" if not failed else "NOT MET: " + "; ".join(failed)))
+    if show_misses and report.misses:
+        lines.append("")
+        lines.append("misses (expected -> got, top 3):")
+        for miss in report.misses:
+            got = ", ".join(miss.got) or "-"
+            state = "answered" if miss.answered else "abstained"
+            lines.append(f"  [{miss.question.lang}/{miss.question.style}] {miss.question.q!r}")
+            lines.append(f"      expected {miss.question.expect or 'not covered'}; {state}: {got}")
+    return "\n".join(lines)
+
+
+def sweep(engine: Engine, questions: Sequence[Question], thresholds: Iterable[float]) -> str:
+    """Figures at each answer threshold, for calibrating rules.yaml on the dev split."""
+    base = engine.rules.thresholds
+    lines = [f"{'threshold':>9}  {'top1':>6}  {'rec@3':>6}  {'falseAb':>7}  {'oosAb':>6}"]
+    try:
+        for value in thresholds:
+            engine.rules.thresholds = base.model_copy(update={"answer": value})
+            s = evaluate(engine, questions).overall
+            lines.append(
+                f"{value:9.3f}  {_fmt(s.top1)}  {_fmt(s.recall3)}  {_fmt(s.false_abstention):>7}  "
+                f"{_fmt(s.oos_abstention)}"
+            )
+    finally:
+        engine.rules.thresholds = base
+    return "\n".join(lines)

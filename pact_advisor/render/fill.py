@@ -1,0 +1,79 @@
+"""Fill guidance advice and checklist steps with a context (partner, sector, programme).
+
+Advice and steps are Jinja2 templates from the trusted guidance files. They are compiled in a
+sandbox all the same, and what a user typed is only ever passed in as a value: a partner named
+``{{ 7*7 }}`` prints ``{{ 7*7 }}``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from jinja2 import StrictUndefined, Template
+from jinja2.sandbox import SandboxedEnvironment
+
+from pact_advisor.knowledge import CONTEXT_SLOTS
+
+#: What a missing slot reads as, so that advice stays natural without context.
+DEFAULTS: Mapping[str, str] = {
+    "partner": "the partner country",
+    "sector": "the sectors concerned",
+    "programme": "the programme",
+}
+
+_AT_SENTENCE_START = re.compile(
+    r"(^|[.!?]\s+)(" + "|".join(re.escape(v) for v in DEFAULTS.values()) + r")"
+)
+
+
+def context_values(context: Any) -> dict[str, str | None]:
+    """The given slot values of ``context``: a ``Context``, a mapping, or ``None``.
+
+    Whitespace is collapsed and blank values count as missing.
+    """
+    out: dict[str, str | None] = {}
+    for slot in CONTEXT_SLOTS:
+        if context is None:
+            value = None
+        elif isinstance(context, Mapping):
+            value = context.get(slot)
+        else:
+            value = getattr(context, slot, None)
+        text = " ".join(str(value).split()) if value is not None else ""
+        out[slot] = text or None
+    return out
+
+
+def slot_values(context: Any) -> dict[str, str]:
+    """Every slot filled: the user's value, or its natural default."""
+    return {slot: value or DEFAULTS[slot] for slot, value in context_values(context).items()}
+
+
+class SlotFiller:
+    """Compiles guidance strings once (sandboxed, strict) and fills them with a context."""
+
+    def __init__(self) -> None:
+        self._env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+        self._cache: dict[str, Template] = {}
+        self._lock = threading.Lock()
+
+    def _compile(self, text: str) -> Template:
+        template = self._cache.get(text)
+        if template is None:
+            template = self._env.from_string(text)
+            with self._lock:
+                self._cache[text] = template
+        return template
+
+    def fill(self, text: str, context: Any = None) -> str:
+        """``text`` with ``{{ partner }}``, ``{{ sector }}`` and ``{{ programme }}`` filled in."""
+        if "{" not in text:
+            return text
+        rendered = self._compile(text).render(slot_values(context))
+        # A default that opens a sentence gets a capital ("The programme …").
+        return _AT_SENTENCE_START.sub(
+            lambda m: m.group(1) + m.group(2)[0].upper() + m.group(2)[1:], rendered
+        )
