@@ -6,15 +6,15 @@ Everything is fitted in :class:`Engine`'s constructor; asking does no I/O.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from pact_advisor.engine.index import Index, IndexConfig, Query
+from pact_advisor.engine.result import Match, Result, Turn
 from pact_advisor.engine.rules import CompiledRules
 from pact_advisor.engine.text import Glossary, Phrases, fold
-from pact_advisor.knowledge import Guidance, Source
+from pact_advisor.knowledge import Context, Guidance
 from pact_advisor.knowledge.models import Intent
 
 #: How many matches an answer carries.
@@ -25,104 +25,6 @@ SUGGESTIONS = 3
 FOLLOWUP_MAX_WORDS = 8
 #: In "and for diaspora?", how much the previous question still counts.
 PREVIOUS_WEIGHT = 0.35
-
-
-@dataclass(frozen=True)
-class Context:
-    """Who and what a piece of advice is for; any part may be unknown."""
-
-    partner: str | None = None
-    sector: str | None = None
-    programme: str | None = None
-
-    def merged(self, newer: Context) -> Context:
-        return Context(
-            partner=newer.partner or self.partner,
-            sector=newer.sector or self.sector,
-            programme=newer.programme or self.programme,
-        )
-
-    def as_dict(self) -> dict[str, str | None]:
-        return {"partner": self.partner, "sector": self.sector, "programme": self.programme}
-
-    def __bool__(self) -> bool:
-        return any((self.partner, self.sector, self.programme))
-
-
-@dataclass(frozen=True)
-class Match:
-    """One item a question was matched to, and why."""
-
-    id: str
-    title: str
-    quote: str
-    source: Source
-    score: float
-    why: tuple[str, ...]
-
-    @property
-    def collection(self) -> str:
-        return self.id.split(".", 1)[0]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "quote": self.quote,
-            "source": self.source.model_dump(exclude_none=True),
-            "score": round(self.score, 4),
-            "why": list(self.why),
-        }
-
-
-@dataclass(frozen=True)
-class Turn:
-    """What a follow-up needs of the previous turn."""
-
-    question: str
-    match_ids: tuple[str, ...]
-    context: Context = field(default_factory=Context)
-
-
-@dataclass(frozen=True)
-class Result:
-    question: str
-    intent: Intent
-    answered: bool
-    matches: tuple[Match, ...]
-    guidance_version: str
-    suggestions: tuple[Match, ...] = ()
-    ambiguous: bool = False
-    context: Context = field(default_factory=Context)
-    #: ``more``, ``checklist``, ``refocus`` or ``context`` when resolved against a previous turn.
-    followup: str | None = None
-    #: The question actually searched (the previous one, for "tell me more").
-    searched: str = ""
-    #: Why nothing was answered: ``empty``, ``low-score``, ``unknown-terms`` or ``out-of-scope:<rule>``.
-    reason: str | None = None
-    confidence: str = "none"
-
-    @property
-    def top(self) -> Match | None:
-        return self.matches[0] if self.matches else None
-
-    def turn(self) -> Turn:
-        return Turn(self.searched or self.question, tuple(m.id for m in self.matches), self.context)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "question": self.question,
-            "intent": self.intent,
-            "answered": self.answered,
-            "matches": [m.as_dict() for m in self.matches],
-            "suggestions": [m.as_dict() for m in self.suggestions],
-            "ambiguous": self.ambiguous,
-            "confidence": self.confidence,
-            "context": self.context.as_dict(),
-            "followup": self.followup,
-            "reason": self.reason,
-            "guidance_version": self.guidance_version,
-        }
 
 
 class _Names:

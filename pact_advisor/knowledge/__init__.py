@@ -1,5 +1,6 @@
 """Guidance: the curated knowledge, its schema and its loader. No discord import here."""
 
+from pact_advisor.knowledge.context import Context
 from pact_advisor.knowledge.loader import (
     Guidance,
     GuidanceError,
@@ -12,6 +13,7 @@ from pact_advisor.knowledge.models import CONTEXT_SLOTS, Collection, Glossary, I
 __all__ = [
     "CONTEXT_SLOTS",
     "Collection",
+    "Context",
     "Glossary",
     "Guidance",
     "GuidanceError",
