@@ -1,19 +1,20 @@
-"""The engine: rules plus retrieval, from a question to ranked guidance.
+"""The engine: rules for what a message asks for, a learned ranker for which guidance answers
+it, and a coverage model for whether any does.
 
-Everything is fitted in :class:`Engine`'s constructor; asking does no I/O.
+Everything is fitted when the engine is built (or loaded from the start-up cache); asking does
+no I/O and fits nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-import numpy as np
-
-from pact_advisor.engine.index import Index, IndexConfig, Query
-from pact_advisor.engine.result import Match, Result, Turn
+from pact_advisor.engine.index import Hit, Hits, Index, IndexConfig
+from pact_advisor.engine.message import Reading
+from pact_advisor.engine.result import Confidence, Match, Result, Turn
 from pact_advisor.engine.rules import CompiledRules
-from pact_advisor.engine.text import Glossary, Phrases, fold
+from pact_advisor.engine.text import Glossary, fold, foreign_script
 from pact_advisor.knowledge import Context, Guidance
 from pact_advisor.knowledge.models import Intent
 
@@ -21,24 +22,12 @@ from pact_advisor.knowledge.models import Intent
 TOP_K = 5
 #: How many "did you mean" suggestions a question that is not covered gets.
 SUGGESTIONS = 3
+#: A question not covered gets suggestions only if the coverage model gives it this much.
+SUGGEST_FLOOR = 0.1
 #: Words in a follow-up such as "and for diaspora?" at most.
 FOLLOWUP_MAX_WORDS = 8
 #: In "and for diaspora?", how much the previous question still counts.
 PREVIOUS_WEIGHT = 0.35
-
-
-class _Names:
-    """Finds countries or sectors named in folded text; returns them as ``context.yaml`` writes them."""
-
-    def __init__(self, names: Iterable[str]):
-        self._table = {fold(n): n for n in names if fold(n)}
-        self._phrases = Phrases(self._table)
-
-    def find(self, folded: str) -> list[str]:
-        return list(dict.fromkeys(self._table[m] for m in self._phrases.find(folded)))
-
-    def remove(self, folded: str) -> str:
-        return self._phrases.remove(folded)
 
 
 class Engine:
@@ -54,22 +43,14 @@ class Engine:
             g = guidance.glossary
             index = Index.build(
                 list(guidance.items.values()),
+                rules=self.rules,
                 glossary=Glossary(g.abbreviations, g.synonyms, g.translations),
-                stopwords=self.rules.stopwords,
+                countries=guidance.names.countries,
+                sectors=guidance.names.sectors,
+                negatives=guidance.negatives,
                 config=config,
             )
         self.index = index
-        self._items = self.index.items
-        self._countries = _Names(guidance.names.countries)
-        self._sectors = _Names(guidance.names.sectors)
-        # Which items each topic rule target stands for, resolved once.
-        self._targets: dict[str, np.ndarray] = {}
-        for rule in guidance.rules.topics:
-            for target in rule.prefer:
-                mask = np.array(
-                    [it.id == target or it.collection == target for it in self._items], dtype=bool
-                )
-                self._targets[target] = mask
 
     @property
     def version(self) -> str:
@@ -88,200 +69,154 @@ class Engine:
     ) -> list[Result]:
         """Answer many independent questions with one vectorisation pass."""
         plans = [self._plan(q, previous, context or Context()) for q in questions]
-        searches = [p for p in plans if p.search is not None]
-        queries: list[Query] = [
-            self.index.prepare(p.search, folded=p.folded if p.search == p.question else None)
-            for p in searches
-        ]
-        extra = [p for p in searches if p.also is not None]
-        extra_queries = [self.index.prepare(p.also) for p in extra]
-        if queries:
-            matrix = self.index.scores(queries + extra_queries)
-            for plan, query, row in zip(searches, queries, matrix[: len(queries)], strict=True):
-                plan.query, plan.scores = query, row
-            for plan, row in zip(extra, matrix[len(queries) :], strict=True):
-                plan.scores = plan.scores + PREVIOUS_WEIGHT * row
+        searching = [p for p in plans if p.search is not None]
+        found = self.index.search_readings([p.search for p in searching], TOP_K)
+        for plan, hits in zip(searching, found, strict=True):
+            plan.hits = hits
+        also = [p for p in searching if p.also is not None]
+        for plan, earlier in zip(also, self.index.search_readings([p.also for p in also]), strict=True):
+            pooled = plan.hits.logits + PREVIOUS_WEIGHT * earlier.logits
+            plan.hits = self.index.rescore(plan.hits, pooled, TOP_K)
         return [self._finish(p) for p in plans]
 
-    # -- internals ------------------------------------------------------------------------
+    # -- reading a message ----------------------------------------------------------------
 
     def _plan(self, question: str, previous: Turn | None, context: Context) -> _Plan:
         folded = fold(question)
-        base = _Plan(question=question, folded=folded, context=context)
-        if not folded:
-            return replace(base, fixed=self._empty(question, "empty", "answer", context))
-
+        plan = _Plan(question=question, folded=folded, context=context)
+        if not folded or foreign_script(question):
+            reason = "language" if foreign_script(question) else "empty"
+            plan.fixed = self._unanswered(plan, reason)
+            return plan
+        reading = self.index.read(question, folded=folded)
         named = Context(
-            partner=" and ".join(self._countries.find(folded)) or None,
-            sector=" and ".join(self._sectors.find(folded)) or None,
+            partner=" and ".join(reading.partners) or None,
+            sector=" and ".join(reading.sectors) or None,
         )
-        base.context = context.merged(named)
-
+        plan.context = context.merged(named)
+        plan.language = reading.language
         if previous is not None and len(folded.split()) <= FOLLOWUP_MAX_WORDS:
-            followup = self._followup(base, previous, named)
+            followup = self._followup(plan, reading, previous, named)
             if followup is not None:
                 return followup
+        plan.intent, plan.intent_rule = self.rules.intent(folded)
+        if plan.intent in ("help", "thanks", "topics"):
+            plan.fixed = self._unanswered(plan, None)
+            return plan
+        plan.search = reading
+        return plan
 
-        intent, rule = self.rules.intent(folded)
-        base.intent, base.intent_rule = intent, rule
-        if intent in ("help", "thanks", "topics"):
-            return replace(base, fixed=self._empty(question, None, intent, base.context))
-        base.search = question
-        return base
-
-    def _followup(self, plan: _Plan, previous: Turn, named: Context) -> _Plan | None:
-        folded = plan.folded
-        kind = self.rules.followup(folded)
+    def _followup(
+        self, plan: _Plan, reading: Reading, previous: Turn, named: Context
+    ) -> _Plan | None:
+        kind = self.rules.followup(plan.folded)
         context = previous.context.merged(plan.context)
+        earlier = self.index.read(previous.question)
         if kind and kind[0] in ("more", "checklist"):
             intent: Intent = "checklist" if kind[0] == "checklist" else "answer"
             return replace(
                 plan,
-                search=previous.question,
+                search=earlier,
                 intent=intent,
                 followup=kind[0],
                 context=context,
                 intent_rule=kind[1],
             )
-        if named:
-            rest = self._sectors.remove(self._countries.remove(folded))
-            if not self.index.prepare(rest).known_terms:
-                return replace(
-                    plan,
-                    search=previous.question,
-                    followup="context",
-                    context=context,
-                    intent_rule="follow-up: context",
-                )
+        if named and not self.index.known_terms(reading.question):
+            return replace(
+                plan,
+                search=earlier,
+                followup="context",
+                context=context,
+                intent_rule="follow-up: context",
+            )
         if kind and kind[0] == "refocus":
             return replace(
                 plan,
-                search=plan.question,
-                also=previous.question,
+                search=reading,
+                also=earlier,
                 followup="refocus",
                 context=context,
                 intent_rule=kind[1],
             )
         return None
 
-    def _empty(self, question: str, reason: str | None, intent: Intent, context: Context) -> Result:
-        return Result(
-            question=question,
-            intent=intent,
-            answered=False,
-            matches=(),
-            guidance_version=self.version,
-            reason=reason,
-            context=context,
-            searched=question,
-        )
+    # -- answering ------------------------------------------------------------------------
 
     def _finish(self, plan: _Plan) -> Result:
         if plan.fixed is not None:
             return plan.fixed
-        assert plan.query is not None and plan.scores is not None
-        scores = plan.scores.astype(np.float64, copy=True)
-        search_folded = plan.folded if plan.search == plan.question else fold(plan.search or "")
-        boosts = self.rules.topic_boosts(search_folded)
-        if plan.also:
-            boosts += self.rules.topic_boosts(fold(plan.also))
-        why_rule: dict[int, list[str]] = {}
-        for boost in boosts:
-            mask = np.zeros(len(scores), dtype=bool)
-            for target in boost.targets:
-                mask |= self._targets[target]
-            scores[mask] += boost.boost
-            if boost.boost > 0:
-                for position in np.flatnonzero(mask):
-                    why_rule.setdefault(int(position), []).append(boost.name)
-
-        order = np.argsort(-scores, kind="stable")
+        hits = plan.hits
+        assert hits is not None and plan.search is not None
         th = self.rules.thresholds
-        top_score = float(scores[order[0]])
-        out_of_scope = self.rules.out_of_scope(plan.folded)
-
-        def match(position: int) -> Match:
-            item = self._items[position]
-            why = []
-            if plan.intent_rule:
-                why.append(f"rule: {plan.intent_rule}")
-            why += [f"rule: {name}" for name in why_rule.get(position, [])]
-            terms = self.index.matched_terms(plan.query, position)
-            if terms:
-                why.append("terms: " + ", ".join(terms))
-            if not terms and not why_rule.get(position):
-                why.append("similar wording")
-            return Match(
-                item.id,
-                item.title,
-                item.quote,
-                item.source,
-                float(min(scores[position], 1.0)),
-                tuple(why),
+        reading = plan.search
+        if hits.covered < th.answer:
+            if reading.produce:
+                reason = "asks-to-produce"
+            elif reading.out_of_scope:
+                reason = f"out-of-scope:{reading.out_of_scope[0]}"
+            else:
+                reason = "not-covered"
+            suggestions = ()
+            if hits.covered >= SUGGEST_FLOOR and hits.known_terms and not reading.produce:
+                suggestions = tuple(self._match(plan, h) for h in hits.hits[:SUGGESTIONS])
+            return replace(
+                self._unanswered(plan, reason), suggestions=suggestions, covered=hits.covered
             )
 
-        reason = None
-        if out_of_scope:
-            reason = f"out-of-scope:{out_of_scope}"
-        elif not _enough_known(plan.query, th.min_known_terms):
-            reason = "unknown-terms"
-        elif top_score < th.answer:
-            reason = "low-score"
-
-        searched = plan.search or plan.question
-        if reason is not None:
-            # Suggestions only when the question shares words with the guidance: a question
-            # about the weather gets no "did you mean", only a pointer to the topics.
-            floor = th.answer * 0.6
-            suggestions = (
-                tuple(match(int(p)) for p in order[:SUGGESTIONS] if scores[p] >= floor)
-                if plan.query.known_terms
-                else ()
-            )
-            return Result(
-                question=plan.question,
-                intent=plan.intent,
-                answered=False,
-                matches=(),
-                suggestions=suggestions,
-                guidance_version=self.version,
-                context=plan.context,
-                followup=plan.followup,
-                searched=searched,
-                reason=reason,
-            )
-
-        matches = tuple(match(int(p)) for p in order[:TOP_K])
-        margin = top_score - float(scores[order[1]]) if len(order) > 1 else 1.0
-        ambiguous = margin < th.ambiguous_margin
-        if top_score >= th.answer + 0.15 and not ambiguous:
-            confidence = "high"
-        elif top_score >= th.answer + 0.05:
-            confidence = "medium"
-        else:
-            confidence = "low"
+        top, second = hits.hits[0], hits.hits[1] if len(hits.hits) > 1 else None
+        ambiguous = second is not None and second.score >= th.ambiguous_ratio * top.score
         return Result(
             question=plan.question,
             intent=plan.intent,
             answered=True,
-            matches=matches,
+            matches=tuple(self._match(plan, h) for h in hits.hits),
             guidance_version=self.version,
             ambiguous=ambiguous,
             context=plan.context,
             followup=plan.followup,
-            searched=searched,
-            confidence=confidence,
+            searched=reading.written,
+            confidence=_confidence(hits.covered, ambiguous),
+            covered=hits.covered,
+            language=plan.language,
+        )
+
+    def _match(self, plan: _Plan, hit: Hit) -> Match:
+        item = self.index.items[hit.position]
+        why = []
+        if plan.intent_rule:
+            why.append(f"rule: {plan.intent_rule}")
+        if hit.reasons:
+            why.append("ranker: " + ", ".join(hit.reasons))
+        if plan.search is not None and plan.search.has_background:
+            why.append(f"question: {plan.search.clause}")
+        if hit.terms:
+            why.append("terms: " + ", ".join(hit.terms))
+        if not hit.terms and not hit.reasons:
+            why.append("similar wording")
+        return Match(item.id, item.title, item.quote, item.source, hit.score, tuple(why))
+
+    def _unanswered(self, plan: _Plan, reason: str | None) -> Result:
+        return Result(
+            question=plan.question,
+            intent=plan.intent,
+            answered=False,
+            matches=(),
+            guidance_version=self.version,
+            reason=reason,
+            context=plan.context,
+            followup=plan.followup,
+            searched=plan.search.written if plan.search is not None else plan.question,
+            language=plan.language,
         )
 
 
-def _enough_known(query: Query, minimum: int) -> bool:
-    """Does the question share enough words with the guidance to be about it?
-
-    A single stray word ("umbrella", "interest") is not enough; a terse query all of whose
-    words the guidance knows ("3i", "diaspora") is.
-    """
-    known = len(query.known_terms)
-    return known >= minimum or (known > 0 and known == len(query.content_terms))
+def _confidence(covered: float, ambiguous: bool) -> Confidence:
+    if covered >= 0.9 and not ambiguous:
+        return "high"
+    if covered >= 0.7:
+        return "medium"
+    return "low"
 
 
 @dataclass
@@ -291,11 +226,11 @@ class _Plan:
     question: str
     folded: str
     context: Context
+    language: str = "en"
     intent: Intent = "answer"
     intent_rule: str | None = None
-    search: str | None = None
-    also: str | None = None
+    search: Reading | None = None
+    also: Reading | None = None
     followup: str | None = None
     fixed: Result | None = None
-    query: Query | None = None
-    scores: np.ndarray | None = None
+    hits: Hits | None = None

@@ -1,237 +1,304 @@
-"""TF-IDF retrieval over guidance items: build once, search many.
+"""Retrieval over guidance items: build once (fit), search many.
 
-Each item is indexed twice over: its own text (title, keywords, summary, quote) and each of
-its example questions. Word n-grams carry meaning; ``char_wb`` n-grams carry typos and
-French/Spanish cognates. An item's score fuses both, over its text and its best example.
+``Index.build`` is the only constructor: it fits the vectorizers, the ranker and the coverage
+model on the guidance (see :mod:`pact_advisor.engine.learn`). ``Index.search`` reads a message,
+scores every item and returns :class:`Hits`.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 
-from pact_advisor.engine.text import Glossary, Speller, fold
+from pact_advisor.engine.features import FEATURES, Analyzer, FeatureSpace, Texts
+from pact_advisor.engine.learn import (
+    COVERAGE_FEATURES,
+    LinearModel,
+    fit_coverage,
+    fit_ranker,
+    sigmoid,
+    softmax,
+)
+from pact_advisor.engine.message import Reader, Reading
+from pact_advisor.engine.rules import CompiledRules
+from pact_advisor.engine.text import Glossary, Speller, tokens
 from pact_advisor.knowledge import Item
 
-_TOKEN = re.compile(r"[a-z0-9&]+")
+_LENGTH_SCALE = np.log1p(60.0)
 
 
 @dataclass(frozen=True)
 class IndexConfig:
-    """Retrieval settings. The defaults are the ones the dev split chose (``pact-advisor eval``)."""
+    """What the engine uses; switching a part off is how its ablation is measured."""
 
-    word_ngrams: tuple[int, int] = (1, 2)
-    char_ngrams: tuple[int, int] = (3, 5)
-    #: Share of the character n-gram similarity in the fused score (0 = words only).
-    char_weight: float = 0.7
-    #: Share of the best example question in an item's score (0 = item text only).
-    example_weight: float = 0.3
-    use_glossary: bool = True
+    use_ranker: bool = True
+    use_clauses: bool = True
+    use_coverage_model: bool = True
+    use_stemming: bool = True
     use_speller: bool = True
+    use_glossary: bool = True
+    #: Regularisation of the two logistic models (scikit-learn's ``C``).
+    ranker_c: float = 1.0
+    coverage_c: float = 1.0
 
 
 @dataclass(frozen=True)
-class Query:
-    """A question as the index sees it."""
+class Hit:
+    position: int
+    id: str
+    #: The ranker's probability that this is the right item, among all items.
+    score: float
+    #: The features that carried the match, strongest first.
+    reasons: tuple[str, ...]
+    terms: tuple[str, ...]
 
-    text: str
-    #: Content words (stopwords removed, typos corrected) that the guidance knows.
+
+@dataclass(frozen=True)
+class Hits:
+    """The ranked items for one message, and whether the guidance covers it at all."""
+
+    reading: Reading
+    hits: tuple[Hit, ...]
+    #: The coverage model's probability that the guidance covers the message.
+    covered: float
+    #: All items' ranker scores (logits), for pooling with a previous turn.
+    logits: np.ndarray
     known_terms: tuple[str, ...]
-    content_terms: tuple[str, ...]
+
+    @property
+    def top(self) -> Hit | None:
+        return self.hits[0] if self.hits else None
 
 
 class Index:
-    """Fitted TF-IDF state over a fixed list of items."""
+    """Fitted state over a fixed list of items. Build with :meth:`build`."""
 
-    def __init__(
-        self,
-        items: Sequence[Item],
-        config: IndexConfig,
-        glossary: Glossary,
-        stopwords: frozenset[str],
-        word: TfidfVectorizer,
-        char: TfidfVectorizer,
-        speller: Speller | None,
-    ):
-        self.items = tuple(items)
-        self.config = config
-        self._glossary = glossary
-        self._stopwords = stopwords
-        self._word = word
-        self._char = char
-        self._speller = speller
-        self._vocabulary = frozenset(t for t in word.vocabulary_ if " " not in t)
-
-    # -- building -------------------------------------------------------------------------
+    items: tuple[Item, ...]
+    config: IndexConfig
+    reader: Reader
+    space: FeatureSpace
+    ranker: LinearModel | None
+    coverage: LinearModel | None
 
     @classmethod
     def build(
         cls,
         items: Sequence[Item],
         *,
+        rules: CompiledRules,
         glossary: Glossary,
-        stopwords: Iterable[str] = (),
+        countries: Sequence[str] = (),
+        sectors: Sequence[str] = (),
+        negatives: Mapping[str, Sequence[str]] | None = None,
         config: IndexConfig | None = None,
     ) -> Index:
-        config = config or IndexConfig()
-        stop = frozenset(fold(w) for w in stopwords)
-        gloss = glossary if config.use_glossary else Glossary()
+        self = cls.__new__(cls)
+        self.config = config = config or IndexConfig()
+        self.items = tuple(items)
+        self.reader = Reader(rules, glossary if config.use_glossary else Glossary(), countries, sectors)
+        stop = rules.stopwords
 
-        item_docs = [
-            " ".join([it.title, it.title, *it.keywords, it.summary, it.quote]) for it in items
-        ]
-        example_docs: list[str] = []
-        owners: list[int] = []
-        for position, item in enumerate(items):
-            for example in item.examples:
-                example_docs.append(example)
-                owners.append(position)
+        def analyzer_for(docs: list[str]) -> Analyzer:
+            counts = Counter(t for d in docs for t in set(tokens(d)) if len(t) > 1)
+            speller = Speller(counts if config.use_speller else {})
+            for word in glossary.words:
+                counts[word] += 2  # glossary terms are known, never "corrected"
+            analyzer = Analyzer(stop, speller, counts)
+            if not config.use_stemming:
+                analyzer.stems = lambda words, language: " ".join(words)  # type: ignore[method-assign]
+            return analyzer
 
-        def prepare(doc: str) -> str:
-            return _content(gloss.expand(fold(doc)), stop)
+        self.space = FeatureSpace(self.items, analyzer_for, self.reader.languages)
+        self._is_overview = np.array([it.id.endswith(".overview") for it in items], dtype=float)
+        self._is_programme = np.array([it.collection == "programmes" for it in items], dtype=float)
+        self._targets = {
+            target: np.array(
+                [it.id == target or it.collection == target for it in items], dtype=float
+            )
+            for mention in rules._mentions
+            for target in mention[1].about
+        }
+        self.ranker = self.coverage = None
+        self._fit(negatives or {})
+        return self
 
-        prepared_items = [prepare(d) for d in item_docs]
-        prepared_examples = [prepare(d) for d in example_docs]
-        corpus = prepared_items + prepared_examples
+    # -- fitting --------------------------------------------------------------------------
 
-        word = TfidfVectorizer(
-            analyzer="word",
-            ngram_range=config.word_ngrams,
-            token_pattern=r"[a-z0-9&]{2,}",
-            lowercase=False,
-            sublinear_tf=True,
-            dtype=np.float32,
-        ).fit(corpus)
-        char = TfidfVectorizer(
-            analyzer="char_wb",
-            ngram_range=config.char_ngrams,
-            lowercase=False,
-            sublinear_tf=True,
-            dtype=np.float32,
-        ).fit(corpus)
-
-        speller = None
-        if config.use_speller:
-            idf = dict(zip(word.get_feature_names_out(), word.idf_, strict=True))
-            unigrams = [t for t in word.vocabulary_ if " " not in t]
-            # Frequent words are the likelier correction: rank by inverse idf.
-            speller = Speller(unigrams, {t: -idf[t] for t in unigrams})
-
-        index = cls(items, config, gloss, stop, word, char, speller)
-        index._fit_matrices(prepared_items, prepared_examples, np.asarray(owners))
-        return index
-
-    def _fit_matrices(self, items: list[str], examples: list[str], owners: np.ndarray) -> None:
-        # One (features x documents) matrix per vectorizer: the items, then their examples.
-        self._n_items = len(items)
-        self._doc_word = self._word.transform(items + examples).T.tocsr()
-        self._doc_char = self._char.transform(items + examples).T.tocsr()
-        # Examples are stored grouped by item, so a maximum per item is a reduceat.
-        self._ex_starts = np.searchsorted(owners, np.arange(len(self.items)))
-        # Each item's words (text and examples), for explaining a match.
-        terms: list[set[str]] = [set(_TOKEN.findall(doc)) for doc in items]
-        for owner, doc in zip(owners, examples, strict=True):
-            terms[owner].update(_TOKEN.findall(doc))
-        self._item_terms = [frozenset(t) for t in terms]
-        self._idf = {t: float(self._word.idf_[i]) for t, i in self._word.vocabulary_.items()}
-        self._query_word = QueryVectorizer(self._word)
-        self._query_char = QueryVectorizer(self._char)
-
-    # -- querying -------------------------------------------------------------------------
-
-    def prepare(self, question: str, *, folded: str | None = None) -> Query:
-        """The question as the index sees it; pass ``folded`` if the caller already folded it."""
-        expanded = self._glossary.expand(fold(question) if folded is None else folded)
-        tokens = [t for t in _TOKEN.findall(expanded) if len(t) > 1 and t not in self._stopwords]
-        if self._speller is not None:
-            tokens = [
-                t
-                if t in self._vocabulary or t in self._glossary.words
-                else (self._speller.correct(t) or t)
-                for t in tokens
+    def _fit(self, negatives: Mapping[str, Sequence[str]]) -> None:
+        examples = [(e, p) for p, it in enumerate(self.items) for e in it.examples]
+        readings = [self.reader.read(e) for e, _ in examples]
+        exclude = np.arange(len(examples))
+        x, texts = self._features(readings, exclude)
+        right = np.asarray([p for _, p in examples])
+        if self.config.use_ranker:
+            self.ranker = fit_ranker(x, right, c=self.config.ranker_c)
+        pool = [q for kind in sorted(negatives) for q in negatives[kind]]
+        if not self.config.use_coverage_model or not pool:
+            return
+        neg_readings = [self.reader.read(q) for q in pool]
+        nx, ntexts = self._features(neg_readings, np.full(len(pool), -1))
+        cov = np.concatenate(
+            [
+                self._coverage_features(readings, texts, x, self._logits(x)),
+                self._coverage_features(neg_readings, ntexts, nx, self._logits(nx)),
             ]
-        content = tuple(dict.fromkeys(tokens))
-        known = tuple(t for t in content if t in self._vocabulary)
-        return Query(text=" ".join(tokens), known_terms=known, content_terms=content)
-
-    def scores(self, queries: Sequence[Query]) -> np.ndarray:
-        """Similarity of each query (rows) to each item (columns), in [0, 1]."""
-        texts = [q.text for q in queries]
-        cw = self.config.char_weight
-        sim = (1 - cw) * (self._query_word.transform(texts) @ self._doc_word).toarray()
-        sim += cw * (self._query_char.transform(texts) @ self._doc_char).toarray()
-        item_sim, ex_sim = sim[:, : self._n_items], sim[:, self._n_items :]
-        best_example = np.maximum.reduceat(ex_sim, self._ex_starts, axis=1)
-        ew = self.config.example_weight
-        return (1 - ew) * item_sim + ew * best_example
-
-    def matched_terms(self, query: Query, position: int, limit: int = 5) -> tuple[str, ...]:
-        """The question's words that this item's text or examples share, rarest first."""
-        vocab = self._item_terms[position]
-        shared = [t for t in query.known_terms if t in vocab]
-        shared.sort(key=self._idf.__getitem__, reverse=True)
-        return tuple(shared[:limit])
-
-
-class QueryVectorizer:
-    """``TfidfVectorizer.transform`` for short questions, from the fitted vectorizer's own parts.
-
-    It uses the vectorizer's analyzer, vocabulary and idf weights, so it gives the same
-    vectors (``tests/test_engine.py`` checks that), but skips the input validation that
-    ``transform`` runs on every call: for a one-line question that validation cost more than
-    the arithmetic.
-    """
-
-    def __init__(self, fitted: TfidfVectorizer):
-        if not (fitted.sublinear_tf and fitted.norm == "l2" and fitted.use_idf):
-            raise ValueError("QueryVectorizer mirrors sublinear, l2-normalised TF-IDF only")
-        self._fitted = fitted
-        self._size = len(fitted.idf_)
-        self._setup()
-
-    def _setup(self) -> None:
-        self._analyze = self._fitted.build_analyzer()
-        self._vocabulary = self._fitted.vocabulary_
-        self._idf = self._fitted.idf_.astype(np.float64)
-
-    def __getstate__(self) -> dict:
-        return {"_fitted": self._fitted, "_size": self._size}
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self._setup()
-
-    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        indptr, indices, data = [0], [], []
-        lookup = self._vocabulary.get
-        for text in texts:
-            counts = Counter(i for i in map(lookup, self._analyze(text)) if i is not None)
-            if counts:
-                columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-                tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-                weights = (np.log(tf) + 1.0) * self._idf[columns]
-                weights /= np.sqrt(weights @ weights)
-                indices.append(columns)
-                data.append(weights)
-            indptr.append(indptr[-1] + len(counts))
-        matrix = sp.csr_matrix(
-            (
-                np.concatenate(data) if data else np.empty(0),
-                np.concatenate(indices) if indices else np.empty(0, dtype=np.int64),
-                np.asarray(indptr),
-            ),
-            shape=(len(texts), self._size),
-            dtype=np.float32,
         )
-        matrix.sort_indices()
-        return matrix
+        covered = np.concatenate([np.ones(len(readings)), np.zeros(len(pool))])
+        self.coverage = fit_coverage(cov, covered, c=self.config.coverage_c)
+
+    # -- features -------------------------------------------------------------------------
+
+    def _features(
+        self, readings: Sequence[Reading], exclude: np.ndarray
+    ) -> tuple[np.ndarray, list[Texts]]:
+        analyzer = self.space.analyzer
+        texts = [
+            analyzer.texts(self._clauses(r), own=bool(ex >= 0))
+            for r, ex in zip(readings, exclude, strict=True)
+        ]
+        sims = self.space.similarities
+        q = sims([t.question_words for t in texts], [t.question_letters for t in texts], exclude)
+        if any(r.has_background for r in readings):
+            w = sims([t.whole_words for t in texts], [t.whole_letters for t in texts], exclude)
+        else:
+            w = q
+        e = sims([t.expansion_words for t in texts], [""] * len(texts), exclude)[:, :, :6]
+        n, items = q.shape[0], q.shape[1]
+        length = np.array([min(np.log1p(r.words) / _LENGTH_SCALE, 1.0) for r in readings])
+        whole_list = np.array([r.whole_list for r in readings], dtype=float)[:, None]
+        asks_programme = np.array([r.about_programme for r in readings], dtype=float)[:, None]
+        named = np.stack([self._mask(r.named) for r in readings])
+        in_background = np.stack([self._mask(r.named_in_background) for r in readings])
+        overview = np.broadcast_to(self._is_overview, (n, items))
+        programme = np.broadcast_to(self._is_programme, (n, items))
+        structure = np.stack(
+            [
+                e[:, :, :4].max(axis=2),
+                e[:, :, 4],
+                overview,
+                overview * whole_list,
+                programme,
+                programme * asks_programme,
+                named,
+                in_background,
+                named * programme * asks_programme,
+            ],
+            axis=2,
+        )
+        x = np.concatenate([q, w, structure, q * length[:, None, None]], axis=2)
+        assert x.shape[2] == len(FEATURES)
+        return x, texts
+
+    def _clauses(self, reading: Reading) -> Reading:
+        if self.config.use_clauses or not reading.has_background:
+            return reading
+        from dataclasses import replace
+
+        return replace(reading, question=reading.whole)
+
+    def _mask(self, targets: frozenset[str]) -> np.ndarray:
+        mask = np.zeros(len(self.items))
+        for target in targets:
+            found = self._targets.get(target)
+            if found is not None:
+                mask = np.maximum(mask, found)
+        return mask
+
+    def _logits(self, x: np.ndarray) -> np.ndarray:
+        if self.ranker is not None:
+            return self.ranker.decision(x)
+        # Without the ranker: plain fused similarity of the whole message.
+        return x[:, :, 12:24].mean(axis=2) * 10
+
+    def _coverage_features(
+        self, readings: Sequence[Reading], texts: Sequence[Texts], x: np.ndarray, logits: np.ndarray
+    ) -> np.ndarray:
+        order = np.argsort(-logits, axis=1)
+        rows = np.arange(len(readings))
+        top, second = order[:, 0], order[:, 1]
+        s1, s2 = logits[rows, top], logits[rows, second]
+        p1 = softmax(logits)[rows, top]
+        length = np.array([min(np.log1p(r.words) / _LENGTH_SCALE, 1.0) for r in readings])
+        return np.stack(
+            [
+                s1,
+                s1 - s2,
+                p1,
+                length,
+                s1 * length,
+                [t.known_share for t in texts],
+                [min(t.known, 6) / 6 for t in texts],
+                [t.known_share * (r.language != "en") for r, t in zip(readings, texts, strict=True)],
+                [float(r.language != "en") for r in readings],
+                [min(len(r.out_of_scope), 2) for r in readings],
+                [float(r.produce) for r in readings],
+                x[rows, top, 4],
+                x[rows, top, 16],
+                [float(bool(r.named)) for r in readings],
+            ],
+            axis=1,
+        )
+
+    # -- searching ------------------------------------------------------------------------
+
+    def read(self, question: str, *, folded: str | None = None) -> Reading:
+        return self.reader.read(question, folded=folded)
+
+    def known_terms(self, folded: str) -> tuple[str, ...]:
+        """The content words of ``folded`` that the guidance knows."""
+        return tuple(t for t in self.space.analyzer.words(folded, "en") if t in self.space.analyzer.vocabulary)
+
+    def search(self, question: str, k: int = 5) -> Hits:
+        """The ``k`` best items for ``question``."""
+        return self.search_readings([self.read(question)], k)[0]
+
+    def search_readings(self, readings: Sequence[Reading], k: int = 5) -> list[Hits]:
+        if not readings:
+            return []
+        x, texts = self._features(readings, np.full(len(readings), -1))
+        logits = self._logits(x)
+        cov = self._coverage_features(readings, texts, x, logits)
+        if self.coverage is not None:
+            covered = sigmoid(self.coverage.decision(cov))
+        else:
+            covered = (cov[:, 0] > 0).astype(float)
+        return [
+            self._hits(r, t, x[i], logits[i], float(covered[i]), k)
+            for i, (r, t) in enumerate(zip(readings, texts, strict=True))
+        ]
+
+    def rescore(self, hits: Hits, logits: np.ndarray, k: int = 5) -> Hits:
+        """``hits`` ranked again by ``logits`` (pooled with a previous turn, say)."""
+        x, texts = self._features([hits.reading], np.full(1, -1))
+        return self._hits(hits.reading, texts[0], x[0], logits, hits.covered, k)
+
+    def _hits(
+        self, reading: Reading, texts: Texts, x: np.ndarray, logits: np.ndarray, covered: float, k: int
+    ) -> Hits:
+        probs = softmax(logits)
+        order = np.argsort(-logits, kind="stable")[:k]
+        hits = tuple(
+            Hit(
+                int(p),
+                self.items[p].id,
+                float(probs[p]),
+                self._reasons(x, int(p)),
+                self.space.matched_terms(texts.terms, int(p)),
+            )
+            for p in order
+        )
+        return Hits(reading, hits, covered, logits, texts.terms)
+
+    def _reasons(self, x: np.ndarray, position: int, limit: int = 3) -> tuple[str, ...]:
+        if self.ranker is None:
+            return ()
+        # What lifts this item above the average item for the same message.
+        lift = self.ranker.contributions(x[position]) - self.ranker.contributions(x).mean(axis=0)
+        best = np.argsort(-lift)[:limit]
+        return tuple(FEATURES[i] for i in best if lift[i] > 0)
 
 
-def _content(folded: str, stopwords: frozenset[str]) -> str:
-    return " ".join(t for t in _TOKEN.findall(folded) if t not in stopwords)
+__all__ = ["COVERAGE_FEATURES", "Hit", "Hits", "Index", "IndexConfig"]

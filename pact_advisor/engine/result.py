@@ -6,10 +6,18 @@ Plain frozen data, importable without NumPy or scikit-learn.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from pact_advisor.knowledge import Context, Source
 from pact_advisor.knowledge.models import Intent
+
+#: How a result relates to the previous turn.
+Followup = Literal["more", "checklist", "refocus", "context"]
+#: Why nothing was answered: an empty message, a language the guidance cannot serve, or the
+#: coverage model's verdict (with the out-of-scope subject when the question names one).
+Reason = Literal["empty", "language", "not-covered", "asks-to-produce"] | str
+#: The coverage model's probability, in words.
+Confidence = Literal["none", "low", "medium", "high"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,13 @@ class Turn:
 
 @dataclass(frozen=True)
 class Result:
+    """The engine's answer to one message.
+
+    ``answered`` is the coverage model's verdict; ``matches`` are the ranked items (empty when
+    not answered, with ``suggestions`` instead); ``covered`` is the model's probability and
+    ``confidence`` says it in words.
+    """
+
     question: str
     intent: Intent
     answered: bool
@@ -57,13 +72,17 @@ class Result:
     suggestions: tuple[Match, ...] = ()
     ambiguous: bool = False
     context: Context = field(default_factory=Context)
-    #: ``more``, ``checklist``, ``refocus`` or ``context`` when resolved against a previous turn.
-    followup: str | None = None
+    #: Set when the message was resolved against a previous turn.
+    followup: Followup | None = None
     #: The question actually searched (the previous one, for "tell me more").
     searched: str = ""
-    #: Why nothing was answered: ``empty``, ``low-score``, ``unknown-terms`` or ``out-of-scope:<rule>``.
-    reason: str | None = None
-    confidence: str = "none"
+    #: Why nothing was answered: a :data:`Reason`, or ``out-of-scope:<subject>``.
+    reason: Reason | None = None
+    confidence: Confidence = "none"
+    #: The coverage model's probability that the guidance covers the message.
+    covered: float = 0.0
+    #: The language the message was read in (``en``, ``fr`` or ``es``).
+    language: str = "en"
 
     @property
     def top(self) -> Match | None:
@@ -81,6 +100,8 @@ class Result:
             "suggestions": [m.as_dict() for m in self.suggestions],
             "ambiguous": self.ambiguous,
             "confidence": self.confidence,
+            "covered": round(self.covered, 4),
+            "language": self.language,
             "context": self.context.as_dict(),
             "followup": self.followup,
             "reason": self.reason,

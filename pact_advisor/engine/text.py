@@ -1,8 +1,9 @@
-"""Text normalisation shared by indexing and questions: one function, both sides.
+"""Text handling shared by indexing and questions: one function per step, both sides.
 
 Questions arrive with accents or without, typos, zero-width characters, right-to-left
-marks, emoji and markdown. Everything is folded to plain lowercase ASCII-ish words before the
-glossary and the vectorizers see it.
+marks, emoji and markdown. Everything is folded to plain lowercase ASCII-ish words; words are
+then reduced to their Snowball stems (PyStemmer, in the message's language), and words that
+are not words at all are corrected against the guidance's own vocabulary (SymSpell).
 """
 
 from __future__ import annotations
@@ -10,12 +11,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib import resources
 
 #: Only this much of a question is analysed; longer text is almost certainly pasted
 #: material, and the first few thousand characters carry the question.
 MAX_ANALYSED_CHARS = 4000
 
+#: Languages the guidance can serve; others get a "not covered" naming these.
+LANGUAGES = ("en", "fr", "es")
+_STEMMERS = {"en": "english", "fr": "french", "es": "spanish"}
+
 _NON_WORD = re.compile(r"[^a-z0-9&]+")
+_TOKEN = re.compile(r"[a-z0-9&]+")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 # French and Spanish elisions (l'évaluation, d'intérêts, qu'est-ce) are split off.
 _ELISION = re.compile(r"\b(?:l|d|j|qu|n|s|c|m|t)'")
@@ -31,6 +39,111 @@ def fold(text: str) -> str:
         text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     text = _ELISION.sub(" ", text)
     return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def tokens(folded: str) -> list[str]:
+    return _TOKEN.findall(folded)
+
+
+def foreign_script(text: str) -> bool:
+    """Is most of the text written in a script other than Latin (Arabic, Cyrillic, CJK...)?"""
+    letters = [ch for ch in text[:MAX_ANALYSED_CHARS] if ch.isalpha()]
+    if not letters:
+        return False
+    latin = sum(1 for ch in letters if ch.isascii() or "LATIN" in unicodedata.name(ch, ""))
+    return latin < len(letters) / 2
+
+
+class LanguageGuess:
+    """English, French or Spanish, from the share of each language's function words.
+
+    Language-identification models (py3langid, simplemma, lingua) take close to a second to
+    load, more than a whole answer's budget; for three languages known in advance, function
+    words written in ``rules.yaml`` tell them apart reliably on a few words.
+    """
+
+    def __init__(self, markers: Mapping[str, Iterable[str]]):
+        self._markers = {lang: frozenset(fold(w) for w in words) for lang, words in markers.items()}
+
+    def guess(self, words: Iterable[str]) -> str:
+        counts = dict.fromkeys(self._markers, 0)
+        for word in words:
+            for lang, markers in self._markers.items():
+                if word in markers:
+                    counts[lang] += 1
+        best = max(counts, key=counts.__getitem__, default="en")
+        return best if counts.get(best, 0) > counts.get("en", 0) else "en"
+
+
+@cache
+def _stemmer(language: str):
+    import Stemmer
+
+    return Stemmer.Stemmer(_STEMMERS.get(language, "english"))
+
+
+class Stems:
+    """Snowball stems, memoised per language (a chat repeats its words)."""
+
+    def __init__(self) -> None:
+        self._memo: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
+
+    def __getstate__(self) -> dict:
+        return {}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__()
+
+    def stem(self, words: list[str], language: str) -> list[str]:
+        memo = self._memo.get(language) or self._memo["en"]
+        missing = [w for w in words if w not in memo]
+        if missing:
+            for word, stem in zip(missing, _stemmer(language).stemWords(missing), strict=True):
+                memo[word] = stem if len(stem) > 1 else word
+        return [memo[w] for w in words]
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """The English word list that ships with symspellpy (82,765 words)."""
+    path = resources.files("symspellpy") / "frequency_dictionary_en_82_765.txt"
+    return frozenset(line.split(" ", 1)[0] for line in path.read_text("utf-8").splitlines())
+
+
+class Speller:
+    """Corrects only non-words: a word that is neither English (symspellpy's word list) nor in
+    the guidance is matched to the closest guidance word, if one is close enough.
+
+    Real words are never changed, so "propose" stays "propose".
+    """
+
+    def __init__(self, vocabulary: Mapping[str, int], min_len: int = 5):
+        from symspellpy import SymSpell
+
+        self._known = frozenset(vocabulary)
+        self._min_len = min_len
+        self._spell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+        for word, count in vocabulary.items():
+            if len(word) >= min_len - 1:
+                self._spell.create_dictionary_entry(word, count)
+        self._english = english_words()
+
+    def correct(self, word: str) -> str | None:
+        """The guidance word that English ``word`` most likely stands for, or None."""
+        if (
+            word in self._known
+            or len(word) < self._min_len
+            or not word.isalpha()
+            or word in self._english
+        ):
+            return None
+        from symspellpy import Verbosity
+
+        distance = 2 if len(word) >= 8 else 1
+        found = self._spell.lookup(word, Verbosity.CLOSEST, max_edit_distance=distance)
+        # Typos rarely hit the first letter; keeping it avoids turning "shark" into "share".
+        found = [s for s in found if s.term[0] == word[0]]
+        return found[0].term if found else None
 
 
 class Phrases:
@@ -80,10 +193,10 @@ class Phrases:
 
 
 class Glossary:
-    """Appends the English vocabulary for abbreviations, synonyms and French/Spanish terms.
+    """The English vocabulary for abbreviations, synonyms and French/Spanish terms.
 
-    Terms are added, not substituted: the original words still count, and cognates such as
-    *gouvernance* keep matching through character n-grams.
+    The engine searches these meanings as a second, down-weighted query, and only for the
+    question itself, never for background sentences.
     """
 
     def __init__(self, *mappings: Mapping[str, str]):
@@ -102,44 +215,11 @@ class Glossary:
         """Glossary keys found in already folded text, in order."""
         return self._phrases.find(folded)
 
+    def meanings(self, folded: str) -> str:
+        """The meanings of the glossary terms found in ``folded``, joined."""
+        return " ".join(self._table[k] for k in self.terms_in(folded))
+
     def expand(self, folded: str) -> str:
-        found = self.terms_in(folded)
-        if not found:
-            return folded
-        return folded + " " + " ".join(self._table[k] for k in found)
-
-
-class Speller:
-    """Corrects a misspelt word to a known one within one edit (plus a transposition).
-
-    Symmetric-delete lookup: each known word is indexed under itself and every one-letter
-    deletion of it, so a question word costs a handful of dictionary probes.
-    """
-
-    def __init__(self, vocabulary: Iterable[str], frequency: Mapping[str, float], min_len: int = 6):
-        self._known = set(vocabulary)
-        self._min_len = min_len
-        self._freq = frequency
-        self._deletes: dict[str, list[str]] = {}
-        for word in self._known:
-            if len(word) < min_len - 1:
-                continue
-            for variant in {word, *_deletions(word)}:
-                self._deletes.setdefault(variant, []).append(word)
-
-    def correct(self, word: str) -> str | None:
-        """The known word ``word`` most likely stands for, or None."""
-        if word in self._known or len(word) < self._min_len or not word.isalpha():
-            return None
-        candidates: set[str] = set()
-        for variant in (word, *_deletions(word)):
-            candidates.update(self._deletes.get(variant, ()))
-        # Typos rarely hit the first letter; keeping it avoids turning "shark" into "share".
-        candidates = {c for c in candidates if c[0] == word[0]}
-        if not candidates:
-            return None
-        return max(sorted(candidates), key=lambda c: self._freq.get(c, 0.0))
-
-
-def _deletions(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+        """``folded`` followed by the meanings of its glossary terms."""
+        meanings = self.meanings(folded)
+        return f"{folded} {meanings}" if meanings else folded

@@ -22,6 +22,7 @@ from pact_advisor.knowledge.models import (
     Collection,
     CollectionFile,
     ContextNames,
+    Negatives,
     Glossary,
     Item,
     Rules,
@@ -30,7 +31,8 @@ from pact_advisor.knowledge.models import (
 GLOSSARY_FILE = "glossary.yaml"
 RULES_FILE = "rules.yaml"
 CONTEXT_FILE = "context.yaml"
-NOT_COLLECTIONS = (GLOSSARY_FILE, RULES_FILE, CONTEXT_FILE)
+NEGATIVES_FILE = "negatives.yaml"
+NOT_COLLECTIONS = (GLOSSARY_FILE, RULES_FILE, CONTEXT_FILE, NEGATIVES_FILE)
 
 Path_ = tuple[str | int, ...]
 
@@ -71,6 +73,8 @@ class Guidance:
     glossary: Glossary
     rules: Rules
     names: ContextNames
+    #: Messages the guidance does not cover, for training the coverage model.
+    negatives: Mapping[str, tuple[str, ...]]
     #: Short hash of every loaded file, so an answer can be traced to the guidance it used.
     version: str
     _by_collection: Mapping[str, tuple[Item, ...]] = field(repr=False, default_factory=dict)
@@ -358,20 +362,26 @@ def load_guidance(directory: str | Path) -> Guidance:
         parsed, _ = _parse(ContextNames, names_path, problems, _plain_subject("context"))
         names = parsed or names
 
+    negatives: Mapping[str, tuple[str, ...]] = {}
+    negatives_path = root / NEGATIVES_FILE
+    if negatives_path.exists():
+        parsed, _ = _parse(Negatives, negatives_path, problems, _plain_subject("negatives"))
+        negatives = parsed.negatives if parsed else negatives
+
     rules = None
     rules_path = root / RULES_FILE
     if rules_path.exists():
         rules, _ = _parse(Rules, rules_path, problems, _plain_subject("rules"))
         if rules is not None:
-            for rule in rules.topics:
-                for target in rule.prefer:
+            for rule in rules.mentions:
+                for target in rule.about:
                     if target not in collections and target not in items:
                         problems.append(
                             Problem(
                                 _display(rules_path),
                                 None,
                                 "rules",
-                                f"topics.{rule.name}: unknown collection or item {target!r}",
+                                f"mentions.{rule.name}: unknown collection or item {target!r}",
                             )
                         )
     else:
@@ -390,6 +400,7 @@ def load_guidance(directory: str | Path) -> Guidance:
         glossary=glossary,
         rules=rules,
         names=names,
+        negatives=negatives,
         version=guidance_version(root),
         _by_collection=by_collection,
     )

@@ -134,19 +134,36 @@ class IntentRule(_Frozen):
     _valid = field_validator("patterns")(_check_patterns)
 
 
-class TopicRule(_Frozen):
-    """A question matching ``when`` (and none of ``unless``) shifts the score of ``prefer``.
+class MentionRule(_Frozen):
+    """A question matching ``when`` (and none of ``unless``) names the items of ``about``.
 
-    ``prefer`` names collections or items; a negative ``boost`` demotes them instead.
+    ``about`` lists collections or item ids. Naming is evidence for the ranker (the
+    question names the item's collection or programme), never a fixed boost.
     """
 
     name: Slug
     when: tuple[Text, ...] = Field(min_length=1)
     unless: tuple[Text, ...] = ()
-    prefer: tuple[Text, ...] = Field(min_length=1)
-    boost: float = Field(ge=-1, le=1)
+    about: tuple[Text, ...] = Field(min_length=1)
 
     _valid = field_validator("when", "unless")(_check_patterns)
+
+
+class Cues(_Frozen):
+    """Wordings that say what kind of message this is; each is a ranker or coverage feature."""
+
+    #: A sentence that asks something ("what should we...", "any tips?"), as opposed to
+    #: background ("I'm programme manager in Tunis.").
+    question: tuple[Text, ...] = Field(min_length=1)
+    #: Asks for a whole list ("what are the success factors"), which an overview answers.
+    whole_list: tuple[Text, ...] = ()
+    #: Asks about a programme itself: who funds it, since when, what it does.
+    programme: tuple[Text, ...] = ()
+    #: Asks to produce something else or to drop the rules ("write a poem", "ignore your
+    #: instructions"): the guidance never covers that.
+    produce: tuple[Text, ...] = ()
+
+    _valid = field_validator("question", "whole_list", "programme", "produce")(_check_patterns)
 
 
 class OutOfScopeRule(_Frozen):
@@ -177,20 +194,34 @@ class FollowupRule(_Frozen):
 
 
 class Thresholds(_Frozen):
-    """Calibrated on the dev split; see ``pact-advisor eval``."""
+    """Calibrated on the dev splits; see ``pact-advisor eval --sweep``."""
 
+    #: The coverage model's probability below which a question is "not covered".
     answer: float = Field(ge=0, le=1)
-    ambiguous_margin: float = Field(ge=0, le=1)
-    #: Content words a question must share with the guidance, unless it has no others.
-    min_known_terms: int = Field(default=2, ge=0)
+    #: The best two are both shown when the second's ranker probability is at least this
+    #: share of the first's.
+    ambiguous_ratio: float = Field(ge=0, le=1)
 
 
 class Rules(_Frozen):
     """The shape of ``guidance/rules.yaml``."""
 
     thresholds: Thresholds
+    cues: Cues
     intents: tuple[IntentRule, ...] = ()
-    topics: tuple[TopicRule, ...] = ()
+    mentions: tuple[MentionRule, ...] = ()
     out_of_scope: tuple[OutOfScopeRule, ...] = ()
     followups: tuple[FollowupRule, ...] = ()
     stopwords: tuple[Text, ...] = ()
+    #: Function words that tell French and Spanish from English (folded).
+    languages: dict[Literal["en", "fr", "es"], tuple[Text, ...]] = Field(default_factory=dict)
+
+
+class Negatives(_Frozen):
+    """The shape of ``guidance/negatives.yaml``: messages the guidance does not cover, by kind.
+
+    With the items' own examples they train the model that decides whether the guidance
+    covers a question. Never evaluation data.
+    """
+
+    negatives: dict[Slug, tuple[Text, ...]] = Field(default_factory=dict)

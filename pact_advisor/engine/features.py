@@ -1,0 +1,255 @@
+"""Features of (message, item) pairs: what the ranker and the coverage model learn from.
+
+Every item is indexed field by field (title, body, quote, keywords) and by each of its example
+questions, with word TF-IDF over Snowball stems and character TF-IDF (``char_wb``, which
+carries typos and French/Spanish cognates). A message is compared twice, as its question
+sentences and as a whole, and its glossary meanings once, as a separate weaker query.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from pact_advisor.engine.message import Reading
+from pact_advisor.engine.text import LanguageGuess, Speller, Stems, fold
+from pact_advisor.knowledge import Item
+
+FIELDS = ("title", "body", "quote", "keywords")
+_SIMS = (*FIELDS, "best example", "top examples")
+_SLOTS = re.compile(r"\{\{.*?\}\}")
+
+#: Names of the features, in column order (the "why" of a match quotes them).
+FEATURES: tuple[str, ...] = (
+    *(f"question {kind} {f}" for kind in ("words", "letters") for f in _SIMS),
+    *(f"message {kind} {f}" for kind in ("words", "letters") for f in _SIMS),
+    "glossary meaning fields",
+    "glossary meaning examples",
+    "overview",
+    "overview for a whole list",
+    "programme card",
+    "programme card asked about",
+    "named in the question",
+    "named in the background only",
+    "named programme asked about",
+    *(f"length x question {kind} {f}" for kind in ("words", "letters") for f in _SIMS),
+)
+
+
+@dataclass(frozen=True)
+class Texts:
+    """A message turned into the strings the vectorizers read."""
+
+    question_words: str
+    question_letters: str
+    whole_words: str
+    whole_letters: str
+    expansion_words: str
+    #: The question's content words as written after spelling (for "terms that matched").
+    terms: tuple[str, ...]
+    #: Share of the message's content words the guidance knows (expansions not counted).
+    known_share: float
+    known: int
+
+
+class Analyzer:
+    """Content words, spelled and stemmed in the message's language."""
+
+    def __init__(self, stopwords: frozenset[str], speller: Speller, frequency: Mapping[str, int]):
+        self._stop = stopwords
+        self._speller = speller
+        #: In how many guidance documents each word occurs.
+        self.frequency = frequency
+        self.vocabulary = frozenset(frequency)
+        self._stems = Stems()
+        self._corrected: dict[tuple[str, str], str] = {}
+
+    def words(self, folded: str, language: str) -> list[str]:
+        out = []
+        for token in folded.split():
+            if len(token) < 2 or token in self._stop:
+                continue
+            key = (token, language)
+            fixed = self._corrected.get(key)
+            if fixed is None:
+                # The word list is English: French and Spanish words are left as written
+                # (character n-grams still match their typos).
+                fixed = (language == "en" and self._speller.correct(token)) or token
+                if len(self._corrected) < 50_000:
+                    self._corrected[key] = fixed
+            out.append(fixed)
+        return out
+
+    def stems(self, words: list[str], language: str) -> str:
+        return " ".join(self._stems.stem(words, language))
+
+    def texts(self, reading: Reading, *, own: bool = False) -> Texts:
+        """``own``: the message is one of the guidance's examples, so a word counts as known
+        only if another document has it too (leave-one-out)."""
+        lang = reading.language
+        q = self.words(reading.question, lang)
+        w = q if not reading.has_background else self.words(reading.whole, lang)
+        e = self.words(reading.expansion, "en") if reading.expansion else []
+        stems_q = self.stems(q, lang)
+        least = 2 if own else 1
+        known = sum(1 for t in w if self.frequency.get(t, 0) >= least)
+        return Texts(
+            question_words=stems_q,
+            question_letters=" ".join(q),
+            whole_words=stems_q if w is q else self.stems(w, lang),
+            whole_letters=" ".join(w),
+            expansion_words=self.stems(e, "en"),
+            terms=tuple(dict.fromkeys(t for t in q if t in self.vocabulary)),
+            known_share=known / len(w) if w else 0.0,
+            known=known,
+        )
+
+
+def item_fields(item: Item) -> tuple[str, str, str, str]:
+    body = " ".join([item.summary, _SLOTS.sub(" ", item.advice), *item.checklist])
+    return (item.title, body, item.quote, " ".join(item.keywords))
+
+
+class FeatureSpace:
+    """Fitted vectorizers and document matrices; ``features`` turns texts into a tensor."""
+
+    def __init__(self, items: Sequence[Item], analyzer_for: callable, languages: LanguageGuess):
+        self.n_items = len(items)
+        fields = [fold(f) for item in items for f in item_fields(item)]
+        examples, owners = [], []
+        for position, item in enumerate(items):
+            for example in item.examples:
+                examples.append(fold(example))
+                owners.append(position)
+        self.example_owner = np.asarray(owners)
+        docs = fields + examples
+        langs = [languages.guess(d.split()) for d in docs]
+        analyzer = analyzer_for(docs)
+        doc_words = [analyzer.words(d, lang) for d, lang in zip(docs, langs, strict=True)]
+        self.analyzer = analyzer
+        word_docs = [analyzer.stems(w, lang) for w, lang in zip(doc_words, langs, strict=True)]
+        letter_docs = [" ".join(w) for w in doc_words]
+        self._word = TfidfVectorizer(
+            token_pattern=r"\S+", ngram_range=(1, 2), lowercase=False, sublinear_tf=True
+        ).fit(word_docs)
+        self._char = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(3, 5), lowercase=False, sublinear_tf=True
+        ).fit(letter_docs)
+        self._doc_word = self._word.transform(word_docs).T.tocsr().astype(np.float32)
+        self._doc_char = self._char.transform(letter_docs).T.tocsr().astype(np.float32)
+        self._qword = QueryVectorizer(self._word)
+        self._qchar = QueryVectorizer(self._char)
+        # Examples of each item, padded to a rectangle (-1 where an item has fewer).
+        width = max(Counter(owners).values())
+        pad = np.full((self.n_items, width), -1, dtype=np.int64)
+        for position in range(self.n_items):
+            mine = np.flatnonzero(self.example_owner == position)
+            pad[position, : len(mine)] = mine
+        self._pad = pad
+        self._item_words = [
+            frozenset(w for f in range(4) for w in doc_words[position * 4 + f])
+            for position in range(self.n_items)
+        ]
+        for owner, words in zip(owners, doc_words[len(fields) :], strict=True):
+            self._item_words[owner] = self._item_words[owner] | frozenset(words)
+
+    def similarities(self, words: list[str], letters: list[str], exclude: np.ndarray) -> np.ndarray:
+        """``(n, items, 12)``: word then letter similarity to each field and the examples."""
+        parts = []
+        for vectorizer, docs, texts in (
+            (self._qword, self._doc_word, words),
+            (self._qchar, self._doc_char, letters),
+        ):
+            sims = (vectorizer.transform(texts) @ docs).toarray()
+            parts.append(self._per_item(sims, exclude))
+        return np.concatenate(parts, axis=2)
+
+    def _per_item(self, sims: np.ndarray, exclude: np.ndarray) -> np.ndarray:
+        n = sims.shape[0]
+        fields = sims[:, : self.n_items * 4].reshape(n, self.n_items, 4)
+        examples = sims[:, self.n_items * 4 :]
+        examples = np.concatenate([examples, np.full((n, 1), -1.0, dtype=sims.dtype)], axis=1)
+        rows = np.flatnonzero(exclude >= 0)
+        examples[rows, exclude[rows]] = -1.0  # leave-one-out: an example never finds itself
+        grid = examples[:, self._pad]  # (n, items, width); the pad column reads -1
+        grid.sort(axis=2)
+        best = grid[:, :, -1]
+        top = grid[:, :, -3:]
+        top3 = np.where(top >= 0, top, 0).sum(axis=2) / np.maximum((top >= 0).sum(axis=2), 1)
+        return np.concatenate([fields, best[:, :, None], top3[:, :, None]], axis=2)
+
+    def matched_terms(self, terms: Sequence[str], position: int, limit: int = 5) -> tuple[str, ...]:
+        """The question's words that this item's text or examples share, rarest first."""
+        vocab = self._item_words[position]
+        shared = [t for t in terms if t in vocab]
+        idf = self._char_free_idf
+        shared.sort(key=lambda t: idf.get(t, 0.0), reverse=True)
+        return tuple(shared[:limit])
+
+    @property
+    def _char_free_idf(self) -> dict[str, float]:
+        cached = getattr(self, "_idf_cache", None)
+        if cached is None:
+            cached = {t: float(self._word.idf_[i]) for t, i in self._word.vocabulary_.items()}
+            self._idf_cache = cached
+        return cached
+
+
+class QueryVectorizer:
+    """``TfidfVectorizer.transform`` for short questions, from the fitted vectorizer's own parts.
+
+    It uses the vectorizer's analyzer, vocabulary and idf weights, so it gives the same
+    vectors (``tests/test_engine.py`` checks that), but skips the input validation that
+    ``transform`` runs on every call: for a one-line question that validation cost more than
+    the arithmetic.
+    """
+
+    def __init__(self, fitted: TfidfVectorizer):
+        if not (fitted.sublinear_tf and fitted.norm == "l2" and fitted.use_idf):
+            raise ValueError("QueryVectorizer mirrors sublinear, l2-normalised TF-IDF only")
+        self._fitted = fitted
+        self._size = len(fitted.idf_)
+        self._setup()
+
+    def _setup(self) -> None:
+        self._analyze = self._fitted.build_analyzer()
+        self._vocabulary = self._fitted.vocabulary_
+        self._idf = self._fitted.idf_.astype(np.float64)
+
+    def __getstate__(self) -> dict:
+        return {"_fitted": self._fitted, "_size": self._size}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._setup()
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        indptr, indices, data = [0], [], []
+        lookup = self._vocabulary.get
+        for text in texts:
+            counts = Counter(i for i in map(lookup, self._analyze(text)) if i is not None)
+            if counts:
+                columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+                tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+                weights = (np.log(tf) + 1.0) * self._idf[columns]
+                weights /= np.sqrt(weights @ weights)
+                indices.append(columns)
+                data.append(weights)
+            indptr.append(indptr[-1] + len(counts))
+        matrix = sp.csr_matrix(
+            (
+                np.concatenate(data) if data else np.empty(0),
+                np.concatenate(indices) if indices else np.empty(0, dtype=np.int64),
+                np.asarray(indptr),
+            ),
+            shape=(len(texts), self._size),
+            dtype=np.float32,
+        )
+        matrix.sort_indices()
+        return matrix

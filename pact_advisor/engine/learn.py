@@ -1,0 +1,96 @@
+"""The two small models the engine learns from the guidance itself.
+
+* The **ranker** scores (message, item) pairs. It is a logistic model over pairwise
+  differences (the right item against each other item for the same message), trained on the
+  items' own example questions, each one left out of the example pool it is compared with.
+* The **coverage model** answers "does the guidance cover this?" from the ranker's scores and
+  the message's own evidence. Positives are the examples again; negatives are the pool in
+  ``guidance/negatives.yaml`` (small talk, admin, coding, injection attempts, near-domain
+  migration questions the guidance does not cover).
+
+Both are fitted with scikit-learn when the guidance changes and kept as plain NumPy arrays:
+answering is a dot product.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+COVERAGE_FEATURES: tuple[str, ...] = (
+    "top score",
+    "margin to the second",
+    "top probability",
+    "length",
+    "top score x length",
+    "known words share",
+    "known words",
+    "known words share, French or Spanish",
+    "French or Spanish",
+    "out-of-scope subjects",
+    "asks to produce something",
+    "best question similarity",
+    "best letter similarity",
+    "names a collection",
+)
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """Standardise, then a weighted sum: ``((x - mean) / scale) @ weights + bias``."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    bias: float = 0.0
+
+    def decision(self, x: np.ndarray) -> np.ndarray:
+        return ((x - self.mean) / self.scale) @ self.weights + self.bias
+
+    def contributions(self, x: np.ndarray) -> np.ndarray:
+        """Each feature's share of the decision, for explaining it."""
+        return ((x - self.mean) / self.scale) * self.weights
+
+
+def _standardiser(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    return mean, np.where(scale > 1e-9, scale, 1.0)
+
+
+def fit_ranker(x: np.ndarray, right: np.ndarray, *, c: float = 1.0) -> LinearModel:
+    """``x``: (messages, items, features); ``right``: the right item of each message."""
+    from sklearn.linear_model import LogisticRegression
+
+    n, items, _ = x.shape
+    flat = x.reshape(n * items, -1)
+    mean, scale = _standardiser(flat)
+    z = (x - mean) / scale
+    positive = z[np.arange(n), right][:, None, :]  # (n, 1, f)
+    others = np.ones((n, items), dtype=bool)
+    others[np.arange(n), right] = False
+    diffs = (positive - z)[others]  # (n * (items - 1), f)
+    pairs = np.concatenate([diffs, -diffs])
+    labels = np.concatenate([np.ones(len(diffs)), np.zeros(len(diffs))])
+    model = LogisticRegression(C=c, fit_intercept=False, max_iter=2000).fit(pairs, labels)
+    return LinearModel(mean, scale, model.coef_[0].astype(np.float64))
+
+
+def fit_coverage(x: np.ndarray, covered: np.ndarray, *, c: float = 1.0) -> LinearModel:
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = _standardiser(x)
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000).fit(
+        (x - mean) / scale, covered
+    )
+    return LinearModel(mean, scale, model.coef_[0].astype(np.float64), float(model.intercept_[0]))
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    shifted = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))

@@ -1,0 +1,165 @@
+"""A message read as a question plus background.
+
+People write "Context: I'm programme manager in Tunis. At the last joint committee... What
+should we do about roles?". The sentences (split by sentencex) that ask something form the
+question; the rest is background. Countries and sectors become the answer's context and leave
+the text that is searched; names of collections and programmes become evidence for the ranker,
+marked by whether the question or only the background names them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pact_advisor.engine.rules import CompiledRules
+from pact_advisor.engine.text import (
+    MAX_ANALYSED_CHARS,
+    Glossary,
+    LanguageGuess,
+    Phrases,
+    fold,
+    tokens,
+)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the engine takes from one message."""
+
+    written: str
+    language: str
+    #: The sentences that ask (folded, context names removed).
+    question: str
+    #: Every sentence (folded, context names removed).
+    whole: str
+    #: The question as written, for explaining a match.
+    clause: str
+    #: Glossary meanings of the question's terms (never of the background's).
+    expansion: str
+    partners: tuple[str, ...]
+    sectors: tuple[str, ...]
+    #: Collections or item ids the question names, and those only the background names.
+    named: frozenset[str]
+    named_in_background: frozenset[str]
+    whole_list: bool
+    about_programme: bool
+    produce: bool
+    #: Out-of-scope subjects the question touches.
+    out_of_scope: tuple[str, ...]
+    words: int
+
+    @property
+    def has_background(self) -> bool:
+        return self.question != self.whole
+
+
+class Names:
+    """Finds countries or sectors in folded text; returns them as ``context.yaml`` writes them.
+
+    A name that is also an everyday word ("IT" and "it") counts only when written as the
+    name is written, in capitals.
+    """
+
+    def __init__(self, names: Iterable[str], common_words: frozenset[str]):
+        self._table = {fold(n): n for n in names if fold(n)}
+        self._phrases = Phrases(self._table)
+        self._as_written = {
+            key: re.compile(rf"\b{re.escape(name)}\b")
+            for key, name in self._table.items()
+            if key in common_words
+        }
+
+    def find(self, folded: str, written: str) -> list[str]:
+        found = []
+        for key in self._phrases.find(folded):
+            check = self._as_written.get(key)
+            if check is None or check.search(written):
+                found.append(self._table[key])
+        return list(dict.fromkeys(found))
+
+    def remove(self, folded: str) -> str:
+        return self._phrases.remove(folded)
+
+
+class Reader:
+    """Turns a message into a :class:`Reading`. Pure and cheap: no fitted state."""
+
+    def __init__(
+        self,
+        rules: CompiledRules,
+        glossary: Glossary,
+        countries: Iterable[str],
+        sectors: Iterable[str],
+    ):
+        self.rules = rules
+        self.glossary = glossary
+        common = rules.stopwords | {fold(w) for ws in rules.languages.values() for w in ws}
+        self._common = common
+        self.countries = Names(countries, common)
+        self.sectors = Names(sectors, common)
+        self.languages = LanguageGuess(rules.languages)
+
+    def read(self, written: str, *, folded: str | None = None) -> Reading:
+        written = written[:MAX_ANALYSED_CHARS]
+        folded = fold(written) if folded is None else folded
+        language = self.languages.guess(folded.split())
+        sentences = _sentences(written, language)
+        asking = [s for s in sentences if self._asks(s)]
+        if not asking or len(sentences) == 1:
+            asking = sentences[-1:] if sentences else [written]
+        question_written = " ".join(s.strip() for s in asking)
+        question_folded = fold(question_written)
+        background_folded = " ".join(fold(s) for s in sentences if s not in asking)
+
+        partners = self.countries.find(folded, written)
+        sectors = self.sectors.find(folded, written)
+        question = self._without_names(question_folded)
+        whole = self._without_names(folded) if background_folded else question
+        named = self._named(question_folded, question_written)
+        in_background = (
+            self._named(background_folded, written) - named if background_folded else frozenset()
+        )
+        return Reading(
+            written=written,
+            language=language,
+            question=question,
+            whole=whole,
+            clause=question_written.strip()[:200],
+            expansion=self._expansion(question, language),
+            partners=tuple(partners),
+            sectors=tuple(sectors),
+            named=named,
+            named_in_background=in_background,
+            whole_list=self.rules.whole_list_cue.search(question_folded),
+            about_programme=self.rules.programme_cue.search(question_folded),
+            produce=self.rules.produce_cue.search(folded, written),
+            out_of_scope=tuple(self.rules.out_of_scope(question_folded)),
+            words=len(folded.split()),
+        )
+
+    def _asks(self, sentence: str) -> bool:
+        return "?" in sentence or "¿" in sentence or self.rules.question_cue.search(fold(sentence))
+
+    def _without_names(self, folded: str) -> str:
+        return self.sectors.remove(self.countries.remove(folded))
+
+    def _named(self, folded: str, written: str) -> frozenset[str]:
+        return frozenset(t for m in self.rules.mentions(folded, written) for t in m.about)
+
+    def _expansion(self, question: str, language: str) -> str:
+        markers = {fold(w) for w in self.rules.languages.get(language, ())}
+        kept = [t for t in self.glossary.terms_in(question) if t not in markers]
+        return " ".join(self.glossary.meanings(t) for t in kept)
+
+    def content(self, folded: str) -> list[str]:
+        """The words that carry meaning: stopwords and single letters removed."""
+        return [t for t in tokens(folded) if len(t) > 1 and t not in self.rules.stopwords]
+
+
+def _sentences(written: str, language: str) -> list[str]:
+    import sentencex
+
+    parts = [s for s in sentencex.segment(language, written) if fold(s)]
+    return parts or [written]
