@@ -220,8 +220,8 @@ def checklist_from_result(
     filler: Filler | None = None,
 ) -> Checklist:
     """A checklist for an answered question: the top match's steps, plus those of close
-    runners-up (at least :data:`RUNNER_UP_RATIO` of the top score and above the answer
-    threshold), at most :data:`ANSWER_ITEMS` items. Titled after the top match.
+    runners-up (at least :data:`RUNNER_UP_RATIO` of the top match's ranker probability), at
+    most :data:`ANSWER_ITEMS` items. Titled after the top match.
 
     Raises ``ValueError`` when the result has no answer.
     """
@@ -229,7 +229,7 @@ def checklist_from_result(
         raise ValueError("this question has no answer to turn into a checklist")
     ctx = _context(context) if context is not None else result.context
     top = result.matches[0]
-    floor = max(guidance.rules.thresholds.answer, top.score * RUNNER_UP_RATIO)
+    floor = top.score * RUNNER_UP_RATIO
     chosen = [top] + [m for m in result.matches[1:] if m.score >= floor]
     picks = [(guidance.items[m.id], None) for m in chosen[:ANSWER_ITEMS] if m.id in guidance.items]
     # Titled after the guidance, not the question: checklists are kept as a record, and

@@ -237,7 +237,7 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
             raise UsageError(f"cannot read eval file {path}: {exc}") from None
         _print(f"== {path} ({len(questions)} questions, guidance {engine.version})", out)
         if args.sweep:
-            steps = [round(0.08 + 0.01 * i, 2) for i in range(17)]
+            steps = [round(0.2 + 0.05 * i, 2) for i in range(13)]
             _print(sweep(engine, questions, steps), out)
             continue
         report = evaluate(engine, questions)

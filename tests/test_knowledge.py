@@ -26,7 +26,8 @@ COLLECTIONS = {
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_99946e5fb9a67bf3.txt"
 
 RULES = """\
-thresholds: {answer: 0.2, ambiguous_margin: 0.02}
+thresholds: {answer: 0.5, ambiguous_ratio: 0.85}
+cues: {question: ['[?]']}
 intents: []
 """
 

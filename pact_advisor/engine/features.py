@@ -29,10 +29,12 @@ _SLOTS = re.compile(r"\{\{.*?\}\}")
 FEATURES: tuple[str, ...] = (
     *(f"question {kind} {f}" for kind in ("words", "letters") for f in _SIMS),
     *(f"message {kind} {f}" for kind in ("words", "letters") for f in _SIMS),
+    *(f"best sentence {kind} {f}" for kind in ("words", "letters") for f in _SIMS),
     "glossary meaning fields",
     "glossary meaning examples",
     "overview",
     "overview for a whole list",
+    "overview against its best point",
     "programme card",
     "programme card asked about",
     "named in the question",
@@ -51,11 +53,19 @@ class Texts:
     whole_words: str
     whole_letters: str
     expansion_words: str
+    #: Each sentence's words and letters, when the message has several.
+    sentence_words: tuple[str, ...]
+    sentence_letters: tuple[str, ...]
     #: The question's content words as written after spelling (for "terms that matched").
     terms: tuple[str, ...]
     #: Share of the message's content words the guidance knows (expansions not counted).
     known_share: float
     known: int
+    #: Share of the question's own content words the guidance knows.
+    question_known_share: float
+    #: The content words of the question and of the whole message, after spelling.
+    question_terms: tuple[str, ...]
+    whole_terms: tuple[str, ...]
 
 
 class Analyzer:
@@ -97,6 +107,7 @@ class Analyzer:
         w = q if not reading.has_background else self.words(reading.whole, lang)
         e = self.words(reading.expansion, "en") if reading.expansion else []
         stems_q = self.stems(q, lang)
+        sentences = [self.words(x, lang) for x in reading.sentences]
         least = 2 if own else 1
         known = sum(1 for t in w if self.frequency.get(t, 0) >= least)
         return Texts(
@@ -105,9 +116,16 @@ class Analyzer:
             whole_words=stems_q if w is q else self.stems(w, lang),
             whole_letters=" ".join(w),
             expansion_words=self.stems(e, "en"),
+            sentence_words=tuple(self.stems(x, lang) for x in sentences),
+            sentence_letters=tuple(" ".join(x) for x in sentences),
             terms=tuple(dict.fromkeys(t for t in q if t in self.vocabulary)),
             known_share=known / len(w) if w else 0.0,
             known=known,
+            question_known_share=(
+                sum(1 for t in q if self.frequency.get(t, 0) >= least) / len(q) if q else 0.0
+            ),
+            question_terms=tuple(q),
+            whole_terms=tuple(w),
         )
 
 
@@ -183,6 +201,13 @@ class FeatureSpace:
         top = grid[:, :, -3:]
         top3 = np.where(top >= 0, top, 0).sum(axis=2) / np.maximum((top >= 0).sum(axis=2), 1)
         return np.concatenate([fields, best[:, :, None], top3[:, :, None]], axis=2)
+
+    def share_in_item(self, words: Sequence[str], position: int) -> float:
+        """Share of ``words`` that the item's text or examples contain."""
+        if not words:
+            return 0.0
+        vocab = self._item_words[position]
+        return sum(1 for w in words if w in vocab) / len(words)
 
     def matched_terms(self, terms: Sequence[str], position: int, limit: int = 5) -> tuple[str, ...]:
         """The question's words that this item's text or examples share, rarest first."""

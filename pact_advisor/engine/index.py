@@ -121,6 +121,10 @@ class Index:
             for mention in rules._mentions
             for target in mention[1].about
         }
+        by_collection: dict[str, list[int]] = {}
+        for position, item in enumerate(items):
+            by_collection.setdefault(item.collection, []).append(position)
+        self._collections = [np.asarray(m) for m in by_collection.values()]
         self.ranker = self.coverage = None
         self._fit(negatives or {})
         return self
@@ -165,6 +169,7 @@ class Index:
             w = sims([t.whole_words for t in texts], [t.whole_letters for t in texts], exclude)
         else:
             w = q
+        best = self._best_sentence(texts, exclude, w)
         e = sims([t.expansion_words for t in texts], [""] * len(texts), exclude)[:, :, :6]
         n, items = q.shape[0], q.shape[1]
         length = np.array([min(np.log1p(r.words) / _LENGTH_SCALE, 1.0) for r in readings])
@@ -180,6 +185,7 @@ class Index:
                 e[:, :, 4],
                 overview,
                 overview * whole_list,
+                overview * self._best_point(w),
                 programme,
                 programme * asks_programme,
                 named,
@@ -188,9 +194,35 @@ class Index:
             ],
             axis=2,
         )
-        x = np.concatenate([q, w, structure, q * length[:, None, None]], axis=2)
+        x = np.concatenate([q, w, best, structure, q * length[:, None, None]], axis=2)
         assert x.shape[2] == len(FEATURES)
         return x, texts
+
+    def _best_sentence(
+        self, texts: Sequence[Texts], exclude: np.ndarray, whole: np.ndarray
+    ) -> np.ndarray:
+        """Per feature, the best single sentence of each message (the whole, if only one)."""
+        best = whole.copy()
+        owners = [i for i, t in enumerate(texts) for _ in t.sentence_words]
+        if not owners:
+            return best
+        words = [s for t in texts for s in t.sentence_words]
+        letters = [s for t in texts for s in t.sentence_letters]
+        sims = self.space.similarities(words, letters, exclude[owners])
+        best[sorted(set(owners))] = 0.0
+        np.maximum.at(best, np.asarray(owners), sims)
+        return best
+
+    def _best_point(self, whole: np.ndarray) -> np.ndarray:
+        """For each item, the best similarity among the other items of its collection."""
+        fused = whole.mean(axis=2)  # (n, items)
+        out = np.zeros_like(fused)
+        for members in self._collections:
+            block = fused[:, members]
+            for j, position in enumerate(members):
+                others = np.delete(block, j, axis=1)
+                out[:, position] = others.max(axis=1) if others.shape[1] else 0.0
+        return out
 
     def _clauses(self, reading: Reading) -> Reading:
         if self.config.use_clauses or not reading.has_background:
@@ -233,8 +265,13 @@ class Index:
                 [min(t.known, 6) / 6 for t in texts],
                 [t.known_share * (r.language != "en") for r, t in zip(readings, texts, strict=True)],
                 [float(r.language != "en") for r in readings],
+                [t.question_known_share for t in texts],
+                [self.space.share_in_item(t.question_terms, p) for t, p in zip(texts, top, strict=True)],
+                [self.space.share_in_item(t.whole_terms, p) for t, p in zip(texts, top, strict=True)],
                 [min(len(r.out_of_scope), 2) for r in readings],
                 [float(r.produce) for r in readings],
+                [float(r.about_guidance) for r in readings],
+                [float(not t.question_terms) for t in texts],
                 x[rows, top, 4],
                 x[rows, top, 16],
                 [float(bool(r.named)) for r in readings],

@@ -34,6 +34,8 @@ class Reading:
     question: str
     #: Every sentence (folded, context names removed).
     whole: str
+    #: Each sentence on its own (folded, context names removed), when there are several.
+    sentences: tuple[str, ...]
     #: The question as written, for explaining a match.
     clause: str
     #: Glossary meanings of the question's terms (never of the background's).
@@ -46,6 +48,7 @@ class Reading:
     whole_list: bool
     about_programme: bool
     produce: bool
+    about_guidance: bool
     #: Out-of-scope subjects the question touches.
     out_of_scope: tuple[str, ...]
     words: int
@@ -126,6 +129,9 @@ class Reader:
             language=language,
             question=question,
             whole=whole,
+            sentences=tuple(self._without_names(fold(s)) for s in sentences)
+            if background_folded
+            else (),
             clause=question_written.strip()[:200],
             expansion=self._expansion(question, language),
             partners=tuple(partners),
@@ -135,6 +141,7 @@ class Reader:
             whole_list=self.rules.whole_list_cue.search(question_folded),
             about_programme=self.rules.programme_cue.search(question_folded),
             produce=self.rules.produce_cue.search(folded, written),
+            about_guidance=self.rules.about_guidance_cue.search(folded),
             out_of_scope=tuple(self.rules.out_of_scope(question_folded)),
             words=len(folded.split()),
         )

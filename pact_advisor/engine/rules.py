@@ -89,6 +89,7 @@ class CompiledRules:
         self.whole_list_cue = Pattern.compile(cues.whole_list)
         self.programme_cue = Pattern.compile(cues.programme)
         self.produce_cue = Pattern.compile(cues.produce)
+        self.about_guidance_cue = Pattern.compile(cues.about_guidance)
         self.stopwords = frozenset(rules.stopwords)
         self.languages = {lang: tuple(words) for lang, words in rules.languages.items()}
 

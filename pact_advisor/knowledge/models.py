@@ -159,11 +159,13 @@ class Cues(_Frozen):
     whole_list: tuple[Text, ...] = ()
     #: Asks about a programme itself: who funds it, since when, what it does.
     programme: tuple[Text, ...] = ()
+    #: Refers to the guidance itself ("what does the document say about...").
+    about_guidance: tuple[Text, ...] = ()
     #: Asks to produce something else or to drop the rules ("write a poem", "ignore your
     #: instructions"): the guidance never covers that.
     produce: tuple[Text, ...] = ()
 
-    _valid = field_validator("question", "whole_list", "programme", "produce")(_check_patterns)
+    _valid = field_validator("question", "whole_list", "programme", "about_guidance", "produce")(_check_patterns)
 
 
 class OutOfScopeRule(_Frozen):

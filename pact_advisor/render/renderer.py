@@ -57,8 +57,8 @@ COLOURS: Mapping[str, int] = {
 ALSO_RELEVANT = 3
 #: Characters of the question an answer repeats.
 QUESTION_SHOWN = 300
-#: A next match is "also relevant" from this share of the answer threshold up.
-ALSO_RELEVANT_FLOOR = 0.6
+#: A next match is "also relevant" from this ranker probability up.
+ALSO_RELEVANT_FLOOR = 0.1
 
 #: A failed reload lists at most this many problems, each trimmed to ``PROBLEM_CHARS``,
 #: within ``PROBLEMS_BUDGET`` characters; the rest are counted.
@@ -238,7 +238,7 @@ class Renderer:
         return {k: v for k, v in context_values(context).items() if v}
 
     def _also(self, result: Result, top: dict[str, Any]) -> list[dict[str, Any]]:
-        floor = self.guidance.rules.thresholds.answer * ALSO_RELEVANT_FLOOR
+        floor = ALSO_RELEVANT_FLOOR
         related = {r["id"] for r in top["related"]}
         return [
             self._brief(m.id)
