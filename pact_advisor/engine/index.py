@@ -163,14 +163,7 @@ class Index:
             analyzer.texts(self._clauses(r), own=bool(ex >= 0))
             for r, ex in zip(readings, exclude, strict=True)
         ]
-        sims = self.space.similarities
-        q = sims([t.question_words for t in texts], [t.question_letters for t in texts], exclude)
-        if any(r.has_background for r in readings):
-            w = sims([t.whole_words for t in texts], [t.whole_letters for t in texts], exclude)
-        else:
-            w = q
-        best = self._best_sentence(texts, exclude, w)
-        e = sims([t.expansion_words for t in texts], [""] * len(texts), exclude)[:, :, :6]
+        q, w, best, e = self._similarities(texts, exclude)
         n, items = q.shape[0], q.shape[1]
         length = np.array([min(np.log1p(r.words) / _LENGTH_SCALE, 1.0) for r in readings])
         whole_list = np.array([r.whole_list for r in readings], dtype=float)[:, None]
@@ -198,30 +191,54 @@ class Index:
         assert x.shape[2] == len(FEATURES)
         return x, texts
 
-    def _best_sentence(
-        self, texts: Sequence[Texts], exclude: np.ndarray, whole: np.ndarray
-    ) -> np.ndarray:
-        """Per feature, the best single sentence of each message (the whole, if only one)."""
-        best = whole.copy()
-        owners = [i for i, t in enumerate(texts) for _ in t.sentence_words]
-        if not owners:
-            return best
-        words = [s for t in texts for s in t.sentence_words]
-        letters = [s for t in texts for s in t.sentence_letters]
-        sims = self.space.similarities(words, letters, exclude[owners])
-        best[sorted(set(owners))] = 0.0
-        np.maximum.at(best, np.asarray(owners), sims)
-        return best
+    def _similarities(
+        self, texts: Sequence[Texts], exclude: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Question, whole message, best sentence and glossary meanings, in one pass.
+
+        All texts of the batch are vectorised and multiplied together: one sparse product
+        per vectorizer, however many sentences the messages have.
+        """
+        n = len(texts)
+        words = [t.question_words for t in texts]
+        letters = [t.question_letters for t in texts]
+        owners = list(range(n))
+        background = [i for i, t in enumerate(texts) if t.sentence_words]
+        for i in background:
+            words.append(texts[i].whole_words)
+            letters.append(texts[i].whole_letters)
+        sentence_owner = [i for i in background for _ in texts[i].sentence_words]
+        for i in background:
+            words.extend(texts[i].sentence_words)
+            letters.extend(texts[i].sentence_letters)
+        words.extend(t.expansion_words for t in texts)
+        letters.extend("" for _ in texts)
+        owners += background + sentence_owner + list(range(n))
+        sims = self.space.similarities(words, letters, exclude[np.asarray(owners)])
+        q = sims[:n]
+        w = q.copy()
+        w[background] = sims[n : n + len(background)]
+        best = w.copy()
+        if sentence_owner:
+            start = n + len(background)
+            best[background] = 0.0
+            np.maximum.at(best, np.asarray(sentence_owner), sims[start : start + len(sentence_owner)])
+        e = sims[len(sims) - n :, :, :6]
+        return q, w, best, e
 
     def _best_point(self, whole: np.ndarray) -> np.ndarray:
         """For each item, the best similarity among the other items of its collection."""
         fused = whole.mean(axis=2)  # (n, items)
         out = np.zeros_like(fused)
+        rows = np.arange(len(fused))
         for members in self._collections:
+            if len(members) < 2:
+                continue
             block = fused[:, members]
-            for j, position in enumerate(members):
-                others = np.delete(block, j, axis=1)
-                out[:, position] = others.max(axis=1) if others.shape[1] else 0.0
+            order = np.argsort(-block, axis=1)
+            first, second = block[rows, order[:, 0]], block[rows, order[:, 1]]
+            is_first = np.arange(len(members))[None, :] == order[:, :1]
+            out[:, members] = np.where(is_first, second[:, None], first[:, None])
         return out
 
     def _clauses(self, reading: Reading) -> Reading:
@@ -322,20 +339,24 @@ class Index:
                 int(p),
                 self.items[p].id,
                 float(probs[p]),
-                self._reasons(x, int(p)),
+                reasons,
                 self.space.matched_terms(texts.terms, int(p)),
             )
-            for p in order
+            for p, reasons in zip(order, self._reasons(x, order), strict=True)
         )
         return Hits(reading, hits, covered, logits, texts.terms)
 
-    def _reasons(self, x: np.ndarray, position: int, limit: int = 3) -> tuple[str, ...]:
+    def _reasons(self, x: np.ndarray, positions: np.ndarray, limit: int = 3) -> list[tuple[str, ...]]:
+        """Per position, the features that lift the item above the average item."""
         if self.ranker is None:
-            return ()
-        # What lifts this item above the average item for the same message.
-        lift = self.ranker.contributions(x[position]) - self.ranker.contributions(x).mean(axis=0)
-        best = np.argsort(-lift)[:limit]
-        return tuple(FEATURES[i] for i in best if lift[i] > 0)
+            return [() for _ in positions]
+        contributions = self.ranker.contributions(x)
+        lift = contributions[positions] - contributions.mean(axis=0)
+        best = np.argsort(-lift, axis=1)[:, :limit]
+        return [
+            tuple(FEATURES[i] for i in row if lifted[i] > 0)
+            for row, lifted in zip(best, lift, strict=True)
+        ]
 
 
 __all__ = ["COVERAGE_FEATURES", "Hit", "Hits", "Index", "IndexConfig"]

@@ -66,7 +66,11 @@ class Names:
     """
 
     def __init__(self, names: Iterable[str], common_words: frozenset[str]):
-        self._table = {fold(n): n for n in names if fold(n)}
+        # The first spelling of a name wins: context.yaml lists the English one first.
+        self._table: dict[str, str] = {}
+        for name in names:
+            if fold(name):
+                self._table.setdefault(fold(name), name)
         self._phrases = Phrases(self._table)
         self._as_written = {
             key: re.compile(rf"\b{re.escape(name)}\b")
