@@ -227,7 +227,16 @@ def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
     from pact_advisor.evaluation import evaluate, format_report, load_questions, sweep
 
-    files = args.files or [_default_eval_file()]
+    files = args.files or _default_eval_files()
+    if args.ablation:
+        from pact_advisor.evaluation import ablation
+
+        try:
+            splits = {str(path): load_questions(path) for path in files}
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"cannot read eval file: {exc}") from None
+        _print(ablation(_load(args), splits), out)
+        return 0
     engine = _engine(args)
     failed = False
     for path in files:
@@ -246,10 +255,11 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_PROBLEM if args.check and failed else 0
 
 
-def _default_eval_file() -> Path:
+def _default_eval_files() -> list[Path]:
+    """The held-out test splits: short questions, and messages as written in a channel."""
     from pact_advisor.resources import eval_dir
 
-    return eval_dir() / "test.yaml"
+    return [eval_dir() / "test.yaml", eval_dir() / "test-chat.yaml"]
 
 
 def cmd_bot(args: argparse.Namespace, out: TextIO) -> int:
@@ -357,7 +367,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run eval sets and print top-1, recall@3, MRR and abstention, by language and style.",
     )
     p.add_argument(
-        "files", nargs="*", type=Path, help="eval YAML files (default: the bundled test split)"
+        "files", nargs="*", type=Path, help="eval YAML files (default: the bundled test splits)"
     )
     p.add_argument("--check", action="store_true", help="exit 1 if a quality bar is not met")
     p.add_argument("--misses", action="store_true", help="list every question answered wrongly")
@@ -365,6 +375,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--sweep",
         action="store_true",
         help="show figures across answer thresholds (for calibrating rules.yaml on the dev split)",
+    )
+    p.add_argument(
+        "--ablation",
+        action="store_true",
+        help="show figures with each part of the engine switched off in turn",
     )
     p.set_defaults(func=cmd_eval)
 

@@ -7,7 +7,7 @@ or null for a question the guidance does not cover.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from pact_advisor.engine import Engine, Result
+from pact_advisor.knowledge import Guidance
 
 
 class Question(BaseModel):
@@ -204,3 +205,40 @@ def sweep(engine: Engine, questions: Sequence[Question], thresholds: Iterable[fl
     finally:
         engine.rules.thresholds = base
     return "\n".join(lines)
+
+
+#: Each new part of the engine switched off on its own, for ``pact-advisor eval --ablation``.
+ABLATIONS: dict[str, dict[str, bool]] = {
+    "full engine": {},
+    "no ranker (fused similarity)": {"use_ranker": False},
+    "no clause handling": {"use_clauses": False},
+    "no coverage model (top score > 0)": {"use_coverage_model": False},
+    "no stemming": {"use_stemming": False},
+    "no speller": {"use_speller": False},
+    "no glossary": {"use_glossary": False},
+}
+
+
+def ablation(guidance: Guidance, splits: Mapping[str, Sequence[Question]]) -> str:
+    """Top-1 and abstention on each split with each part of the engine switched off."""
+    from pact_advisor.engine.engine import Engine as _Engine
+    from pact_advisor.engine.index import IndexConfig
+
+    names = list(splits)
+    header = f"{'variant':<34}" + "".join(f"{n[:22]:>24}" for n in names)
+    lines = [header, f"{'':<34}" + "".join(f"{'top1 falseAb offAb nearAb':>24}" for _ in names)]
+    for label, switches in ABLATIONS.items():
+        engine = _Engine(guidance, IndexConfig(**switches))
+        cells = []
+        for name in names:
+            r = evaluate(engine, splits[name])
+            cells.append(
+                f"{_short(r.overall.top1)} {_short(r.overall.false_abstention)} "
+                f"{_short(r.off_topic.oos_abstention)} {_short(r.near_domain.oos_abstention)}"
+            )
+        lines.append(f"{label:<34}" + "".join(f"{c:>24}" for c in cells))
+    return "\n".join(lines)
+
+
+def _short(value: float | None) -> str:
+    return "  -  " if value is None else f"{value:.3f}"[1:] if value < 1 else "1.00"

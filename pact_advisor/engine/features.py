@@ -61,6 +61,8 @@ class Texts:
     #: Share of the message's content words the guidance knows (expansions not counted).
     known_share: float
     known: int
+    #: The same, counting words one typo away from a known word as known.
+    near_known_share: float
     #: Share of the question's own content words the guidance knows.
     question_known_share: float
     #: The content words of the question and of the whole message, after spelling.
@@ -71,14 +73,29 @@ class Texts:
 class Analyzer:
     """Content words, spelled and stemmed in the message's language."""
 
-    def __init__(self, stopwords: frozenset[str], speller: Speller, frequency: Mapping[str, int]):
+    def __init__(
+        self,
+        stopwords: frozenset[str],
+        speller: Speller,
+        frequency: Mapping[str, int],
+        documents: int,
+    ):
         self._stop = stopwords
         self._speller = speller
-        #: In how many guidance documents each word occurs.
+        #: In how many of the ``documents`` guidance documents each word occurs.
         self.frequency = frequency
         self.vocabulary = frozenset(frequency)
+        self._documents = documents
         self._stems = Stems()
         self._corrected: dict[tuple[str, str], str] = {}
+
+    def idf(self, word: str) -> float:
+        """Inverse document frequency of a word in the guidance (smoothed, as scikit-learn)."""
+        return float(np.log((1 + self._documents) / (1 + self.frequency.get(word, 0))) + 1)
+
+    def near_known(self, word: str) -> bool:
+        """Known, or one typo away from a known word (in any language)."""
+        return word in self.frequency or self._speller.near(word)
 
     def words(self, folded: str, language: str) -> list[str]:
         out = []
@@ -110,6 +127,9 @@ class Analyzer:
         sentences = [self.words(x, lang) for x in reading.sentences]
         least = 2 if own else 1
         known = sum(1 for t in w if self.frequency.get(t, 0) >= least)
+        near = sum(
+            1 for t in w if self.frequency.get(t, 0) >= least or self._speller.near(t, own=own)
+        )
         return Texts(
             question_words=stems_q,
             question_letters=" ".join(q),
@@ -121,6 +141,7 @@ class Analyzer:
             terms=tuple(dict.fromkeys(t for t in q if t in self.vocabulary)),
             known_share=known / len(w) if w else 0.0,
             known=known,
+            near_known_share=near / len(w) if w else 0.0,
             question_known_share=(
                 sum(1 for t in q if self.frequency.get(t, 0) >= least) / len(q) if q else 0.0
             ),
@@ -170,12 +191,13 @@ class FeatureSpace:
             mine = np.flatnonzero(self.example_owner == position)
             pad[position, : len(mine)] = mine
         self._pad = pad
-        self._item_words = [
-            frozenset(w for f in range(4) for w in doc_words[position * 4 + f])
+        # In how many of each item's documents (fields and examples) each word occurs.
+        self._item_words: list[Counter[str]] = [
+            Counter(w for f in range(4) for w in set(doc_words[position * 4 + f]))
             for position in range(self.n_items)
         ]
         for owner, words in zip(owners, doc_words[len(fields) :], strict=True):
-            self._item_words[owner] = self._item_words[owner] | frozenset(words)
+            self._item_words[owner].update(set(words))
 
     def similarities(self, words: list[str], letters: list[str], exclude: np.ndarray) -> np.ndarray:
         """``(n, items, 12)``: word then letter similarity to each field and the examples."""
@@ -202,28 +224,30 @@ class FeatureSpace:
         top3 = np.where(top >= 0, top, 0).sum(axis=2) / np.maximum((top >= 0).sum(axis=2), 1)
         return np.concatenate([fields, best[:, :, None], top3[:, :, None]], axis=2)
 
-    def share_in_item(self, words: Sequence[str], position: int) -> float:
+    def _shared(
+        self, words: Sequence[str], position: int, own: frozenset[str]
+    ) -> list[str]:
+        """``words`` that the item's text or examples contain; with ``own`` (the words of one
+        of this item's examples), only those that another of its documents contains too."""
+        counts = self._item_words[position]
+        return [w for w in words if counts.get(w, 0) > (w in own)]
+
+    def share_in_item(
+        self, words: Sequence[str], position: int, own: frozenset[str] = frozenset()
+    ) -> float:
         """Share of ``words`` that the item's text or examples contain."""
-        if not words:
-            return 0.0
-        vocab = self._item_words[position]
-        return sum(1 for w in words if w in vocab) / len(words)
+        return len(self._shared(words, position, own)) / len(words) if words else 0.0
 
     def matched_terms(self, terms: Sequence[str], position: int, limit: int = 5) -> tuple[str, ...]:
         """The question's words that this item's text or examples share, rarest first."""
-        vocab = self._item_words[position]
-        shared = [t for t in terms if t in vocab]
-        idf = self._char_free_idf
-        shared.sort(key=lambda t: idf.get(t, 0.0), reverse=True)
+        shared = sorted(self._shared(terms, position, frozenset()), key=self.analyzer.idf, reverse=True)
         return tuple(shared[:limit])
 
-    @property
-    def _char_free_idf(self) -> dict[str, float]:
-        cached = getattr(self, "_idf_cache", None)
-        if cached is None:
-            cached = {t: float(self._word.idf_[i]) for t, i in self._word.vocabulary_.items()}
-            self._idf_cache = cached
-        return cached
+    def matched_weight(
+        self, terms: Sequence[str], position: int, own: frozenset[str] = frozenset()
+    ) -> float:
+        """How much rare vocabulary the question shares with this item (sum of idf)."""
+        return sum(self.analyzer.idf(t) for t in self._shared(terms, position, own))
 
 
 class QueryVectorizer:

@@ -106,7 +106,7 @@ class Index:
             speller = Speller(counts if config.use_speller else {})
             for word in glossary.words:
                 counts[word] += 2  # glossary terms are known, never "corrected"
-            analyzer = Analyzer(stop, speller, counts)
+            analyzer = Analyzer(stop, speller, counts, len(docs))
             if not config.use_stemming:
                 analyzer.stems = lambda words, language: " ".join(words)  # type: ignore[method-assign]
             return analyzer
@@ -146,7 +146,7 @@ class Index:
         nx, ntexts = self._features(neg_readings, np.full(len(pool), -1))
         cov = np.concatenate(
             [
-                self._coverage_features(readings, texts, x, self._logits(x)),
+                self._coverage_features(readings, texts, x, self._logits(x), right),
                 self._coverage_features(neg_readings, ntexts, nx, self._logits(nx)),
             ]
         )
@@ -263,14 +263,26 @@ class Index:
         return x[:, :, 12:24].mean(axis=2) * 10
 
     def _coverage_features(
-        self, readings: Sequence[Reading], texts: Sequence[Texts], x: np.ndarray, logits: np.ndarray
+        self,
+        readings: Sequence[Reading],
+        texts: Sequence[Texts],
+        x: np.ndarray,
+        logits: np.ndarray,
+        owners: np.ndarray | None = None,
     ) -> np.ndarray:
+        """One row per message. ``owners``: for the guidance's own examples, the item each
+        belongs to, so that an example's own words never count as shared (leave-one-out)."""
         order = np.argsort(-logits, axis=1)
         rows = np.arange(len(readings))
         top, second = order[:, 0], order[:, 1]
         s1, s2 = logits[rows, top], logits[rows, second]
         p1 = softmax(logits)[rows, top]
         length = np.array([min(np.log1p(r.words) / _LENGTH_SCALE, 1.0) for r in readings])
+        own = [
+            frozenset(t.whole_terms) if owners is not None and owners[i] == top[i] else frozenset()
+            for i, t in enumerate(texts)
+        ]
+        space = self.space
         return np.stack(
             [
                 s1,
@@ -283,8 +295,20 @@ class Index:
                 [t.known_share * (r.language != "en") for r, t in zip(readings, texts, strict=True)],
                 [float(r.language != "en") for r in readings],
                 [t.question_known_share for t in texts],
-                [self.space.share_in_item(t.question_terms, p) for t, p in zip(texts, top, strict=True)],
-                [self.space.share_in_item(t.whole_terms, p) for t, p in zip(texts, top, strict=True)],
+                [t.near_known_share for t in texts],
+                [min(len(t.whole_terms), 12) / 12 for t in texts],
+                [
+                    min(space.matched_weight(t.question_terms, p, o), 20.0) / 20
+                    for t, p, o in zip(texts, top, own, strict=True)
+                ],
+                [
+                    space.share_in_item(t.question_terms, p, o)
+                    for t, p, o in zip(texts, top, own, strict=True)
+                ],
+                [
+                    space.share_in_item(t.whole_terms, p, o)
+                    for t, p, o in zip(texts, top, own, strict=True)
+                ],
                 [min(len(r.out_of_scope), 2) for r in readings],
                 [float(r.produce) for r in readings],
                 [float(r.about_guidance) for r in readings],

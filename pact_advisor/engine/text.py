@@ -146,6 +146,17 @@ class Speller:
         return found[0].term if found else None
 
 
+    def near(self, word: str, *, own: bool = False) -> bool:
+        """Is ``word`` one edit away from a guidance word (whatever its language)? With
+        ``own``, the word comes from the guidance itself, so it must be near another one."""
+        if len(word) < self._min_len or not word.isalpha():
+            return False
+        from symspellpy import Verbosity
+
+        found = self._spell.lookup(word, Verbosity.ALL, max_edit_distance=1)
+        return any(s.distance > 0 or not own for s in found)
+
+
 class Phrases:
     """Finds known phrases (one or more words) in folded text, longest first.
 
