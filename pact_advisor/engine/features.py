@@ -35,6 +35,7 @@ FEATURES: tuple[str, ...] = (
     "overview",
     "overview for a whole list",
     "overview against its best point",
+    "overview of a collection named alone",
     "programme card",
     "programme card asked about",
     "named in the question",
@@ -68,6 +69,9 @@ class Texts:
     #: The content words of the question and of the whole message, after spelling.
     question_terms: tuple[str, ...]
     whole_terms: tuple[str, ...]
+    #: Their stems, in the message's language.
+    question_stems: tuple[str, ...]
+    whole_stems: tuple[str, ...]
 
 
 class Analyzer:
@@ -124,6 +128,7 @@ class Analyzer:
         w = q if not reading.has_background else self.words(reading.whole, lang)
         e = self.words(reading.expansion, "en") if reading.expansion else []
         stems_q = self.stems(q, lang)
+        stems_w = stems_q if w is q else self.stems(w, lang)
         sentences = [self.words(x, lang) for x in reading.sentences]
         least = 2 if own else 1
         known = sum(1 for t in w if self.frequency.get(t, 0) >= least)
@@ -133,20 +138,22 @@ class Analyzer:
         return Texts(
             question_words=stems_q,
             question_letters=" ".join(q),
-            whole_words=stems_q if w is q else self.stems(w, lang),
+            whole_words=stems_w,
             whole_letters=" ".join(w),
             expansion_words=self.stems(e, "en"),
             sentence_words=tuple(self.stems(x, lang) for x in sentences),
             sentence_letters=tuple(" ".join(x) for x in sentences),
             terms=tuple(dict.fromkeys(t for t in q if t in self.vocabulary)),
-            known_share=known / len(w) if w else 0.0,
+            # Shares are smoothed (one unknown word added): one known word out of one is
+            # weaker evidence than five out of five.
+            known_share=known / (len(w) + 1),
             known=known,
-            near_known_share=near / len(w) if w else 0.0,
-            question_known_share=(
-                sum(1 for t in q if self.frequency.get(t, 0) >= least) / len(q) if q else 0.0
-            ),
+            near_known_share=near / (len(w) + 1),
+            question_known_share=sum(1 for t in q if self.frequency.get(t, 0) >= least) / (len(q) + 1),
             question_terms=tuple(q),
             whole_terms=tuple(w),
+            question_stems=tuple(stems_q.split()),
+            whole_stems=tuple(stems_w.split()),
         )
 
 
@@ -198,6 +205,13 @@ class FeatureSpace:
         ]
         for owner, words in zip(owners, doc_words[len(fields) :], strict=True):
             self._item_words[owner].update(set(words))
+        # The same by stem, for the coverage model's overlap features.
+        self._item_stems: list[Counter[str]] = [
+            Counter(t for f in range(4) for t in set(word_docs[position * 4 + f].split()))
+            for position in range(self.n_items)
+        ]
+        for owner, stems in zip(owners, word_docs[len(fields) :], strict=True):
+            self._item_stems[owner].update(set(stems.split()))
 
     def similarities(self, words: list[str], letters: list[str], exclude: np.ndarray) -> np.ndarray:
         """``(n, items, 12)``: word then letter similarity to each field and the examples."""
@@ -225,29 +239,30 @@ class FeatureSpace:
         return np.concatenate([fields, best[:, :, None], top3[:, :, None]], axis=2)
 
     def _shared(
-        self, words: Sequence[str], position: int, own: frozenset[str]
+        self, stems: Sequence[str], position: int, own: frozenset[str], *, by_stem: bool = True
     ) -> list[str]:
-        """``words`` that the item's text or examples contain; with ``own`` (the words of one
+        """``stems`` that the item's text or examples contain; with ``own`` (the stems of one
         of this item's examples), only those that another of its documents contains too."""
-        counts = self._item_words[position]
-        return [w for w in words if counts.get(w, 0) > (w in own)]
+        counts = (self._item_stems if by_stem else self._item_words)[position]
+        return [s for s in stems if counts.get(s, 0) > (s in own)]
 
     def share_in_item(
-        self, words: Sequence[str], position: int, own: frozenset[str] = frozenset()
+        self, stems: Sequence[str], position: int, own: frozenset[str] = frozenset()
     ) -> float:
-        """Share of ``words`` that the item's text or examples contain."""
-        return len(self._shared(words, position, own)) / len(words) if words else 0.0
+        """Share of ``stems`` that the item's text or examples contain (smoothed)."""
+        return len(self._shared(stems, position, own)) / (len(stems) + 1)
 
     def matched_terms(self, terms: Sequence[str], position: int, limit: int = 5) -> tuple[str, ...]:
         """The question's words that this item's text or examples share, rarest first."""
-        shared = sorted(self._shared(terms, position, frozenset()), key=self.analyzer.idf, reverse=True)
-        return tuple(shared[:limit])
+        shared = self._shared(terms, position, frozenset(), by_stem=False)
+        return tuple(sorted(shared, key=self.analyzer.idf, reverse=True)[:limit])
 
     def matched_weight(
-        self, terms: Sequence[str], position: int, own: frozenset[str] = frozenset()
+        self, words: Sequence[str], position: int, own: frozenset[str] = frozenset()
     ) -> float:
         """How much rare vocabulary the question shares with this item (sum of idf)."""
-        return sum(self.analyzer.idf(t) for t in self._shared(terms, position, own))
+        shared = self._shared(words, position, own, by_stem=False)
+        return sum(self.analyzer.idf(t) for t in shared)
 
 
 class QueryVectorizer:

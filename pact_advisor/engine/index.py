@@ -17,9 +17,9 @@ from pact_advisor.engine.features import FEATURES, Analyzer, FeatureSpace, Texts
 from pact_advisor.engine.learn import (
     COVERAGE_FEATURES,
     LinearModel,
+    SmallNetwork,
     fit_coverage,
     fit_ranker,
-    sigmoid,
     softmax,
 )
 from pact_advisor.engine.message import Reader, Reading
@@ -40,9 +40,10 @@ class IndexConfig:
     use_stemming: bool = True
     use_speller: bool = True
     use_glossary: bool = True
-    #: Regularisation of the two logistic models (scikit-learn's ``C``).
-    ranker_c: float = 1.0
-    coverage_c: float = 1.0
+    #: Regularisation of the ranker (scikit-learn's ``C``).
+    ranker_c: float = 0.03
+    #: L2 penalty of the coverage network (scikit-learn's ``alpha``).
+    coverage_alpha: float = 3.0
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class Index:
     reader: Reader
     space: FeatureSpace
     ranker: LinearModel | None
-    coverage: LinearModel | None
+    coverage: SmallNetwork | None
 
     @classmethod
     def build(
@@ -151,7 +152,7 @@ class Index:
             ]
         )
         covered = np.concatenate([np.ones(len(readings)), np.zeros(len(pool))])
-        self.coverage = fit_coverage(cov, covered, c=self.config.coverage_c)
+        self.coverage = fit_coverage(cov, covered, alpha=self.config.coverage_alpha)
 
     # -- features -------------------------------------------------------------------------
 
@@ -167,6 +168,8 @@ class Index:
         n, items = q.shape[0], q.shape[1]
         length = np.array([min(np.log1p(r.words) / _LENGTH_SCALE, 1.0) for r in readings])
         whole_list = np.array([r.whole_list for r in readings], dtype=float)[:, None]
+        # A message that is little more than a name ("3I approach", "diaspora?").
+        terse = np.array([1.0 / (1 + len(t.whole_terms)) for t in texts])[:, None]
         asks_programme = np.array([r.about_programme for r in readings], dtype=float)[:, None]
         named = np.stack([self._mask(r.named) for r in readings])
         in_background = np.stack([self._mask(r.named_in_background) for r in readings])
@@ -179,6 +182,7 @@ class Index:
                 overview,
                 overview * whole_list,
                 overview * self._best_point(w),
+                overview * named * terse,
                 programme,
                 programme * asks_programme,
                 named,
@@ -278,9 +282,10 @@ class Index:
         s1, s2 = logits[rows, top], logits[rows, second]
         p1 = softmax(logits)[rows, top]
         length = np.array([min(np.log1p(r.words) / _LENGTH_SCALE, 1.0) for r in readings])
-        own = [
-            frozenset(t.whole_terms) if owners is not None and owners[i] == top[i] else frozenset()
-            for i, t in enumerate(texts)
+        mine = [owners is not None and owners[i] == top[i] for i in range(len(texts))]
+        own = [frozenset(t.whole_terms) if m else frozenset() for t, m in zip(texts, mine, strict=True)]
+        own_stems = [
+            frozenset(t.whole_stems) if m else frozenset() for t, m in zip(texts, mine, strict=True)
         ]
         space = self.space
         return np.stack(
@@ -302,12 +307,12 @@ class Index:
                     for t, p, o in zip(texts, top, own, strict=True)
                 ],
                 [
-                    space.share_in_item(t.question_terms, p, o)
-                    for t, p, o in zip(texts, top, own, strict=True)
+                    space.share_in_item(t.question_stems, p, o)
+                    for t, p, o in zip(texts, top, own_stems, strict=True)
                 ],
                 [
-                    space.share_in_item(t.whole_terms, p, o)
-                    for t, p, o in zip(texts, top, own, strict=True)
+                    space.share_in_item(t.whole_stems, p, o)
+                    for t, p, o in zip(texts, top, own_stems, strict=True)
                 ],
                 [min(len(r.out_of_scope), 2) for r in readings],
                 [float(r.produce) for r in readings],
@@ -340,7 +345,7 @@ class Index:
         logits = self._logits(x)
         cov = self._coverage_features(readings, texts, x, logits)
         if self.coverage is not None:
-            covered = sigmoid(self.coverage.decision(cov))
+            covered = self.coverage.probability(cov)
         else:
             covered = (cov[:, 0] > 0).astype(float)
         return [

@@ -85,14 +85,42 @@ def fit_ranker(x: np.ndarray, right: np.ndarray, *, c: float = 1.0) -> LinearMod
     return LinearModel(mean, scale, model.coef_[0].astype(np.float64))
 
 
-def fit_coverage(x: np.ndarray, covered: np.ndarray, *, c: float = 1.0) -> LinearModel:
-    from sklearn.linear_model import LogisticRegression
+@dataclass(frozen=True)
+class SmallNetwork:
+    """One hidden ReLU layer and a logistic output, as plain arrays."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    hidden: np.ndarray
+    hidden_bias: np.ndarray
+    output: np.ndarray
+    output_bias: float
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        h = np.maximum(((x - self.mean) / self.scale) @ self.hidden + self.hidden_bias, 0.0)
+        return sigmoid(h @ self.output + self.output_bias)
+
+
+def fit_coverage(x: np.ndarray, covered: np.ndarray, *, alpha: float = 3.0) -> SmallNetwork:
+    """The coverage model: a small network, since its evidence interacts (a short message
+    whose few words are all known is covered only if the ranker is also sure).
+
+    ``alpha`` is the L2 penalty; the seed is fixed, so the same guidance fits the same model.
+    """
+    from sklearn.neural_network import MLPClassifier
 
     mean, scale = _standardiser(x)
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000).fit(
+    model = MLPClassifier((32,), alpha=alpha, max_iter=3000, random_state=0).fit(
         (x - mean) / scale, covered
     )
-    return LinearModel(mean, scale, model.coef_[0].astype(np.float64), float(model.intercept_[0]))
+    return SmallNetwork(
+        mean,
+        scale,
+        model.coefs_[0],
+        model.intercepts_[0],
+        model.coefs_[1][:, 0],
+        float(model.intercepts_[1][0]),
+    )
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:
