@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
-from pact_advisor.engine import Context, Result
-from pact_advisor.knowledge import Guidance, Item
-from pact_advisor.render.fill import SlotFiller, context_values
+from pact_advisor.engine import Result
+from pact_advisor.knowledge import Context, Guidance, Item, SlotFiller, context_values
 
 #: The topic of the composite partnership readiness review.
 READINESS = "readiness"
@@ -174,12 +173,6 @@ def _default_filler() -> SlotFiller:
     return SlotFiller()
 
 
-def _context(context: Context | Mapping[str, Any] | None) -> Context:
-    if isinstance(context, Context):
-        return context
-    return Context(**context_values(context))
-
-
 def checklist_topics(guidance: Guidance) -> list[str]:
     """Every valid topic: collection ids, then ``readiness``, then item ids."""
     return [*guidance.collections, READINESS, *guidance.items]
@@ -195,7 +188,7 @@ def build_checklist(
 
     Raises :class:`UnknownTopic` (a ``ValueError``) for anything else.
     """
-    ctx = _context(context)
+    ctx = Context.of(context)
     fill = filler or _default_filler()
     key = topic.strip()
     if key in guidance.collections:
@@ -227,7 +220,7 @@ def checklist_from_result(
     """
     if not result.answered or not result.matches:
         raise ValueError("this question has no answer to turn into a checklist")
-    ctx = _context(context) if context is not None else result.context
+    ctx = Context.of(context) if context is not None else result.context
     top = result.matches[0]
     floor = max(guidance.rules.thresholds.answer, top.score * RUNNER_UP_RATIO)
     chosen = [top] + [m for m in result.matches[1:] if m.score >= floor]

@@ -56,15 +56,12 @@ def _renderer(guidance: Guidance) -> Renderer:
 
 
 def _context(args: argparse.Namespace) -> Context:
-    from pact_advisor.engine import Context
+    from pact_advisor.knowledge import Context
 
-    def clean(value: str | None) -> str | None:
-        return value.strip() or None if value else None
-
-    return Context(
-        partner=clean(getattr(args, "partner", None)),
-        sector=clean(getattr(args, "sector", None)),
-        programme=clean(getattr(args, "programme", None)),
+    return Context.of(
+        partner=getattr(args, "partner", None),
+        sector=getattr(args, "sector", None),
+        programme=getattr(args, "programme", None),
     )
 
 

@@ -18,8 +18,8 @@ from pact_advisor.checklists import (
     checklist_topics,
 )
 from pact_advisor.engine import Context, Match, Result
-from pact_advisor.knowledge import Guidance
-from pact_advisor.render import SlotFiller, check
+from pact_advisor.knowledge import Guidance, SlotFiller
+from pact_advisor.render import check
 
 MOROCCO = Context(partner="Morocco", sector="agriculture")
 TASK = re.compile(r"^- \[ \] \S.*$")

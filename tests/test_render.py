@@ -1,4 +1,4 @@
-"""Tests for pact_advisor.render: templates, filling, escaping and Discord limits.
+"""Tests for pact_advisor.render: templates, escaping and Discord limits.
 
 They assert the rendered text itself, for every item and collection of the real guidance.
 """
@@ -16,7 +16,6 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from jinja2.sandbox import SecurityError
 
 from pact_advisor.checklists import build_checklist
 from pact_advisor.engine import Context, Match, Result
@@ -27,7 +26,6 @@ from pact_advisor.render import (
     EmbedSpec,
     FieldSpec,
     Renderer,
-    SlotFiller,
     UnknownItem,
     check,
     discord_escape,
@@ -163,46 +161,6 @@ def test_unknown_item_names_close_ids(renderer):
     assert "diaspora.overview" in exc.value.suggestions
     with pytest.raises(LookupError):
         renderer.discord_item("nothing.here")
-
-
-# --- filling context slots ---------------------------------------------------------------
-
-
-def test_slots_take_the_users_values():
-    filler = SlotFiller()
-    text = filler.fill("Work with {{ partner }} on {{ sector }} in {{ programme }}.", MOROCCO)
-    assert text == "Work with Morocco on agriculture in THAMM."
-
-
-def test_missing_slots_read_naturally():
-    filler = SlotFiller()
-    text = filler.fill("Work with {{ partner }} on {{ sector }} in {{ programme }}.", None)
-    assert text == "Work with the partner country on the sectors concerned in the programme."
-
-
-def test_a_default_opening_a_sentence_is_capitalised():
-    filler = SlotFiller()
-    assert filler.fill("Done. {{ programme }} ends.", Context()) == "Done. The programme ends."
-    assert filler.fill("{{ partner }} leads.", {}) == "The partner country leads."
-
-
-def test_context_values_stay_literal():
-    filler = SlotFiller()
-    text = filler.fill("Partner: {{ partner }}.", {"partner": "{{ 7*7 }} {% raw %}"})
-    assert text == "Partner: {{ 7*7 }} {% raw %}."
-
-
-def test_blank_context_values_count_as_missing():
-    filler = SlotFiller()
-    assert filler.fill("with {{ partner }}", {"partner": "   "}) == "with the partner country"
-    assert filler.fill("with {{ partner }}", {"partner": " Cabo \n Verde "}) == "with Cabo Verde"
-
-
-def test_guidance_strings_are_compiled_in_a_sandbox():
-    with pytest.raises(SecurityError):
-        SlotFiller().fill("{{ partner.__class__.__mro__[1].__subclasses__() }}", MOROCCO)
-    with pytest.raises(jinja2.UndefinedError):
-        SlotFiller().fill("{{ country }}", MOROCCO)
 
 
 # --- every item, every template ----------------------------------------------------------

@@ -17,7 +17,7 @@ from discord import app_commands
 
 from pact_advisor.engine import Context, Engine, Turn
 from pact_advisor.knowledge import Guidance, load_guidance
-from pact_advisor.render import Renderer, context_values
+from pact_advisor.render import Renderer
 from pact_advisor.store import Report, Store, StoreError, TurnRecord
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ def conversation_channel(channel: Any) -> int | None:
 def _turn(record: TurnRecord | None) -> Turn | None:
     if record is None or record.question is None:  # purged: nothing left to continue from
         return None
-    return Turn(record.question, tuple(record.match_ids), Context(**context_values(record.context)))
+    return Turn(record.question, tuple(record.match_ids), Context.of(record.context))
 
 
 class Limiter:

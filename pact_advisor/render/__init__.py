@@ -13,26 +13,21 @@ from pact_advisor.render.embeds import (
     check,
     fit,
 )
-from pact_advisor.render.fill import DEFAULTS, SlotFiller, context_values, slot_values
 from pact_advisor.render.filters import discord_escape, md_escape, plain, truncate_sentence
 from pact_advisor.render.renderer import Renderer, UnknownItem
 
 __all__ = [
-    "DEFAULTS",
     "LIMITS",
     "DiscordMessage",
     "EmbedSpec",
     "FieldSpec",
     "Limits",
     "Renderer",
-    "SlotFiller",
     "UnknownItem",
     "check",
-    "context_values",
     "discord_escape",
     "fit",
     "md_escape",
     "plain",
-    "slot_values",
     "truncate_sentence",
 ]

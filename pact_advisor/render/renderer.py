@@ -4,7 +4,7 @@ Jinja2 templates in ``prompts/``.
 
 What a user typed (question, partner, sector, programme, names of people who ticked a step)
 is only ever passed to templates as data and escaped for the target; guidance advice and
-checklist steps are filled in a sandbox (:mod:`pact_advisor.render.fill`).
+checklist steps are filled in a sandbox (:mod:`pact_advisor.knowledge.fill`).
 """
 
 from __future__ import annotations
@@ -22,9 +22,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import jinja2
 
 from pact_advisor import checklists
-from pact_advisor.knowledge import Guidance, Item
+from pact_advisor.knowledge import Guidance, Item, SlotFiller, context_values
 from pact_advisor.render.embeds import LIMITS, DiscordMessage, EmbedSpec, FieldSpec, fit
-from pact_advisor.render.fill import SlotFiller, context_values
 from pact_advisor.render.filters import discord_escape, md_escape, plain, truncate_sentence
 from pact_advisor.resources import prompts_dir as default_prompts_dir
 

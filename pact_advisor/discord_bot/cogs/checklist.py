@@ -23,11 +23,6 @@ log = logging.getLogger(__name__)
 CONTEXT_MAX = 100
 
 
-def _clean(value: str | None) -> str | None:
-    text = " ".join((value or "").split())
-    return text or None
-
-
 class Checklists(commands.Cog):
     """Interactive checklists from the guidance."""
 
@@ -52,7 +47,7 @@ class Checklists(commands.Cog):
         """Post a checklist that anyone here can tick, step by step."""
         services = self.bot.services
         knowledge = services.knowledge
-        context = Context(_clean(partner), _clean(sector), _clean(programme))
+        context = Context.of(partner=partner, sector=sector, programme=programme)
         try:
             checklist = build_checklist(
                 knowledge.guidance, topic, context, filler=knowledge.renderer
