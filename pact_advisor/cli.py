@@ -45,8 +45,8 @@ def _engine(args: argparse.Namespace) -> Engine:
 
 
 def _renderer(guidance: Guidance) -> Renderer:
-    from pact_advisor.engine.cache import default_cache_dir
     from pact_advisor.render import Renderer
+    from pact_advisor.resources import default_cache_dir
 
     cache = default_cache_dir()
     try:
