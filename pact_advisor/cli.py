@@ -1,4 +1,4 @@
-"""The ``pact-advisor`` command line: a thin shell over the engine, renderer and store."""
+"""The ``pact-advisor`` command line: a thin shell over the application layer."""
 
 from __future__ import annotations
 
@@ -11,12 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from pact_advisor import __version__
-from pact_advisor.knowledge import Guidance, GuidanceError, load_guidance
+from pact_advisor.knowledge import Context, GuidanceError, load_guidance
 from pact_advisor.resources import guidance_dir
 
 if TYPE_CHECKING:
-    from pact_advisor.engine import Context, Engine
-    from pact_advisor.render import Renderer
+    from pact_advisor.app import Advisor
 
 #: Exit codes: 1 for a problem with the guidance or a failed check, 2 for a usage error.
 EXIT_PROBLEM = 1
@@ -34,30 +33,13 @@ class UsageError(Exception):
 # -- shared helpers ------------------------------------------------------------------------
 
 
-def _load(args: argparse.Namespace) -> Guidance:
-    return load_guidance(guidance_dir(args.guidance))
+def _advisor(args: argparse.Namespace, *, eager: bool = False) -> Advisor:
+    from pact_advisor.app import Advisor
 
-
-def _engine(args: argparse.Namespace) -> Engine:
-    from pact_advisor.engine.cache import default_cache_dir, load_engine
-
-    return load_engine(guidance_dir(args.guidance), default_cache_dir())
-
-
-def _renderer(guidance: Guidance) -> Renderer:
-    from pact_advisor.render import Renderer
-    from pact_advisor.resources import default_cache_dir
-
-    cache = default_cache_dir()
-    try:
-        return Renderer(guidance, bytecode_cache_dir=cache / "templates" if cache else None)
-    except OSError:  # an unwritable cache folder only costs speed
-        return Renderer(guidance)
+    return Advisor.load(args.guidance, eager=eager)
 
 
 def _context(args: argparse.Namespace) -> Context:
-    from pact_advisor.knowledge import Context
-
     return Context.of(
         partner=getattr(args, "partner", None),
         sector=getattr(args, "sector", None),
@@ -114,15 +96,14 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(
             'ask needs a question, e.g. pact-advisor ask "what are the success factors?"'
         )
-    engine = _engine(args)
-    renderer = _renderer(engine.guidance)
+    advisor = _advisor(args, eager=True)
     context = _context(args)
 
-    def emit(results) -> None:
-        for result in results:
-            text = renderer.render_result(result, target="terminal", detail=args.detail)
+    def emit(answers) -> None:
+        for answer in answers:
+            text = advisor.text(answer)
             if args.json:
-                payload = result.as_dict()
+                payload = answer.result.as_dict()
                 payload["text"] = text
                 out.write(json.dumps(payload, ensure_ascii=False) + "\n")
             else:
@@ -132,20 +113,19 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
 
     if from_stdin:
         for batch in _questions_from_stdin(args.stdin):
-            emit(engine.ask_many(batch, context=context))
+            emit(advisor.answer_many(batch, context, detail=args.detail))
             out.flush()
     else:
-        emit([engine.ask(question, context=context)])
+        emit([advisor.answer(question, context=context, detail=args.detail)])
     return 0
 
 
 def cmd_checklist(args: argparse.Namespace, out: TextIO) -> int:
-    from pact_advisor.checklists import UnknownTopic, build_checklist
+    from pact_advisor.checklists import UnknownTopic
 
-    guidance = _load(args)
-    renderer = _renderer(guidance)
+    advisor = _advisor(args)
     try:
-        checklist = build_checklist(guidance, args.topic, _context(args))
+        checklist = advisor.checklist(args.topic, _context(args))
     except UnknownTopic as exc:
         sys.stderr.write(f"unknown topic {args.topic!r}. Valid topics:\n")
         for topic in exc.topics:
@@ -154,30 +134,26 @@ def cmd_checklist(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "json":
         out.write(json.dumps(checklist.as_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
-        _print(renderer.render_checklist(checklist, fmt=args.format), out)
+        _print(advisor.renderer.render_checklist(checklist, fmt=args.format), out)
     return 0
 
 
 def cmd_topics(args: argparse.Namespace, out: TextIO) -> int:
-    _print(_renderer(_load(args)).render_topics(), out)
+    _print(_advisor(args).renderer.render_topics(), out)
     return 0
 
 
 def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
-    guidance = _load(args)
-    if args.id not in guidance.items:
+    advisor = _advisor(args)
+    if args.id not in advisor.guidance.items:
         sys.stderr.write(f"unknown item {args.id!r}; `pact-advisor topics` lists them\n")
         return EXIT_USAGE
-    _print(_renderer(guidance).render_item(args.id, _context(args)), out)
+    _print(advisor.renderer.render_item(args.id, _context(args)), out)
     return 0
 
 
 def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
-    from pact_advisor.checklists import checklist_from_result
-
-    engine = _engine(args)
-    guidance = engine.guidance
-    renderer = _renderer(guidance)
+    advisor = _advisor(args, eager=True)
     context = _context(args)
     stream: TextIO = args.stdin
     interactive = stream.isatty()
@@ -187,7 +163,6 @@ def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
             out,
         )
     previous = None
-    last = None
     while True:
         if interactive:
             out.write("you> ")
@@ -200,24 +175,12 @@ def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
             continue
         if question.lower() in ("quit", "exit", "q", ":q", "bye"):
             break
-        result = engine.ask(question, previous=previous, context=context)
-        if (
-            result.intent == "checklist"
-            and result.answered
-            and result.followup == "checklist"
-            and last
-        ):
-            checklist = checklist_from_result(guidance, result, result.context)
-            _print(renderer.render_checklist(checklist, fmt="text"), out)
-        else:
-            _print(
-                renderer.render_result(result, target="terminal", detail=result.followup == "more"),
-                out,
-            )
+        answer = advisor.answer(question, previous, context)
+        _print(advisor.text(answer), out)
         out.write("\n")
         out.flush()
-        if result.answered:
-            previous, last = result.turn(), result
+        if answer.result.answered:
+            previous = answer.result.turn()
     return 0
 
 
@@ -225,7 +188,7 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
     from pact_advisor.evaluation import evaluate, format_report, load_questions, sweep
 
     files = args.files or [_default_eval_file()]
-    engine = _engine(args)
+    engine = _advisor(args, eager=True).engine
     failed = False
     for path in files:
         try:
@@ -366,7 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser(
-        "pact_advisor",
+        "bot",
         help="run the Discord bot",
         description="Run the Discord bot. Settings come from the environment or a .env file: DISCORD_TOKEN, PACT_ADVISOR_DB, PACT_ADVISOR_DEV_GUILD, PACT_ADVISOR_LOG_LEVEL.",
     )

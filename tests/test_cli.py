@@ -32,7 +32,7 @@ def test_every_command_and_option_has_help_text():
         "show",
         "validate",
         "eval",
-        "pact_advisor",
+        "bot",
         "sync",
     }
     for name, command in sub.choices.items():
@@ -45,7 +45,7 @@ def test_every_command_and_option_has_help_text():
 
 @pytest.mark.parametrize(
     "command",
-    ["ask", "chat", "checklist", "topics", "show", "validate", "eval", "pact_advisor", "sync"],
+    ["ask", "chat", "checklist", "topics", "show", "validate", "eval", "bot", "sync"],
 )
 def test_help_prints_for_each_command(command, capsys):
     with pytest.raises(SystemExit) as done:

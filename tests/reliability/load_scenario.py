@@ -244,7 +244,7 @@ async def run_scenario(
     rng = random.Random(seed)
     env, members = world.env, world.members
     model = Model()
-    engine = env.bot.services.knowledge.engine
+    engine = env.bot.services.advisor.engine
     expectations = {q: _expect_answer(engine, q) for q in QUESTIONS}
 
     for i, (channel_index, topic, partner) in enumerate(CHECKLISTS):

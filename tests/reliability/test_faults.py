@@ -117,7 +117,7 @@ async def test_a_corrupt_guidance_file_during_traffic_keeps_the_previous_version
     old_bot = env.bot
     await env.restart_bot(make_bot(guidance_dir=guidance_copy))
     await old_bot.close()
-    version = env.bot.services.knowledge.version
+    version = env.bot.services.advisor.version
 
     before = (await user.slash(channel, "ask", question=EMPLOYERS)).response
     message = await post_checklist(user, channel)

@@ -85,7 +85,7 @@ class Admin(commands.Cog):
     async def reload(self, interaction: discord.Interaction) -> None:
         """Re-read the guidance and templates; on any error keep serving the current version."""
         services = self.bot.services
-        old = services.knowledge
+        old = services.advisor
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             new = await services.reload()
@@ -117,7 +117,7 @@ class Admin(commands.Cog):
     async def report(self, interaction: discord.Interaction, since: str | None = None) -> None:
         """Unanswered questions and answers marked not helpful since a date, with vote counts."""
         services = self.bot.services
-        renderer = services.knowledge.renderer
+        renderer = services.advisor.renderer
         try:
             start = parse_since(since, discord.utils.utcnow())
         except ValueError:
@@ -135,7 +135,7 @@ class Admin(commands.Cog):
         count = await services.db(services.store.purge_questions)
         log.info("purged %d stored question(s) on request of %s", count, interaction.user.id)
         await interaction.response.send_message(
-            services.knowledge.renderer.discord_text("purged", count=count), ephemeral=True
+            services.advisor.renderer.discord_text("purged", count=count), ephemeral=True
         )
 
 
