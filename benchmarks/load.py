@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Load benchmark: thousands of interleaved Discord interactions against the real bot.
 
-    python benchmarks/load.py                      # 2,000 interactions, seed 1
-    python benchmarks/load.py --interactions 5000 --fault-rate 0.05
+    python -m benchmarks.load                      # 2,000 interactions, seed 1
+    python -m benchmarks.load --interactions 5000 --fault-rate 0.05
 
 The bot runs in SimCord (a simulated Discord in this process): 50 members tick and untick
 steps on 5 checklist messages, turn pages, export, ask questions and rate answers, in a
-seeded random order (the scenario of ``tests/reliability/load_scenario.py``), 1.8 virtual
+seeded random order (the scenario of :mod:`benchmarks.scenario`), 1.8 virtual
 seconds apart (2,000 interactions are an hour of a busy team: private answers' buttons
 expire, the retention purge runs). Three times are measured per interaction:
 
@@ -40,16 +40,14 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks.scenario import build_world, check_final_state, refresh, run_scenario
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results"
 GUILD_ID = 1_400_000_000_000_000_001
 #: Virtual seconds between two interactions: 2,000 of them take an hour.
 PACE = 1.8
-
-for path in (ROOT, ROOT / "tests" / "reliability"):
-    if str(path) not in sys.path:
-        sys.path.insert(0, str(path))
 
 
 def rss_mb() -> float:
@@ -114,7 +112,6 @@ def log(message: str) -> None:
 async def measure(args: argparse.Namespace, workdir: Path) -> dict:
     import discord
     import simcord
-    from load_scenario import build_world, check_final_state, refresh, run_scenario
 
     from pact_advisor.discord_bot import Settings, create_bot
     from pact_advisor.discord_bot.errors import AdvisorTree, SafeDynamicItem
@@ -243,7 +240,7 @@ def report(r: dict, args: argparse.Namespace) -> str:
     lines = [
         "# Load benchmark",
         "",
-        f"`python benchmarks/load.py --interactions {args.interactions} --seed {args.seed}"
+        f"`python -m benchmarks.load --interactions {args.interactions} --seed {args.seed}"
         + (f" --fault-rate {args.fault_rate}" if args.fault_rate else "")
         + (f" --pace {args.pace}" if args.pace != PACE else "")
         + "`, "
