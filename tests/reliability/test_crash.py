@@ -21,8 +21,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from load_scenario import integrity, shown_progress, stored_ticks
-
+from benchmarks.observe import integrity, shown_progress, stored_ticks
 from pact_advisor.discord_bot import create_bot
 from pact_advisor.store import MIGRATIONS, SCHEMA_VERSION, Store
 

@@ -15,9 +15,9 @@ import sqlite3
 import discord
 import pytest
 import simcord
-from load_scenario import integrity, shown_progress, stored_ticks
 from sim_helpers import embed_text, labels
 
+from benchmarks.observe import integrity, shown_progress, stored_ticks
 from pact_advisor.discord_bot.errors import UNEXPECTED
 
 UMBRELLA = "diaspora.umbrella-networks"
