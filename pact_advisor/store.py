@@ -106,8 +106,10 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # v2: indexes for the time-window queries. report() filters on
     # created_at; purge_expired() runs on every open and periodically, so it
-    # must only touch rows that still hold question text (partial indexes);
-    # views look a run up from the message it is posted in.
+    # must only touch rows that still hold question text (partial indexes).
+    # runs_message_id served a lookup by message that is gone: runs.message_id is
+    # no longer written or read. The column stays, since dropping it would need a
+    # new schema version, which an earlier release refuses to open.
     """
     CREATE INDEX feedback_created_at ON feedback (created_at);
     CREATE INDEX unanswered_created_at ON unanswered (created_at);
@@ -250,7 +252,6 @@ class Run:
     steps: list[dict[str, Any]]
     guild_id: int | None
     channel_id: int | None
-    message_id: int | None
     created_by: int
     created_at: float
     ticks: dict[int, Tick] = field(default_factory=dict)
@@ -404,9 +405,6 @@ class Store:
             keeps it forever.
         busy_timeout: seconds to wait for a lock held by another connection
             before a write fails with :class:`StoreError`.
-        read_only: open without ever writing (for reports and inspection);
-            the schema must already be current and every write method raises
-            :class:`StoreError`.
 
     Raises:
         StoreError: the database cannot be opened, created or migrated; the
@@ -420,24 +418,21 @@ class Store:
         clock: Callable[[], float] = time.time,
         retention_days: float | None = 90,
         busy_timeout: float = 5.0,
-        read_only: bool = False,
     ) -> None:
         if retention_days is not None and retention_days <= 0:
             raise ValueError("retention_days must be positive or None")
         self.path = str(path)
         self.retention_days = retention_days
-        self.read_only = read_only
         self._clock = clock
         self._busy_timeout = busy_timeout
         self._lock = threading.RLock()
         self._last_auto_purge = float("-inf")
         self._conn: sqlite3.Connection | None = None
         self._conn = self._open()
-        if not read_only:
-            try:
-                self.purge_expired()
-            except StoreError as exc:  # e.g. a read-only file: reads still work
-                log.warning("retention purge on open skipped: %s", exc)
+        try:
+            self.purge_expired()
+        except StoreError as exc:  # e.g. a read-only file: reads still work
+            log.warning("retention purge on open skipped: %s", exc)
 
     # -- opening -----------------------------------------------------------
 
@@ -445,40 +440,26 @@ class Store:
         return StoreError(f"could not open the database at {self.path}: {reason}")
 
     def _open(self) -> sqlite3.Connection:
-        memory = self.path == ":memory:"
-        if not memory and not self.read_only:
+        if self.path != ":memory:":
             try:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise self._open_error(f"cannot create its folder ({exc.strerror or exc})") from exc
-        if self.read_only and not memory and not Path(self.path).is_file():
-            raise self._open_error("the file does not exist")
         try:
-            if self.read_only and not memory:
-                uri = Path(self.path).resolve().as_uri() + "?mode=ro"
-                conn = sqlite3.connect(
-                    uri,
-                    uri=True,
-                    isolation_level=None,
-                    check_same_thread=False,
-                    timeout=self._busy_timeout,
-                )
-            else:
-                conn = sqlite3.connect(
-                    self.path,
-                    isolation_level=None,
-                    check_same_thread=False,
-                    timeout=self._busy_timeout,
-                )
+            conn = sqlite3.connect(
+                self.path,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=self._busy_timeout,
+            )
         except sqlite3.Error as exc:
             raise self._open_error(_reason(exc)) from exc
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
-            if not self.read_only:
-                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-                if mode.lower() not in ("wal", "memory"):
-                    log.warning("%s: journal_mode is %s, not WAL", self.path, mode)
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() not in ("wal", "memory"):
+                log.warning("%s: journal_mode is %s, not WAL", self.path, mode)
             conn.execute("PRAGMA synchronous = FULL")
             self._migrate(conn)
         except sqlite3.Error as exc:
@@ -491,14 +472,6 @@ class Store:
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
         """Apply every migration not yet recorded, each in its own transaction."""
-        if self.read_only:
-            applied = self._applied_versions(conn)
-            if applied != list(range(1, SCHEMA_VERSION + 1)):
-                raise self._open_error(
-                    f"its schema (versions {applied or 'none'}) is not the current "
-                    f"one ({SCHEMA_VERSION}); open it once without read_only to upgrade"
-                )
-            return
         applied = self._applied_versions(conn)
         if applied and applied[-1] > SCHEMA_VERSION:
             raise self._open_error(
@@ -633,8 +606,7 @@ class Store:
         with self._tx(write=True) as conn:
             cur = conn.execute(
                 "INSERT INTO runs (topic, title, context, steps, guild_id, channel_id,"
-                " message_id, created_by, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+                " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     topic,
                     title,
@@ -650,32 +622,16 @@ class Store:
         assert run_id is not None
         return run_id
 
-    def set_message(self, run_id: int, message_id: int | None) -> None:
-        """Record the id of the message the run is displayed in."""
-        with self._tx(write=True) as conn:
-            cur = conn.execute("UPDATE runs SET message_id = ? WHERE id = ?", (message_id, run_id))
-            if cur.rowcount == 0:
-                raise UnknownRunError(run_id)
-
     def get_run(self, run_id: int) -> Run | None:
         """The run with its current ticks, or None if there is no such run."""
         with self._tx(write=False) as conn:
             return self._load_run(conn, run_id)
 
-    def get_run_by_message(self, message_id: int) -> Run | None:
-        """The most recent run displayed in message ``message_id``, or None."""
-        with self._tx(write=False) as conn:
-            row = conn.execute(
-                "SELECT id FROM runs WHERE message_id = ? ORDER BY id DESC LIMIT 1",
-                (message_id,),
-            ).fetchone()
-            return self._load_run(conn, row[0]) if row else None
-
     @staticmethod
     def _load_run(conn: sqlite3.Connection, run_id: int) -> Run | None:
         row = conn.execute(
             "SELECT id, topic, title, context, steps, guild_id, channel_id,"
-            " message_id, created_by, created_at FROM runs WHERE id = ?",
+            " created_by, created_at FROM runs WHERE id = ?",
             (run_id,),
         ).fetchone()
         if row is None:
@@ -696,9 +652,8 @@ class Store:
             steps=json.loads(row[4]),
             guild_id=row[5],
             channel_id=row[6],
-            message_id=row[7],
-            created_by=row[8],
-            created_at=row[9],
+            created_by=row[7],
+            created_at=row[8],
             ticks=ticks,
         )
 
@@ -741,53 +696,6 @@ class Store:
                 )
             else:
                 conn.execute("DELETE FROM ticks WHERE run_id = ? AND step = ?", (run_id, step))
-            run = self._load_run(conn, run_id)
-        assert run is not None
-        return run
-
-    def set_ticks(
-        self,
-        run_id: int,
-        steps: set[int],
-        page_range: range,
-        *,
-        user_id: int,
-        user_name: str,
-    ) -> Run:
-        """Make exactly ``steps`` ticked within ``page_range`` (a multi-select).
-
-        Steps in ``steps`` that were not ticked become ticked by this user;
-        ticked steps in ``page_range`` but not in ``steps`` are unticked
-        (whoever ticked them); steps outside ``page_range`` are untouched.
-        Returns the run as now stored.
-
-        Raises:
-            UnknownRunError: no such run.
-            ValueError: ``page_range`` is not inside the run's steps, or a
-                step in ``steps`` is outside ``page_range``.
-        """
-        wanted = set(steps)
-        if any(isinstance(s, bool) or not isinstance(s, int) for s in wanted):
-            raise ValueError("steps must be ints")
-        outside = sorted(s for s in wanted if s not in page_range)
-        if outside:
-            raise ValueError(f"steps {outside} are outside the page {page_range}")
-        with self._tx(write=True) as conn:
-            count = self._step_count(conn, run_id)
-            if len(page_range) and (
-                page_range.step != 1 or page_range.start < 0 or page_range.stop > count
-            ):
-                raise ValueError(f"page {page_range} is out of range (the run has {count} steps)")
-            now = self._clock()
-            conn.executemany(
-                "INSERT OR IGNORE INTO ticks (run_id, step, user_id, user_name, ticked_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [(run_id, s, user_id, user_name, now) for s in sorted(wanted)],
-            )
-            conn.executemany(
-                "DELETE FROM ticks WHERE run_id = ? AND step = ?",
-                [(run_id, s) for s in page_range if s not in wanted],
-            )
             run = self._load_run(conn, run_id)
         assert run is not None
         return run

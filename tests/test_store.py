@@ -239,7 +239,6 @@ def test_create_and_get_run(db: Store, clock: FakeClock) -> None:
         {"text": "Step 1", "item_id": "item-1", "collection": "lessons"},
     ]
     assert (run.guild_id, run.channel_id, run.created_by) == (10, 20, 30)
-    assert run.message_id is None
     assert run.created_at == clock.now
     assert run.ticks == {} and not run.complete
     assert db.get_run(run_id + 100) is None
@@ -257,16 +256,6 @@ def test_create_run_rejects_bad_input(db: Store) -> None:
         db.create_run("t", "T", {}, [{"no_text": 1}], guild_id=1, channel_id=1, created_by=1)
     with pytest.raises(ValueError):
         db.create_run("t", "T", {"x": object()}, steps(1), guild_id=1, channel_id=1, created_by=1)
-
-
-def test_set_message_and_lookup_by_message(db: Store) -> None:
-    run_id = new_run(db)
-    db.set_message(run_id, 123456789012345678)
-    assert db.get_run(run_id).message_id == 123456789012345678
-    assert db.get_run_by_message(123456789012345678).id == run_id
-    assert db.get_run_by_message(1) is None
-    with pytest.raises(UnknownRunError):
-        db.set_message(run_id + 1, 5)
 
 
 def test_tick_untick_and_idempotence(db: Store, clock: FakeClock) -> None:
@@ -316,38 +305,6 @@ def test_tick_validates_step_and_run(db: Store) -> None:
         db.set_tick(run_id + 1, 0, ticked=True, user_id=1, user_name="a")
     with pytest.raises(ValueError):  # UnknownRunError is a ValueError too
         db.set_tick(run_id + 1, 0, ticked=True, user_id=1, user_name="a")
-    assert db.get_run(run_id).ticks == {}
-
-
-def test_set_ticks_changes_only_the_page(db: Store) -> None:
-    run_id = new_run(db, 10)
-    db.set_tick(run_id, 2, ticked=True, user_id=1, user_name="amina")
-    db.set_tick(run_id, 7, ticked=True, user_id=1, user_name="amina")
-
-    run = db.set_ticks(run_id, {0, 2}, range(0, 5), user_id=2, user_name="bruno")
-    assert set(run.ticks) == {0, 2, 7}
-    assert run.ticks[0].user_name == "bruno"
-    assert run.ticks[2].user_name == "amina"  # already ticked: ticker kept
-
-    run = db.set_ticks(run_id, {0}, range(0, 5), user_id=2, user_name="bruno")
-    assert set(run.ticks) == {0, 7}  # 2 deselected; 7 is on another page
-
-    run = db.set_ticks(run_id, set(), range(5, 10), user_id=2, user_name="bruno")
-    assert set(run.ticks) == {0}
-
-    run = db.set_ticks(run_id, {5, 9}, range(5, 10), user_id=3, user_name="chen")
-    assert set(run.ticks) == {0, 5, 9}
-    assert db.get_run(run_id).ticks == run.ticks
-
-
-def test_set_ticks_validates(db: Store) -> None:
-    run_id = new_run(db, 10)
-    with pytest.raises(ValueError, match="outside the page"):
-        db.set_ticks(run_id, {6}, range(0, 5), user_id=1, user_name="a")
-    with pytest.raises(ValueError, match="out of range"):
-        db.set_ticks(run_id, {5}, range(5, 15), user_id=1, user_name="a")
-    with pytest.raises(UnknownRunError):
-        db.set_ticks(run_id + 1, {0}, range(0, 5), user_id=1, user_name="a")
     assert db.get_run(run_id).ticks == {}
 
 
@@ -526,21 +483,6 @@ def test_writes_are_visible_after_reopen(tmp_path: Path) -> None:
         assert s.report(0).item_counts == {"item-a": ItemCounts(helpful=1)}
 
 
-def test_read_only_store_reads_but_refuses_writes(tmp_path: Path) -> None:
-    path = tmp_path / "advisor.db"
-    with Store(path) as s:
-        run_id = new_run(s)
-        s.set_tick(run_id, 0, ticked=True, user_id=1, user_name="a")
-    with Store(path, read_only=True) as s:
-        assert set(s.get_run(run_id).ticks) == {0}
-        with pytest.raises(StoreError) as info:
-            s.set_tick(run_id, 1, ticked=True, user_id=1, user_name="a")
-        assert str(info.value) == "could not save: the database is read-only"
-        with pytest.raises(StoreError, match="could not save: the database is read-only"):
-            s.record_feedback("q", "item-a", True, user_id=1, guidance_version=None)
-        assert set(s.get_run(run_id).ticks) == {0}
-
-
 @pytest.mark.skipif(
     not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can write read-only files"
 )
@@ -556,13 +498,6 @@ def test_read_only_file_refuses_writes(tmp_path: Path) -> None:
                 s.set_tick(run_id, 0, ticked=True, user_id=1, user_name="a")
     finally:
         path.chmod(0o644)
-
-
-def test_read_only_open_of_missing_file_names_the_path(tmp_path: Path) -> None:
-    path = tmp_path / "missing.db"
-    with pytest.raises(StoreError, match=r"missing\.db"):
-        Store(path, read_only=True)
-    assert not path.exists()
 
 
 def test_locked_database_write_raises_store_error(tmp_path: Path) -> None:

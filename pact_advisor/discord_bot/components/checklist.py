@@ -8,7 +8,6 @@ restart. Every change is saved first; the message is edited only once the save s
 from __future__ import annotations
 
 import io
-import logging
 import re
 from typing import Any
 
@@ -26,8 +25,6 @@ from pact_advisor.discord_bot.errors import AdvisorError, AdvisorView, SafeDynam
 from pact_advisor.discord_bot.services import Knowledge, Services
 from pact_advisor.render import DiscordMessage, Renderer
 from pact_advisor.store import Run, UnknownRunError
-
-log = logging.getLogger(__name__)
 
 #: Steps per page: four rows of five tick buttons, the fifth row for Prev / Next / Export.
 PAGE_SIZE = 20
@@ -109,19 +106,10 @@ async def create_run(
 async def post_run(
     interaction: discord.Interaction, services: Services, run: Run
 ) -> discord.Message:
-    """Answer ``interaction`` with the checklist message, then record which message shows it."""
+    """Answer ``interaction`` with the checklist message."""
     message, view = render_run(run, services.knowledge)
     await interaction.response.send_message(**message_kwargs(message), view=view)
-    sent = await interaction.original_response()
-    await attach_message(services, run, sent.id)
-    return sent
-
-
-async def attach_message(services: Services, run: Run, message_id: int) -> None:
-    try:
-        await services.db(services.store.set_message, run.id, message_id)
-    except Exception:  # the controls carry the run id, so the checklist still works
-        log.warning("could not record the message of checklist run %d", run.id, exc_info=True)
+    return await interaction.original_response()
 
 
 def _gone(knowledge: Knowledge) -> AdvisorError:
