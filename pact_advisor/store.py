@@ -26,9 +26,8 @@ Privacy
 -------
 Question text (in ``feedback``, ``unanswered`` and ``turns``) is personal data. It is
 blanked (set to NULL, the rest of the row kept for statistics) after
-``retention_days`` by :meth:`Store.purge_expired` (run on open and, at most
-hourly, whenever a question is recorded) or at once by
-:meth:`Store.purge_questions`.
+``retention_days`` by :meth:`Store.purge_expired` (run on open, and hourly by
+the bot) or at once by :meth:`Store.purge_questions`.
 """
 
 from __future__ import annotations
@@ -144,8 +143,6 @@ MIGRATIONS: tuple[str, ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _DAY = 86_400.0
-#: Minimum seconds between automatic retention purges on the write path.
-_AUTO_PURGE_INTERVAL = 3_600.0
 
 _MIGRATIONS_TABLE = """
 CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -426,7 +423,6 @@ class Store:
         self._clock = clock
         self._busy_timeout = busy_timeout
         self._lock = threading.RLock()
-        self._last_auto_purge = float("-inf")
         self._conn: sqlite3.Connection | None = None
         self._conn = self._open()
         try:
@@ -721,7 +717,6 @@ class Store:
                 " guidance_version, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (question, item_id, int(bool(helpful)), user_id, guidance_version, self._clock()),
             )
-            self._auto_purge(conn)
         assert cur.lastrowid is not None
         return cur.lastrowid
 
@@ -734,7 +729,6 @@ class Store:
                 " VALUES (?, ?, ?, ?)",
                 (question, suggestions_json, user_id, self._clock()),
             )
-            self._auto_purge(conn)
         assert cur.lastrowid is not None
         return cur.lastrowid
 
@@ -771,7 +765,6 @@ class Store:
                     self._clock(),
                 ),
             )
-            self._auto_purge(conn)
 
     _TURN_COLUMNS = (
         "message_id, channel_id, question, match_ids, context, guidance_version, created_at"
@@ -892,16 +885,12 @@ class Store:
         """
         if self.retention_days is None:
             return 0
-        now = self._clock()
-        cutoff = now - self.retention_days * _DAY
+        cutoff = self._clock() - self.retention_days * _DAY
         with self._lock:
             if not self._has_expired(cutoff):
-                self._last_auto_purge = now
                 return 0
             with self._tx(write=True) as conn:
-                n = self._blank_before(conn, cutoff)
-            self._last_auto_purge = now
-            return n
+                return self._blank_before(conn, cutoff)
 
     def _has_expired(self, cutoff: float) -> bool:
         query = " OR ".join(
@@ -917,15 +906,3 @@ class Store:
         return sum(
             conn.execute(sql.format(cond=cond), (cutoff,)).rowcount for sql in self._BLANK_SQL
         )
-
-    def _auto_purge(self, conn: sqlite3.Connection) -> None:
-        """Inside a write: run the retention purge if the last one is over an hour old."""
-        if self.retention_days is None:
-            return
-        now = self._clock()
-        if now - self._last_auto_purge < _AUTO_PURGE_INTERVAL:
-            return
-        n = self._blank_before(conn, now - self.retention_days * _DAY)
-        self._last_auto_purge = now
-        if n:
-            log.info("retention: blanked %d expired question(s)", n)

@@ -405,15 +405,6 @@ def test_retention_purge_with_injected_clock(tmp_path: Path) -> None:
         assert s.purge_expired() == 0
 
 
-def test_retention_purge_runs_while_recording(tmp_path: Path) -> None:
-    clock = FakeClock()
-    with Store(tmp_path / "advisor.db", clock=clock, retention_days=1) as s:
-        s.record_unanswered("first", [], user_id=1)
-        clock.advance(2 * DAY)
-        s.record_unanswered("second", [], user_id=1)  # more than an hour since the last purge
-        assert [q.question for q in s.report(0).unanswered] == [None, "second"]
-
-
 def test_no_retention_keeps_questions(tmp_path: Path) -> None:
     clock = FakeClock()
     with Store(tmp_path / "advisor.db", clock=clock, retention_days=None) as s:
