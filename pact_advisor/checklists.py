@@ -117,6 +117,21 @@ class Checklist:
         }
 
     @classmethod
+    def of_steps(
+        cls,
+        topic: str,
+        title: str,
+        context: Context,
+        steps: Iterable[Step],
+        guidance: Guidance | None = None,
+    ) -> Checklist:
+        """The checklist of ``steps`` in order (a stored run's, say): consecutive steps of one
+        collection form a section, titled from ``guidance`` if given (else the collection id).
+        """
+        titles = {cid: c.title for cid, c in guidance.collections.items()} if guidance else {}
+        return cls(topic=topic, title=title, context=context, sections=_group(steps, titles))
+
+    @classmethod
     def from_dict(cls, data: Mapping[str, Any], guidance: Guidance | None = None) -> Checklist:
         """Rebuild a checklist from :meth:`as_dict` (or a stored run's topic/title/context/steps).
 

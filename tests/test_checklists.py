@@ -186,6 +186,21 @@ def test_from_dict_rebuilds_the_checklist(guidance):
     assert Checklist.from_dict(checklist.as_dict(), guidance) == checklist
 
 
+def test_its_steps_rebuild_the_checklist(guidance):
+    checklist = build_checklist(guidance, "readiness", MOROCCO)
+    rebuilt = Checklist.of_steps(
+        checklist.topic, checklist.title, checklist.context, checklist.steps, guidance
+    )
+    assert rebuilt == checklist
+
+
+def test_without_guidance_sections_are_titled_by_collection_id(guidance):
+    checklist = build_checklist(guidance, "readiness", MOROCCO)
+    rebuilt = Checklist.of_steps(checklist.topic, checklist.title, MOROCCO, checklist.steps)
+    assert [s.title for s in rebuilt.sections] == [s.collection for s in checklist.sections]
+    assert rebuilt.steps == checklist.steps
+
+
 # --- from an answer ------------------------------------------------------------------------
 
 
