@@ -129,17 +129,17 @@ async def measure(args: argparse.Namespace, workdir: Path) -> dict:
 
     # Time the bot's database calls (they run in a worker thread, off the event loop).
     db_times: list[float] = []
-    services = bot.services
-    original_db = services.db
+    store = bot.services.store
+    original_call = store._call
 
-    async def timed_db(fn, *a, **kw):
+    async def timed_call(fn, *a, **kw):
         start = time.perf_counter()
         try:
-            return await original_db(fn, *a, **kw)
+            return await original_call(fn, *a, **kw)
         finally:
             db_times.append(time.perf_counter() - start)
 
-    services.db = timed_db  # type: ignore[method-assign]
+    store._call = timed_call  # type: ignore[method-assign]
 
     # Time the bot's own handling: slash commands and context menus (the command tree), and
     # buttons (every component is a SafeDynamicItem).

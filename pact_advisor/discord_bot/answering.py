@@ -70,12 +70,7 @@ async def prepare(
     suggestions = tuple(m.id for m in result.suggestions)
     if result.reason != "empty":
         try:
-            await services.db(
-                services.store.record_unanswered,
-                result.question,
-                list(suggestions),
-                user_id=user_id,
-            )
+            await services.store.record_unanswered(result.question, suggestions, user_id=user_id)
         except StoreError as exc:  # the user still gets an answer
             log.warning("could not record an unanswered question: %s", exc)
     return Reply(result, message, suggestion_view(services, suggestions), private=True)
