@@ -5,7 +5,8 @@ A library layer: it knows nothing about Discord and uses only the standard libra
 the program's own checklist and engine types).
 
 * :mod:`~pact_advisor.store.schema`: the tables, as versioned migrations.
-* :mod:`~pact_advisor.store.errors`: :class:`StoreError` and SQLite errors in words.
+* :mod:`~pact_advisor.store.errors`: :class:`StoreError`, SQLite errors in words, and the
+  check that the database accepts a write.
 * :mod:`~pact_advisor.store.records`: the frozen records the store returns.
 * :mod:`~pact_advisor.store.store`: :class:`Store`, one connection and every operation
   (the SQL lives in ``runs``, ``feedback``, ``turns`` and ``retention``).
@@ -13,7 +14,7 @@ the program's own checklist and engine types).
 """
 
 from pact_advisor.store.aio import AsyncStore
-from pact_advisor.store.errors import StoreError, UnknownRunError
+from pact_advisor.store.errors import LOCKED, READ_ONLY, StoreError, UnknownRunError, write_problem
 from pact_advisor.store.records import (
     FeedbackRecord,
     ItemCounts,
@@ -27,7 +28,9 @@ from pact_advisor.store.schema import MIGRATIONS, SCHEMA_VERSION
 from pact_advisor.store.store import Store
 
 __all__ = [
+    "LOCKED",
     "MIGRATIONS",
+    "READ_ONLY",
     "SCHEMA_VERSION",
     "AsyncStore",
     "FeedbackRecord",
@@ -40,4 +43,5 @@ __all__ = [
     "TurnRecord",
     "UnansweredQuestion",
     "UnknownRunError",
+    "write_problem",
 ]

@@ -2,12 +2,21 @@
 
 Every SQLite failure leaves the store as a :class:`StoreError` whose message can be shown
 as is (``"could not save: the database is read-only"``); :func:`reason` turns an SQLite
-error into those words, from its result code.
+error into those words, from its result code. :func:`write_problem` asks the database
+file whether it accepts a write right now, in the same words.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
+
+log = logging.getLogger(__name__)
+
+#: How a database that refuses writes is described: "the database {READ_ONLY}".
+READ_ONLY = "is read-only"
+LOCKED = "is locked by another program"
 
 
 class StoreError(Exception):
@@ -39,10 +48,10 @@ _NOTADB = 26
 
 _REASONS = {
     _PERM: "permission denied",
-    _BUSY: "the database is locked by another program; try again",
-    _LOCKED: "the database is locked by another program; try again",
+    _BUSY: f"the database {LOCKED}; try again",
+    _LOCKED: f"the database {LOCKED}; try again",
     _NOMEM: "out of memory",
-    _READONLY: "the database is read-only",
+    _READONLY: f"the database {READ_ONLY}",
     _IOERR: "a disk I/O error occurred",
     _CORRUPT: "the database file is damaged",
     _FULL: "the disk is full",
@@ -78,3 +87,35 @@ def reason(exc: sqlite3.Error) -> str:
     if code is not None:
         return _REASONS[code]
     return str(exc) or type(exc).__name__
+
+
+def write_problem(path: str | os.PathLike[str], timeout: float) -> str | None:
+    """Why the database at ``path`` cannot be written right now (:data:`READ_ONLY`,
+    :data:`LOCKED`), or ``None`` if it can.
+
+    Opening a store only reads an up-to-date database, so a read-only file or a lock held by
+    another program goes unnoticed until the first write. This makes one real write (the
+    header's ``user_version``, set to itself) on a connection of its own, and rolls it back.
+    """
+    if os.fspath(path) == ":memory:":
+        return None
+    try:
+        conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+    except sqlite3.Error:
+        return None  # a store opened it a moment ago; let the store report what changed
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        conn.execute(f"PRAGMA user_version = {version}")
+        conn.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        code = _code(exc)
+        if code == _READONLY:
+            return READ_ONLY
+        if code in (_BUSY, _LOCKED):
+            return LOCKED
+        log.warning("database write check failed: %s", exc)
+        return None
+    finally:
+        conn.close()
+    return None

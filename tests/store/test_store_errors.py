@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from store_helpers import new_run
 
-from pact_advisor.store import Store, StoreError
+from pact_advisor.store import LOCKED, READ_ONLY, Store, StoreError, write_problem
 
 file_permissions_apply = pytest.mark.skipif(
     not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can write read-only files"
@@ -68,7 +68,7 @@ def test_a_retention_period_must_be_positive(tmp_path: Path) -> None:
 def test_a_write_to_a_locked_database_says_it_is_locked(locked: Path) -> None:
     with Store(locked, busy_timeout=0.2) as s, pytest.raises(StoreError) as info:
         s.set_tick(1, 0, ticked=True, user_id=1, user_name="a")
-    assert str(info.value) == "could not save: the database is locked by another program; try again"
+    assert str(info.value) == f"could not save: the database {LOCKED}; try again"
 
 
 def test_reading_works_while_another_program_holds_the_lock(locked: Path) -> None:
@@ -93,7 +93,34 @@ def test_a_read_only_file_opens_for_reading_and_refuses_writes(path: Path) -> No
     try:
         with Store(path) as s:
             assert s.get_run(1) is not None
-            with pytest.raises(StoreError, match="could not save: the database is read-only"):
+            with pytest.raises(StoreError, match=f"could not save: the database {READ_ONLY}"):
                 s.set_tick(1, 0, ticked=True, user_id=1, user_name="a")
     finally:
         path.chmod(0o644)
+
+
+def test_the_write_check_passes_a_writable_database(path: Path) -> None:
+    assert write_problem(path, timeout=0.2) is None
+
+
+def test_the_write_check_changes_nothing(path: Path) -> None:
+    before = path.read_bytes()
+    write_problem(path, timeout=0.2)
+    assert path.read_bytes() == before
+
+
+def test_the_write_check_finds_a_lock_held_by_another_program(locked: Path) -> None:
+    assert write_problem(locked, timeout=0.1) == LOCKED
+
+
+@file_permissions_apply
+def test_the_write_check_finds_a_read_only_file(path: Path) -> None:
+    path.chmod(0o444)
+    try:
+        assert write_problem(path, timeout=0.2) == READ_ONLY
+    finally:
+        path.chmod(0o644)
+
+
+def test_an_in_memory_database_is_always_writable() -> None:
+    assert write_problem(":memory:", timeout=0.1) is None
