@@ -129,13 +129,14 @@ class Timings:
 def instrumented(bot: Any) -> Iterator[Timings]:
     """Times the bot's database calls and its own handling of each interaction, until exit."""
     timings = Timings()
-    services = bot.services
-    original_db = services.db
+    # Every store call goes through AsyncStore._call, in a worker thread.
+    store = bot.services.store
+    original_call = store._call
 
-    async def timed_db(fn, *a, **kw):
+    async def timed_call(fn, *a, **kw):
         start = time.perf_counter()
         try:
-            return await original_db(fn, *a, **kw)
+            return await original_call(fn, *a, **kw)
         finally:
             timings.db.append(time.perf_counter() - start)
 
@@ -153,13 +154,13 @@ def instrumented(bot: Any) -> Iterator[Timings]:
     # SafeDynamicItem.
     own_call = AdvisorTree.__dict__.get("_call")
     original_callback = SafeDynamicItem.callback
-    services.db = timed_db  # type: ignore[method-assign]
+    store._call = timed_call  # type: ignore[method-assign]
     AdvisorTree._call = timed(AdvisorTree._call)  # type: ignore[method-assign]
     SafeDynamicItem.callback = timed(original_callback)  # type: ignore[method-assign]
     try:
         yield timings
     finally:
-        services.db = original_db  # type: ignore[method-assign]
+        store._call = original_call  # type: ignore[method-assign]
         if own_call is None:
             del AdvisorTree._call
         else:

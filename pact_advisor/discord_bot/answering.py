@@ -13,11 +13,11 @@ import discord
 from pact_advisor.checklists import checklist_from_result
 from pact_advisor.discord_bot.adapter import message_kwargs
 from pact_advisor.discord_bot.components.answer import answer_view, suggestion_view
-from pact_advisor.discord_bot.components.checklist import attach_message, create_run, render_run
+from pact_advisor.discord_bot.components.checklist import create_run, render_run
 from pact_advisor.discord_bot.services import Services
 from pact_advisor.engine import Result, Turn
 from pact_advisor.render import DiscordMessage
-from pact_advisor.store import Run, StoreError
+from pact_advisor.store import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,6 @@ class Reply:
     view: discord.ui.View | None = None
     #: Not covered: shown only to the person who asked, when the channel allows it.
     private: bool = False
-    run: Run | None = None
 
     def kwargs(self) -> dict[str, Any]:
         kwargs = message_kwargs(self.message)
@@ -60,7 +59,7 @@ async def prepare(
             services, checklist, guild_id=guild_id, channel_id=channel_id, user_id=user_id
         )
         message, view = render_run(run, knowledge)
-        return Reply(result, message, view, run=run)
+        return Reply(result, message, view)
     message = knowledge.renderer.discord_result(result)
     if result.answered and result.matches:
         top = result.matches[0]
@@ -71,12 +70,7 @@ async def prepare(
     suggestions = tuple(m.id for m in result.suggestions)
     if result.reason != "empty":
         try:
-            await services.db(
-                services.store.record_unanswered,
-                result.question,
-                list(suggestions),
-                user_id=user_id,
-            )
+            await services.store.record_unanswered(result.question, suggestions, user_id=user_id)
         except StoreError as exc:  # the user still gets an answer
             log.warning("could not record an unanswered question: %s", exc)
     return Reply(result, message, suggestion_view(services, suggestions), private=True)
@@ -88,9 +82,7 @@ async def sent(
     message: discord.Message | discord.InteractionMessage,
     channel: Any,
 ) -> None:
-    """After posting: link a checklist run to its message and store the turn."""
-    if reply.run is not None:
-        await attach_message(services, reply.run, message.id)
+    """After posting: store the turn."""
     await services.remember(
         message.id,
         reply.result.turn(),

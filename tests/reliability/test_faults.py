@@ -173,7 +173,7 @@ def _lock(db_path):
 def _read_only(env):
     """SQLite refuses every write on the bot's own connection (as on a read-only file; as
     root, file permissions would not stop the test process)."""
-    conn = env.bot.services.store._connection()
+    conn = env.bot.services.store.sync._connection()
     conn.execute("PRAGMA query_only = ON")
     return lambda: conn.execute("PRAGMA query_only = OFF")
 

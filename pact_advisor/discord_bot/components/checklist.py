@@ -8,7 +8,6 @@ restart. Every change is saved first; the message is edited only once the save s
 from __future__ import annotations
 
 import io
-import logging
 import re
 from typing import Any
 
@@ -27,8 +26,6 @@ from pact_advisor.discord_bot.services import Knowledge, Services
 from pact_advisor.render import DiscordMessage, Renderer
 from pact_advisor.store import Run, UnknownRunError
 
-log = logging.getLogger(__name__)
-
 #: Steps per page: four rows of five tick buttons, the fifth row for Prev / Next / Export.
 PAGE_SIZE = 20
 ROW_SIZE = 5
@@ -36,10 +33,7 @@ ROW_SIZE = 5
 
 def checklist_of(run: Run, knowledge: Knowledge) -> Checklist:
     """The checklist a stored run snapshotted (section titles from the current guidance)."""
-    return Checklist.from_dict(
-        {"topic": run.topic, "title": run.title, "context": run.context, "steps": run.steps},
-        knowledge.guidance,
-    )
+    return run.checklist(knowledge.guidance)
 
 
 def tick_names(run: Run) -> dict[int, str]:
@@ -90,38 +84,18 @@ async def create_run(
     user_id: int,
 ) -> Run:
     """Save a new run for ``checklist`` (before anything is posted) and return it."""
-    data = checklist.as_dict()
-    run_id = await services.db(
-        services.store.create_run,
-        data["topic"],
-        data["title"],
-        data["context"],
-        data["steps"],
-        guild_id=guild_id,
-        channel_id=channel_id,
-        created_by=user_id,
+    return await services.store.create_run(
+        checklist, guild_id=guild_id, channel_id=channel_id, created_by=user_id
     )
-    run = await services.db(services.store.get_run, run_id)
-    assert run is not None
-    return run
 
 
 async def post_run(
     interaction: discord.Interaction, services: Services, run: Run
 ) -> discord.Message:
-    """Answer ``interaction`` with the checklist message, then record which message shows it."""
+    """Answer ``interaction`` with the checklist message."""
     message, view = render_run(run, services.knowledge)
     await interaction.response.send_message(**message_kwargs(message), view=view)
-    sent = await interaction.original_response()
-    await attach_message(services, run, sent.id)
-    return sent
-
-
-async def attach_message(services: Services, run: Run, message_id: int) -> None:
-    try:
-        await services.db(services.store.set_message, run.id, message_id)
-    except Exception:  # the controls carry the run id, so the checklist still works
-        log.warning("could not record the message of checklist run %d", run.id, exc_info=True)
+    return await interaction.original_response()
 
 
 def _gone(knowledge: Knowledge) -> AdvisorError:
@@ -133,8 +107,7 @@ def export_file(run: Run, knowledge: Knowledge) -> discord.File:
     text = knowledge.renderer.render_checklist(
         checklist_of(run, knowledge), "md", ticks=tick_names(run)
     )
-    partner = run.context.get("partner") if isinstance(run.context, dict) else None
-    name = safe_filename(run.topic, partner)
+    name = safe_filename(run.topic, run.context.partner)
     return discord.File(io.BytesIO(text.encode("utf-8")), filename=name)
 
 
@@ -202,7 +175,7 @@ class ChecklistButton(
         store = services.store
         knowledge = services.knowledge
         if self.action == "export":
-            run = await services.db(store.get_run, self.run_id)
+            run = await store.get_run(self.run_id)
             if run is None:
                 raise _gone(knowledge)
             file = export_file(run, knowledge)
@@ -216,14 +189,13 @@ class ChecklistButton(
             )
             return
         if self.action == "page":
-            run = await services.db(store.get_run, self.run_id)
+            run = await store.get_run(self.run_id)
             page = self.arg or 0
         else:
             step = self.arg or 0
             # Save first: the message shows the tick only once it is stored.
             try:
-                run = await services.db(
-                    store.set_tick,
+                run = await store.set_tick(
                     self.run_id,
                     step,
                     ticked=not self.seen_ticked,
