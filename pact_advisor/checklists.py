@@ -116,28 +116,19 @@ class Checklist:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], guidance: Guidance | None = None) -> Checklist:
-        """Rebuild a checklist from :meth:`as_dict` (or a stored run's topic/title/context/steps).
-
-        Consecutive steps of one collection form a section, titled from ``guidance`` if given.
+    def of_steps(
+        cls,
+        topic: str,
+        title: str,
+        context: Context,
+        steps: Iterable[Step],
+        guidance: Guidance | None = None,
+    ) -> Checklist:
+        """The checklist of ``steps`` in order (a stored run's, say): consecutive steps of one
+        collection form a section, titled from ``guidance`` if given (else the collection id).
         """
-        raw_context = data.get("context") or {}
-        context = Context(**context_values(raw_context))
-        steps = [
-            Step(
-                str(s["text"]),
-                str(s.get("item_id") or ""),
-                str(s.get("collection") or str(s.get("item_id") or "").split(".", 1)[0]),
-            )
-            for s in data.get("steps", ())
-        ]
         titles = {cid: c.title for cid, c in guidance.collections.items()} if guidance else {}
-        return cls(
-            topic=str(data.get("topic", "")),
-            title=str(data.get("title", "")),
-            context=context,
-            sections=_group(steps, titles),
-        )
+        return cls(topic=topic, title=title, context=context, sections=_group(steps, titles))
 
 
 def _group(steps: Iterable[Step], titles: Mapping[str, str]) -> tuple[Section, ...]:

@@ -175,7 +175,7 @@ def _imports(path: Path) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "layer", ["knowledge", "engine", "render", "store.py", "checklists.py", "evaluation.py"]
+    "layer", ["knowledge", "engine", "render", "store", "checklists.py", "evaluation.py"]
 )
 def test_library_layers_never_import_discord(layer):
     target = PACKAGE / layer

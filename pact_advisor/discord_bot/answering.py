@@ -13,11 +13,11 @@ import discord
 from pact_advisor.app import Answer
 from pact_advisor.discord_bot.adapter import message_kwargs
 from pact_advisor.discord_bot.components.answer import answer_view, suggestion_view
-from pact_advisor.discord_bot.components.checklist import attach_message, create_run, render_run
+from pact_advisor.discord_bot.components.checklist import create_run, render_run
 from pact_advisor.discord_bot.services import Services
 from pact_advisor.engine import Turn
 from pact_advisor.render import DiscordMessage
-from pact_advisor.store import Run, StoreError
+from pact_advisor.store import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,6 @@ class Reply:
     view: discord.ui.View | None = None
     #: Not covered: shown only to the person who asked, when the channel allows it.
     private: bool = False
-    run: Run | None = None
 
     def kwargs(self) -> dict[str, Any]:
         kwargs = message_kwargs(self.message)
@@ -53,7 +52,7 @@ async def prepare(
             services, answer.checklist, guild_id=guild_id, channel_id=channel_id, user_id=user_id
         )
         message, view = render_run(run, advisor)
-        return Reply(answer, message, view, run=run)
+        return Reply(answer, message, view)
     message = advisor.message(answer)
     if answer.item_id is not None:
         return Reply(answer, message, answer_view(services, answer.item_id, answer.candidates))
@@ -61,11 +60,8 @@ async def prepare(
         return Reply(answer, message)
     if answer.unanswered:
         try:
-            await services.db(
-                services.store.record_unanswered,
-                answer.result.question,
-                list(answer.suggestions),
-                user_id=user_id,
+            await services.store.record_unanswered(
+                answer.result.question, answer.suggestions, user_id=user_id
             )
         except StoreError as exc:  # the user still gets an answer
             log.warning("could not record an unanswered question: %s", exc)
@@ -78,9 +74,7 @@ async def sent(
     message: discord.Message | discord.InteractionMessage,
     channel: Any,
 ) -> None:
-    """After posting: link a checklist run to its message and store the turn."""
-    if reply.run is not None:
-        await attach_message(services, reply.run, message.id)
+    """After posting: store the turn."""
     await services.remember(
         message.id,
         reply.answer.result.turn(),

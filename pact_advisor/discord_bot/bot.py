@@ -19,7 +19,7 @@ from pact_advisor.discord_bot.services import Limiter, Services
 from pact_advisor.discord_bot.settings import Settings
 from pact_advisor.resources import guidance_dir as default_guidance_dir
 from pact_advisor.resources import prompts_dir as default_prompts_dir
-from pact_advisor.store import Store
+from pact_advisor.store import AsyncStore, Store
 
 log = logging.getLogger(__name__)
 
@@ -114,11 +114,13 @@ def create_bot(
     settings = settings or Settings()
     directory = Path(guidance_dir) if guidance_dir else default_guidance_dir()
     advisor = Advisor.load(directory, prompts_dir=default_prompts_dir(), eager=True)
-    store = Store(
-        db_path,
-        clock=clock or virtual_clock,
-        retention_days=settings.retention_days,
-        busy_timeout=settings.db_timeout,
+    store = AsyncStore(
+        Store(
+            db_path,
+            clock=clock or virtual_clock,
+            retention_days=settings.retention_days,
+            busy_timeout=settings.db_timeout,
+        )
     )
     services = Services(
         advisor=advisor,

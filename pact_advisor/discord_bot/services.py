@@ -6,21 +6,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import discord
 from discord import app_commands
 
 from pact_advisor.app import Advisor
-from pact_advisor.engine import Context, Turn
-from pact_advisor.store import Store, StoreError, TurnRecord
+from pact_advisor.engine import Turn
+from pact_advisor.store import AsyncStore, StoreError, TurnRecord
 
 log = logging.getLogger(__name__)
-
-T = TypeVar("T")
 
 
 def conversation_channel(channel: Any) -> int | None:
@@ -29,12 +27,6 @@ def conversation_channel(channel: Any) -> int | None:
     if isinstance(channel, (discord.Thread, discord.DMChannel)):
         return channel.id
     return None
-
-
-def _turn(record: TurnRecord | None) -> Turn | None:
-    if record is None or record.question is None:  # purged: nothing left to continue from
-        return None
-    return Turn(record.question, tuple(record.match_ids), Context.of(record.context))
 
 
 class Limiter:
@@ -70,16 +62,12 @@ class Services:
     handler that read it once works with one consistent version throughout."""
 
     advisor: Advisor
-    store: Store
+    store: AsyncStore
     guidance_dir: Path
     prompts_dir: Path | None = None
     ask_limiter: Limiter = field(default_factory=lambda: Limiter(5, 30.0))
     #: (message id, user id) pairs that already voted Helpful / Not helpful.
     votes: set[tuple[int, int]] = field(default_factory=set)
-
-    async def db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a store call off the event loop (a locked database must not block the gateway)."""
-        return await asyncio.to_thread(fn, *args, **kwargs)
 
     async def remember(
         self, message_id: int, turn: Turn, *, guidance_version: str, channel: Any = None
@@ -88,12 +76,9 @@ class Services:
         any later message there) continues the conversation, also after a restart. A failed
         save is logged: the answer is already posted."""
         try:
-            await self.db(
-                self.store.save_turn,
+            await self.store.save_turn(
                 message_id,
-                turn.question,
-                turn.match_ids,
-                turn.context.as_dict(),
+                turn,
                 channel_id=conversation_channel(channel),
                 guidance_version=guidance_version,
             )
@@ -112,9 +97,12 @@ class Services:
             return None
         return await self._read_turn(self.store.last_turn, channel_id)
 
-    async def _read_turn(self, read: Callable[[int], TurnRecord | None], key: int) -> Turn | None:
+    async def _read_turn(
+        self, read: Callable[[int], Awaitable[TurnRecord | None]], key: int
+    ) -> Turn | None:
         try:
-            return _turn(await self.db(read, key))
+            record = await read(key)
+            return record.turn if record else None
         except StoreError as exc:  # answer as a new question rather than not at all
             log.warning("could not read a conversation turn: %s", exc)
             return None

@@ -122,7 +122,7 @@ class Admin(commands.Cog):
             start = parse_since(since, discord.utils.utcnow())
         except ValueError:
             raise AdvisorError(renderer.discord_text("bad_date", text=since)) from None
-        report = await services.db(services.store.report, start)
+        report = await services.store.report(start)
         await interaction.response.send_message(
             **message_kwargs(renderer.discord_report(report, start)), ephemeral=True
         )
@@ -132,7 +132,7 @@ class Admin(commands.Cog):
     async def purge(self, interaction: discord.Interaction) -> None:
         """Delete the text of every stored question now (votes and counts are kept)."""
         services = self.bot.services
-        count = await services.db(services.store.purge_questions)
+        count = await services.store.purge_questions()
         log.info("purged %d stored question(s) on request of %s", count, interaction.user.id)
         await interaction.response.send_message(
             services.advisor.renderer.discord_text("purged", count=count), ephemeral=True

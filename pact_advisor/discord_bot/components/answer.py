@@ -139,8 +139,7 @@ class AnswerButton(
         if key in services.votes:
             await send_ephemeral(interaction, renderer.discord_text("already_rated"))
             return
-        await services.db(
-            services.store.record_feedback,
+        await services.store.record_feedback(
             turn.question if turn else None,
             self.item_id,
             helpful,

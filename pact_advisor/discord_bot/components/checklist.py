@@ -8,7 +8,6 @@ restart. Every change is saved first; the message is edited only once the save s
 from __future__ import annotations
 
 import io
-import logging
 import re
 from typing import Any
 
@@ -35,8 +34,6 @@ from pact_advisor.render.discord_target import (
 )
 from pact_advisor.store import Run, UnknownRunError
 
-log = logging.getLogger(__name__)
-
 #: Tick buttons per row; a page (``PAGE_SIZE`` steps) fills four rows, the fifth holds
 #: Prev / Next / Export.
 ROW_SIZE = 5
@@ -44,10 +41,7 @@ ROW_SIZE = 5
 
 def checklist_of(run: Run, advisor: Advisor) -> Checklist:
     """The checklist a stored run snapshotted (section titles from the current guidance)."""
-    return Checklist.from_dict(
-        {"topic": run.topic, "title": run.title, "context": run.context, "steps": run.steps},
-        advisor.guidance,
-    )
+    return run.checklist(advisor.guidance)
 
 
 def tick_names(run: Run) -> dict[int, str]:
@@ -89,38 +83,18 @@ async def create_run(
     user_id: int,
 ) -> Run:
     """Save a new run for ``checklist`` (before anything is posted) and return it."""
-    data = checklist.as_dict()
-    run_id = await services.db(
-        services.store.create_run,
-        data["topic"],
-        data["title"],
-        data["context"],
-        data["steps"],
-        guild_id=guild_id,
-        channel_id=channel_id,
-        created_by=user_id,
+    return await services.store.create_run(
+        checklist, guild_id=guild_id, channel_id=channel_id, created_by=user_id
     )
-    run = await services.db(services.store.get_run, run_id)
-    assert run is not None
-    return run
 
 
 async def post_run(
     interaction: discord.Interaction, services: Services, run: Run
 ) -> discord.Message:
-    """Answer ``interaction`` with the checklist message, then record which message shows it."""
+    """Answer ``interaction`` with the checklist message."""
     message, view = render_run(run, services.advisor)
     await interaction.response.send_message(**message_kwargs(message), view=view)
-    sent = await interaction.original_response()
-    await attach_message(services, run, sent.id)
-    return sent
-
-
-async def attach_message(services: Services, run: Run, message_id: int) -> None:
-    try:
-        await services.db(services.store.set_message, run.id, message_id)
-    except Exception:  # the controls carry the run id, so the checklist still works
-        log.warning("could not record the message of checklist run %d", run.id, exc_info=True)
+    return await interaction.original_response()
 
 
 def _gone(advisor: Advisor) -> AdvisorError:
@@ -132,8 +106,7 @@ def export_file(run: Run, advisor: Advisor) -> discord.File:
     text = advisor.renderer.render_checklist(
         checklist_of(run, advisor), "md", ticks=tick_names(run)
     )
-    partner = run.context.get("partner") if isinstance(run.context, dict) else None
-    name = safe_filename(run.topic, partner)
+    name = safe_filename(run.topic, run.context.partner)
     return discord.File(io.BytesIO(text.encode("utf-8")), filename=name)
 
 
@@ -201,7 +174,7 @@ class ChecklistButton(
         store = services.store
         advisor = services.advisor
         if self.action == "export":
-            run = await services.db(store.get_run, self.run_id)
+            run = await store.get_run(self.run_id)
             if run is None:
                 raise _gone(advisor)
             file = export_file(run, advisor)
@@ -215,14 +188,13 @@ class ChecklistButton(
             )
             return
         if self.action == "page":
-            run = await services.db(store.get_run, self.run_id)
+            run = await store.get_run(self.run_id)
             page = self.arg or 0
         else:
             step = self.arg or 0
             # Save first: the message shows the tick only once it is stored.
             try:
-                run = await services.db(
-                    store.set_tick,
+                run = await store.set_tick(
                     self.run_id,
                     step,
                     ticked=not self.seen_ticked,
