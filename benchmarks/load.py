@@ -1,12 +1,11 @@
-#!/usr/bin/env python3
 """Load benchmark: thousands of interleaved Discord interactions against the real bot.
 
-    python benchmarks/load.py                      # 2,000 interactions, seed 1
-    python benchmarks/load.py --interactions 5000 --fault-rate 0.05
+    python -m benchmarks.load                      # 2,000 interactions, seed 1
+    python -m benchmarks.load --interactions 5000 --fault-rate 0.05
 
 The bot runs in SimCord (a simulated Discord in this process): 50 members tick and untick
 steps on 5 checklist messages, turn pages, export, ask questions and rate answers, in a
-seeded random order (the scenario of ``tests/reliability/load_scenario.py``), 1.8 virtual
+seeded random order (the scenario of :mod:`benchmarks.scenario`), 1.8 virtual
 seconds apart (2,000 interactions are an hour of a busy team: private answers' buttons
 expire, the retention purge runs). Three times are measured per interaction:
 
@@ -20,7 +19,8 @@ Peak RSS is read for the whole process (bot plus simulator) and, in a separate p
 the bot alone once built. Then the database and every message are checked against a model
 worked out from the actions alone.
 
-Writes a Markdown report to ``benchmarks/results/load.md`` (and prints it).
+Writes a Markdown report to ``benchmarks/results/load.md`` (and prints it), rendered by
+``templates/load.md.j2``.
 """
 
 from __future__ import annotations
@@ -30,42 +30,36 @@ import asyncio
 import logging
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-RESULTS = HERE / "results"
+import discord
+import simcord
+
+from benchmarks.common import RESULTS, ROOT, percentile, rss_mb
+from benchmarks.common import log as _log
+from benchmarks.report import render_template
+from benchmarks.scenario import Model, build_world, check_final_state, refresh, run_scenario
+from pact_advisor.discord_bot import Settings, create_bot
+from pact_advisor.discord_bot.errors import AdvisorTree, SafeDynamicItem
+
 GUILD_ID = 1_400_000_000_000_000_001
 #: Virtual seconds between two interactions: 2,000 of them take an hour.
 PACE = 1.8
 
-for path in (ROOT, ROOT / "tests" / "reliability"):
-    if str(path) not in sys.path:
-        sys.path.insert(0, str(path))
 
-
-def rss_mb() -> float:
-    """Peak resident set size of this process so far (ru_maxrss is in KiB on Linux)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The ``q``-th percentile (0-100) with linear interpolation."""
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    k = (len(ordered) - 1) * q / 100
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+def log(message: str) -> None:
+    _log(message, tag="load")
 
 
 class _Count(logging.Handler):
@@ -77,6 +71,19 @@ class _Count(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.counts[record.levelname] += 1
+
+
+@contextmanager
+def counting_logs() -> Iterator[_Count]:
+    """Every log record at INFO and above is counted (by level) instead of shown."""
+    counter = _Count()
+    root = logging.getLogger()
+    root.addHandler(counter)
+    root.setLevel(logging.INFO)
+    try:
+        yield counter
+    finally:
+        root.removeHandler(counter)
 
 
 IDLE_RSS = """
@@ -106,44 +113,32 @@ def idle_rss_mb(workdir: Path) -> float:
     return float(done.stdout.strip())
 
 
-def log(message: str) -> None:
-    sys.stderr.write(f"[load {time.strftime('%H:%M:%S')}] {message}\n")
-    sys.stderr.flush()
+@dataclass
+class Timings:
+    """Seconds measured during a run, each list in the order things happened."""
+
+    #: Round trips, by kind of action (from the member's action until Discord holds the reply).
+    round_trips: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    #: The bot's own handling: command tree and button callbacks.
+    handling: list[float] = field(default_factory=list)
+    #: Each store call, in its worker thread.
+    db: list[float] = field(default_factory=list)
 
 
-async def measure(args: argparse.Namespace, workdir: Path) -> dict:
-    import discord
-    import simcord
-    from load_scenario import build_world, check_final_state, refresh, run_scenario
+@contextmanager
+def instrumented(bot: Any) -> Iterator[Timings]:
+    """Times the bot's database calls and its own handling of each interaction, until exit."""
+    timings = Timings()
+    # Every store call goes through AsyncStore._call, in a worker thread.
+    store = bot.services.store
+    original_call = store._call
 
-    from pact_advisor.discord_bot import Settings, create_bot
-    from pact_advisor.discord_bot.errors import AdvisorTree, SafeDynamicItem
-
-    rss_imported = rss_mb()
-    counter = _Count()
-    logging.getLogger().addHandler(counter)
-    logging.getLogger().setLevel(logging.INFO)
-    settings = Settings(dev_guild=GUILD_ID, ask_rate=10**9)
-    db_path = workdir / "advisor.db"
-    bot = create_bot(db_path, settings=settings)
-
-    # Time the bot's database calls (they run in a worker thread, off the event loop).
-    db_times: list[float] = []
-    services = bot.services
-    original_db = services.db
-
-    async def timed_db(fn, *a, **kw):
+    async def timed_call(fn, *a, **kw):
         start = time.perf_counter()
         try:
-            return await original_db(fn, *a, **kw)
+            return await original_call(fn, *a, **kw)
         finally:
-            db_times.append(time.perf_counter() - start)
-
-    services.db = timed_db  # type: ignore[method-assign]
-
-    # Time the bot's own handling: slash commands and context menus (the command tree), and
-    # buttons (every component is a SafeDynamicItem).
-    handling: list[float] = []
+            timings.db.append(time.perf_counter() - start)
 
     def timed(method):
         async def wrapper(self, interaction):
@@ -151,79 +146,81 @@ async def measure(args: argparse.Namespace, workdir: Path) -> dict:
             try:
                 return await method(self, interaction)
             finally:
-                handling.append(time.perf_counter() - start)
+                timings.handling.append(time.perf_counter() - start)
 
         return wrapper
 
+    # Slash commands and context menus go through the command tree; every button is a
+    # SafeDynamicItem.
     own_call = AdvisorTree.__dict__.get("_call")
-    AdvisorTree._call = timed(AdvisorTree._call)  # type: ignore[method-assign]
     original_callback = SafeDynamicItem.callback
+    store._call = timed_call  # type: ignore[method-assign]
+    AdvisorTree._call = timed(AdvisorTree._call)  # type: ignore[method-assign]
     SafeDynamicItem.callback = timed(original_callback)  # type: ignore[method-assign]
-
-    times: dict[str, list[float]] = defaultdict(list)
     try:
-        async with simcord.run(bot) as env:
-            guild = env.create_guild("Pact", id=GUILD_ID)
-            world = build_world(env, guild, guild.create_text_channel("general"))
-            await env.settle()
-            rss_started = rss_mb()
-            log(f"bot running; {len(world.members)} members; {args.interactions} interactions")
-            started = time.perf_counter()
-            model = await run_scenario(
-                world,
-                args.interactions,
-                seed=args.seed,
-                fault_rate=args.fault_rate,
-                pace=args.pace,
-                timer=lambda kind, seconds: times[kind].append(seconds),
-                check_every_step=False,
-            )
-            wall = time.perf_counter() - started
-            await refresh(model, world)
-            check_final_state(model, db_path)
-            errors = env.errors  # acknowledged: only the injected 500s may be there
-            unexpected = [
-                e
-                for e in errors
-                if not isinstance(getattr(e, "original", e), discord.HTTPException)
-            ]
-            assert not unexpected, unexpected
+        yield timings
     finally:
-        if not bot.is_closed():
-            await bot.close()
+        store._call = original_call  # type: ignore[method-assign]
         if own_call is None:
             del AdvisorTree._call
         else:
             AdvisorTree._call = own_call  # type: ignore[method-assign]
         SafeDynamicItem.callback = original_callback  # type: ignore[method-assign]
-        logging.getLogger().removeHandler(counter)
 
-    every = [t for kind in times.values() for t in kind]
+
+async def drive(
+    bot: Any, args: argparse.Namespace, db_path: Path, timings: Timings
+) -> tuple[Model, float, float]:
+    """Run the scenario on ``bot`` in SimCord and check the state it leaves behind.
+
+    Returns the model, the wall seconds of the interactions, and the peak RSS once started.
+    """
+    async with simcord.run(bot) as env:
+        guild = env.create_guild("Pact", id=GUILD_ID)
+        world = build_world(env, guild, guild.create_text_channel("general"))
+        await env.settle()
+        rss_started = rss_mb()
+        log(f"bot running; {len(world.members)} members; {args.interactions} interactions")
+        started = time.perf_counter()
+        model = await run_scenario(
+            world,
+            args.interactions,
+            seed=args.seed,
+            fault_rate=args.fault_rate,
+            pace=args.pace,
+            timer=lambda kind, seconds: timings.round_trips[kind].append(seconds),
+            check_every_step=False,
+        )
+        wall = time.perf_counter() - started
+        await refresh(model, world)
+        check_final_state(model, db_path)
+        unexpected = [  # acknowledged: only the injected 500s may be there
+            e
+            for e in env.errors
+            if not isinstance(getattr(e, "original", e), discord.HTTPException)
+        ]
+        assert not unexpected, unexpected
+    return model, wall, rss_started
+
+
+async def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    """Build the bot, drive it through the scenario, and return every figure of the report."""
+    rss_imported = rss_mb()
+    db_path = workdir / "advisor.db"
+    with counting_logs() as counter:
+        bot = create_bot(db_path, settings=Settings(dev_guild=GUILD_ID, ask_rate=10**9))
+        with instrumented(bot) as timings:
+            try:
+                model, wall, rss_started = await drive(bot, args, db_path, timings)
+            finally:
+                if not bot.is_closed():
+                    await bot.close()
     return {
         "interactions": model.interactions,
         "wall_s": wall,
-        "p50_ms": percentile(every, 50) * 1000,
-        "p90_ms": percentile(every, 90) * 1000,
-        "p99_ms": percentile(every, 99) * 1000,
-        "max_ms": max(every) * 1000,
-        "mean_ms": statistics.fmean(every) * 1000,
-        "per_kind": {
-            kind: (
-                len(values),
-                percentile(values, 50) * 1000,
-                percentile(values, 99) * 1000,
-            )
-            for kind, values in sorted(times.items())
-        },
-        "bot_p50_ms": percentile(handling, 50) * 1000,
-        "bot_p90_ms": percentile(handling, 90) * 1000,
-        "bot_p99_ms": percentile(handling, 99) * 1000,
-        "bot_handled": len(handling),
+        **latency_figures(timings),
         "virtual_h": args.pace * model.interactions / 3600,
         "logged": dict(counter.counts),
-        "db_calls": len(db_times),
-        "db_p50_ms": percentile(db_times, 50) * 1000,
-        "db_p99_ms": percentile(db_times, 99) * 1000,
         "rss_imported_mb": rss_imported,
         "rss_started_mb": rss_started,
         "rss_peak_mb": rss_mb(),
@@ -237,66 +234,49 @@ async def measure(args: argparse.Namespace, workdir: Path) -> dict:
     }
 
 
-def report(r: dict, args: argparse.Namespace) -> str:
-    a = r["actions"]
-    logged = ", ".join(f"{n} {level}" for level, n in sorted(r["logged"].items())) or "none"
-    lines = [
-        "# Load benchmark",
-        "",
-        f"`python benchmarks/load.py --interactions {args.interactions} --seed {args.seed}"
-        + (f" --fault-rate {args.fault_rate}" if args.fault_rate else "")
-        + (f" --pace {args.pace}" if args.pace != PACE else "")
-        + "`, "
-        + f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, Python {platform.python_version()}, "
-        + f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU(s).",
-        "",
-        "The real bot in SimCord (simulated Discord, same process): 50 members, 5 checklist "
-        f"messages (three of two pages), interleaved in a seeded order over {r['virtual_h']:.1f} "
-        "virtual hours. *Bot handling* runs from discord.py handing the interaction to the "
-        "bot's command or button callback until it returns (its Discord calls answered "
-        "in-process, no network); *round trip* runs from the member's action until Discord "
-        "holds the response, simulator included.",
-        "",
-        "| Measure | Value |",
-        "|---|---|",
-        f"| Interactions | {r['interactions']:,} in {r['wall_s']:.1f} s |",
-        f"| Bot handling p50 / p90 / p99 | {r['bot_p50_ms']:.1f} / {r['bot_p90_ms']:.1f} / "
-        f"{r['bot_p99_ms']:.1f} ms ({r['bot_handled']:,} callbacks) |",
-        f"| Round trip p50 / p90 / p99 / max | {r['p50_ms']:.1f} / {r['p90_ms']:.1f} / "
-        f"{r['p99_ms']:.1f} / {r['max_ms']:.1f} ms |",
-        f"| Database call p50 / p99 | {r['db_p50_ms']:.2f} / {r['db_p99_ms']:.2f} ms "
-        f"({r['db_calls']:,} calls) |",
-        f"| Peak RSS, bot alone once built | {r['rss_bot_alone_mb']:.0f} MB |",
-        f"| Peak RSS, bot + simulator | {r['rss_peak_mb']:.0f} MB (after imports "
-        f"{r['rss_imported_mb']:.0f} MB, bot started {r['rss_started_mb']:.0f} MB; the "
-        "simulator keeps every message and request) |",
-        f"| Database file | {r['db_kb']:.0f} KB |",
-        f"| Injected Discord 500s | {r['faults']} |",
-        f"| Bot log records | {logged} |",
-        "| Final state vs model | SQLite ticks, votes, unanswered log and all 5 messages "
-        "equal the model; integrity_check ok |",
-        "",
-        "Round trip per action:",
-        "",
-        "| Action | Count | p50 ms | p99 ms |",
-        "|---|---|---|---|",
-    ]
-    for kind, (n, p50, p99) in r["per_kind"].items():
-        lines.append(f"| {kind} | {n:,} | {p50:.1f} | {p99:.1f} |")
-    lines += [
-        "",
-        f"Ticks {a.get('tick', 0):,}, unticks {a.get('untick', 0):,}, retries after a "
-        f"failure {a.get('retry', 0):,}, page turns {a.get('page', 0):,}, exports "
-        f"{a.get('export', 0):,}, questions {a.get('ask', 0):,}, votes {a.get('vote', 0):,}; "
-        f"{r['ticks_stored']} ticks stored at the end, {r['votes']} votes, "
-        f"{r['unanswered']} unanswered questions logged.",
-        "",
-    ]
-    return "\n".join(lines)
+def latency_figures(timings: Timings) -> dict[str, Any]:
+    """Percentiles (in ms) of the round trips, overall and by action, of handling and of the
+    database calls."""
+    every = [t for kind in timings.round_trips.values() for t in kind]
+    handling, db = timings.handling, timings.db
+    return {
+        "p50_ms": percentile(every, 50) * 1000,
+        "p90_ms": percentile(every, 90) * 1000,
+        "p99_ms": percentile(every, 99) * 1000,
+        "max_ms": max(every) * 1000,
+        "mean_ms": statistics.fmean(every) * 1000,
+        "per_kind": {
+            kind: (len(values), percentile(values, 50) * 1000, percentile(values, 99) * 1000)
+            for kind, values in sorted(timings.round_trips.items())
+        },
+        "bot_p50_ms": percentile(handling, 50) * 1000,
+        "bot_p90_ms": percentile(handling, 90) * 1000,
+        "bot_p99_ms": percentile(handling, 99) * 1000,
+        "bot_handled": len(handling),
+        "db_calls": len(db),
+        "db_p50_ms": percentile(db, 50) * 1000,
+        "db_p99_ms": percentile(db, 99) * 1000,
+    }
+
+
+def report(r: dict[str, Any], args: argparse.Namespace) -> str:
+    """The Markdown report of one load run."""
+    return render_template(
+        "load.md.j2",
+        r=r,
+        args=args,
+        default_pace=PACE,
+        date=f"{datetime.now(UTC):%Y-%m-%d %H:%M}",
+        python=platform.python_version(),
+        system=f"{platform.system()} {platform.machine()}",
+        cpus=os.cpu_count(),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.load", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--interactions", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(

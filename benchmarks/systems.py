@@ -243,6 +243,7 @@ class PactSystem:
     name = "pact"
 
     def __init__(self) -> None:
+        from pact_advisor.app import Advisor
         from pact_advisor.engine import Engine
         from pact_advisor.knowledge import load_guidance
         from pact_advisor.render import Renderer
@@ -251,9 +252,10 @@ class PactSystem:
         self.guidance = load_guidance(guidance_dir())
         self.engine = Engine(self.guidance)
         self.renderer = Renderer(self.guidance)
+        self.advisor = Advisor(self.guidance, self.renderer, self.engine)
 
     def render(self, result: Any) -> str:
-        return self.renderer.render_result(result, target="terminal")
+        return self.advisor.text(self.advisor.answer_of(result), target="terminal")
 
     def answer_one(self, question: str) -> str:
         return self.render(self.engine.ask(question))

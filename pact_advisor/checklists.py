@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
-from pact_advisor.engine import Context, Result
-from pact_advisor.knowledge import Guidance, Item
-from pact_advisor.render.fill import SlotFiller, context_values
+from pact_advisor.engine import Result
+from pact_advisor.knowledge import Context, Guidance, Item, SlotFiller, context_values
 
 #: The topic of the composite partnership readiness review.
 READINESS = "readiness"
@@ -117,28 +116,19 @@ class Checklist:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], guidance: Guidance | None = None) -> Checklist:
-        """Rebuild a checklist from :meth:`as_dict` (or a stored run's topic/title/context/steps).
-
-        Consecutive steps of one collection form a section, titled from ``guidance`` if given.
+    def of_steps(
+        cls,
+        topic: str,
+        title: str,
+        context: Context,
+        steps: Iterable[Step],
+        guidance: Guidance | None = None,
+    ) -> Checklist:
+        """The checklist of ``steps`` in order (a stored run's, say): consecutive steps of one
+        collection form a section, titled from ``guidance`` if given (else the collection id).
         """
-        raw_context = data.get("context") or {}
-        context = Context(**context_values(raw_context))
-        steps = [
-            Step(
-                str(s["text"]),
-                str(s.get("item_id") or ""),
-                str(s.get("collection") or str(s.get("item_id") or "").split(".", 1)[0]),
-            )
-            for s in data.get("steps", ())
-        ]
         titles = {cid: c.title for cid, c in guidance.collections.items()} if guidance else {}
-        return cls(
-            topic=str(data.get("topic", "")),
-            title=str(data.get("title", "")),
-            context=context,
-            sections=_group(steps, titles),
-        )
+        return cls(topic=topic, title=title, context=context, sections=_group(steps, titles))
 
 
 def _group(steps: Iterable[Step], titles: Mapping[str, str]) -> tuple[Section, ...]:
@@ -174,12 +164,6 @@ def _default_filler() -> SlotFiller:
     return SlotFiller()
 
 
-def _context(context: Context | Mapping[str, Any] | None) -> Context:
-    if isinstance(context, Context):
-        return context
-    return Context(**context_values(context))
-
-
 def checklist_topics(guidance: Guidance) -> list[str]:
     """Every valid topic: collection ids, then ``readiness``, then item ids."""
     return [*guidance.collections, READINESS, *guidance.items]
@@ -195,7 +179,7 @@ def build_checklist(
 
     Raises :class:`UnknownTopic` (a ``ValueError``) for anything else.
     """
-    ctx = _context(context)
+    ctx = Context.of(context)
     fill = filler or _default_filler()
     key = topic.strip()
     if key in guidance.collections:
@@ -227,7 +211,7 @@ def checklist_from_result(
     """
     if not result.answered or not result.matches:
         raise ValueError("this question has no answer to turn into a checklist")
-    ctx = _context(context) if context is not None else result.context
+    ctx = Context.of(context) if context is not None else result.context
     top = result.matches[0]
     floor = top.score * RUNNER_UP_RATIO
     chosen = [top] + [m for m in result.matches[1:] if m.score >= floor]

@@ -91,7 +91,7 @@ class Report:
             "near_domain_abstention": self.near_domain.oos_abstention,
             "fr_es_top1": self.fr_es.top1,
         }
-        for style, bar in STYLE_BARS.items():
+        for style in STYLE_BARS:
             scores = self.by_style.get(style)
             got[f"{style}_top1"] = scores.top1 if scores else None
         bars = {**BARS, **{f"{style}_top1": bar for style, bar in STYLE_BARS.items()}}

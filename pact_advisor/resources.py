@@ -1,4 +1,4 @@
-"""Where the bundled guidance and templates live.
+"""Where the bundled guidance and templates live, and the start-up cache folder.
 
 In a source checkout (and an editable install) they sit at the top of the repository; a wheel
 ships them inside the package as ``pact_advisor/_data``. Neither depends on the current directory.
@@ -12,6 +12,7 @@ from pathlib import Path
 _PACKAGE = Path(__file__).resolve().parent
 
 GUIDANCE_ENV = "PACT_ADVISOR_GUIDANCE"
+CACHE_ENV = "PACT_ADVISOR_CACHE"
 
 
 def _bundled(name: str) -> Path:
@@ -40,3 +41,13 @@ def prompts_dir() -> Path:
 def eval_dir() -> Path:
     """The bundled eval set (dev and test splits)."""
     return _bundled("eval")
+
+
+def default_cache_dir() -> Path | None:
+    """$PACT_ADVISOR_CACHE, else the user's cache folder; ``PACT_ADVISOR_CACHE=off`` disables it."""
+    configured = os.environ.get(CACHE_ENV)
+    if configured is not None:
+        return None if configured.strip().lower() in ("", "0", "off", "no") else Path(configured)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("pact-advisor"))

@@ -32,7 +32,7 @@ def test_every_command_and_option_has_help_text():
         "show",
         "validate",
         "eval",
-        "pact_advisor",
+        "bot",
         "sync",
     }
     for name, command in sub.choices.items():
@@ -45,7 +45,7 @@ def test_every_command_and_option_has_help_text():
 
 @pytest.mark.parametrize(
     "command",
-    ["ask", "chat", "checklist", "topics", "show", "validate", "eval", "pact_advisor", "sync"],
+    ["ask", "chat", "checklist", "topics", "show", "validate", "eval", "bot", "sync"],
 )
 def test_help_prints_for_each_command(command, capsys):
     with pytest.raises(SystemExit) as done:
@@ -64,6 +64,36 @@ def test_python_dash_m_bot_runs_the_same_cli():
     )
     assert done.returncode == 0
     assert "usage: pact-advisor" in done.stdout
+
+
+#: Prints the exit code of ``main(argv)`` and whether scikit-learn was imported.
+SKLEARN_PROBE = """
+import io, sys
+from pact_advisor.cli import main
+code = main(sys.argv[1:], stdout=io.StringIO())
+print(code, "sklearn" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(
+    ("argv", "imports_sklearn"),
+    [
+        (["topics"], False),
+        (["show", "diaspora.umbrella-networks"], False),
+        (["checklist", "readiness", "--partner", "Morocco"], False),
+        (["validate"], False),
+        (["ask", "what are the success factors?"], True),  # the probe can tell
+    ],
+)
+def test_commands_that_never_retrieve_never_import_scikit_learn(argv, imports_sklearn):
+    done = subprocess.run(
+        [sys.executable, "-c", SKLEARN_PROBE, *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.stdout.split() == ["0", str(imports_sklearn)], done.stderr
 
 
 def test_ask_prints_advice_with_its_source():

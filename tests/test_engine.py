@@ -112,7 +112,9 @@ def test_a_long_message_says_which_sentence_it_answered(engine):
         "month. How should we support diaspora umbrella organisations?"
     )
     assert result.matches[0].id == "diaspora.umbrella-networks"
-    assert "question: How should we support diaspora umbrella organisations?" in result.matches[0].why
+    assert (
+        "question: How should we support diaspora umbrella organisations?" in result.matches[0].why
+    )
 
 
 def test_greetings_thanks_and_topic_lists_have_their_intents(engine):
@@ -185,7 +187,7 @@ def _imports(path: Path) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "layer", ["knowledge", "engine", "render", "store.py", "checklists.py", "evaluation.py"]
+    "layer", ["knowledge", "engine", "render", "store", "checklists.py", "evaluation.py"]
 )
 def test_library_layers_never_import_discord(layer):
     target = PACKAGE / layer

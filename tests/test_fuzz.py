@@ -1,5 +1,5 @@
-"""Hostile input: arbitrary Unicode through the engine and every rendering never raises, and
-whatever goes to Discord stays within Discord's limits."""
+"""Hostile input: arbitrary Unicode through the engine, the application layer and every
+rendering never raises, and whatever goes to Discord stays within Discord's limits."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pact_advisor.app import Advisor
 from pact_advisor.checklists import build_checklist, checklist_from_result
 from pact_advisor.engine import Context, Engine
 from pact_advisor.knowledge import load_guidance
@@ -16,6 +17,7 @@ from pact_advisor.resources import guidance_dir
 GUIDANCE = load_guidance(guidance_dir())
 ENGINE = Engine(GUIDANCE)
 RENDERER = Renderer(GUIDANCE)
+ADVISOR = Advisor(GUIDANCE, RENDERER, ENGINE)
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -48,10 +50,10 @@ def _within_limits(message) -> None:
 def test_any_question_is_answered_or_abstained_and_fits_discord(question):
     result = ENGINE.ask(question)
     assert result.answered == bool(result.matches)
-    text = RENDERER.render_result(result, target="terminal")
+    text = ADVISOR.text(ADVISOR.answer_of(result), target="terminal")
     assert isinstance(text, str) and text
-    _within_limits(RENDERER.discord_result(result))
-    _within_limits(RENDERER.discord_result(result, detail=True))
+    _within_limits(ADVISOR.message(ADVISOR.answer_of(result)))
+    _within_limits(ADVISOR.message(ADVISOR.answer_of(result, detail=True)))
 
 
 @FUZZ
@@ -59,7 +61,7 @@ def test_any_question_is_answered_or_abstained_and_fits_discord(question):
 def test_any_follow_up_is_handled(question, follow):
     first = ENGINE.ask(question)
     second = ENGINE.ask(follow, previous=first.turn())
-    _within_limits(RENDERER.discord_result(second))
+    _within_limits(ADVISOR.message(ADVISOR.answer_of(second)))
 
 
 @FUZZ
@@ -83,11 +85,14 @@ def test_any_context_fills_checklists_literally_and_within_limits(
 
 @pytest.mark.parametrize(
     "question",
-    ["{{ 7*7 }} diaspora networks", "{% for x in range(3) %}x{% endfor %} success factors"],
+    [
+        "{{ 7*7 }} diaspora networks",
+        "{% for x in range(3) %}x{% endfor %} what are the success factors?",
+    ],
 )
 def test_template_syntax_in_questions_stays_literal(question):
     result = ENGINE.ask(question)
-    text = RENDERER.render_result(result, target="terminal")
+    text = ADVISOR.text(ADVISOR.answer_of(result), target="terminal")
     assert "49" not in text
     assert "xxx" not in text
     checklist = checklist_from_result(GUIDANCE, result)

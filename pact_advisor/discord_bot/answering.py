@@ -1,6 +1,6 @@
 """From a question to what the bot sends: shared by /ask, the context menu, mentions, DMs
-and follow-ups. The engine decides, the renderer words it; this only chooses the controls,
-records what needs recording and remembers the turn for follow-ups."""
+and follow-ups. The advisor decides what the answer is and the renderer words it; this only
+chooses the controls, records what needs recording and remembers the turn for follow-ups."""
 
 from __future__ import annotations
 
@@ -10,28 +10,25 @@ from typing import Any
 
 import discord
 
-from pact_advisor.checklists import checklist_from_result
+from pact_advisor.app import Answer
 from pact_advisor.discord_bot.adapter import message_kwargs
 from pact_advisor.discord_bot.components.answer import answer_view, suggestion_view
-from pact_advisor.discord_bot.components.checklist import attach_message, create_run, render_run
+from pact_advisor.discord_bot.components.checklist import create_run, render_run
 from pact_advisor.discord_bot.services import Services
-from pact_advisor.engine import Result, Turn
+from pact_advisor.engine import Turn
 from pact_advisor.render import DiscordMessage
-from pact_advisor.store import Run, StoreError
+from pact_advisor.store import StoreError
 
 log = logging.getLogger(__name__)
-
-INFO_INTENTS = ("help", "thanks", "topics")
 
 
 @dataclass
 class Reply:
-    result: Result
+    answer: Answer
     message: DiscordMessage
     view: discord.ui.View | None = None
     #: Not covered: shown only to the person who asked, when the channel allows it.
     private: bool = False
-    run: Run | None = None
 
     def kwargs(self) -> dict[str, Any]:
         kwargs = message_kwargs(self.message)
@@ -40,46 +37,35 @@ class Reply:
         return kwargs
 
 
-def ask(services: Services, question: str, previous: Turn | None = None) -> Result:
-    return services.knowledge.engine.ask(question, previous=previous)
-
-
 async def prepare(
     services: Services,
-    result: Result,
+    answer: Answer,
     *,
     user_id: int,
     guild_id: int | None,
     channel_id: int | None,
 ) -> Reply:
-    """What to send for ``result``; saves a checklist run or an unanswered question first."""
-    knowledge = services.knowledge
-    if result.intent == "checklist" and result.answered and result.matches:
-        checklist = checklist_from_result(knowledge.guidance, result, filler=knowledge.renderer)
+    """What to send for ``answer``; saves a checklist run or an unanswered question first."""
+    advisor = services.advisor
+    if answer.checklist is not None:
         run = await create_run(
-            services, checklist, guild_id=guild_id, channel_id=channel_id, user_id=user_id
+            services, answer.checklist, guild_id=guild_id, channel_id=channel_id, user_id=user_id
         )
-        message, view = render_run(run, knowledge)
-        return Reply(result, message, view, run=run)
-    message = knowledge.renderer.discord_result(result)
-    if result.answered and result.matches:
-        top = result.matches[0]
-        candidates = tuple(m.id for m in result.matches[:2]) if result.ambiguous else ()
-        return Reply(result, message, answer_view(services, top.id, candidates))
-    if result.intent in INFO_INTENTS:
-        return Reply(result, message)
-    suggestions = tuple(m.id for m in result.suggestions)
-    if result.reason != "empty":
+        message, view = render_run(run, advisor)
+        return Reply(answer, message, view)
+    message = advisor.message(answer)
+    if answer.item_id is not None:
+        return Reply(answer, message, answer_view(services, answer.item_id, answer.candidates))
+    if answer.kind != "not_covered":
+        return Reply(answer, message)
+    if answer.unanswered:
         try:
-            await services.db(
-                services.store.record_unanswered,
-                result.question,
-                list(suggestions),
-                user_id=user_id,
+            await services.store.record_unanswered(
+                answer.result.question, answer.suggestions, user_id=user_id
             )
         except StoreError as exc:  # the user still gets an answer
             log.warning("could not record an unanswered question: %s", exc)
-    return Reply(result, message, suggestion_view(services, suggestions), private=True)
+    return Reply(answer, message, suggestion_view(services, answer.suggestions), private=True)
 
 
 async def sent(
@@ -88,13 +74,11 @@ async def sent(
     message: discord.Message | discord.InteractionMessage,
     channel: Any,
 ) -> None:
-    """After posting: link a checklist run to its message and store the turn."""
-    if reply.run is not None:
-        await attach_message(services, reply.run, message.id)
+    """After posting: store the turn."""
     await services.remember(
         message.id,
-        reply.result.turn(),
-        guidance_version=reply.result.guidance_version,
+        reply.answer.result.turn(),
+        guidance_version=reply.answer.result.guidance_version,
         channel=channel,
     )
 
@@ -106,10 +90,10 @@ async def answer_interaction(
     previous: Turn | None = None,
 ) -> None:
     """Answer a slash command or context menu: publicly, or privately when not covered."""
-    result = ask(services, question, previous)
+    answer = services.advisor.answer(question, previous)
     reply = await prepare(
         services,
-        result,
+        answer,
         user_id=interaction.user.id,
         guild_id=interaction.guild_id,
         channel_id=interaction.channel_id,
@@ -124,11 +108,11 @@ async def answer_message(
 ) -> discord.Message | None:
     """Answer a mention, DM or follow-up with a reply. Failures to post are logged, not raised:
     there is no interaction to report them on, and the next question must still work."""
-    result = ask(services, text, previous)
+    answer = services.advisor.answer(text, previous)
     try:
         reply = await prepare(
             services,
-            result,
+            answer,
             user_id=message.author.id,
             guild_id=message.guild.id if message.guild else None,
             channel_id=message.channel.id,
@@ -137,7 +121,7 @@ async def answer_message(
         log.warning("could not save a checklist for a message: %s", exc)
         return None
     try:
-        answer = await message.reply(**reply.kwargs(), mention_author=False)
+        posted = await message.reply(**reply.kwargs(), mention_author=False)
     except discord.Forbidden as exc:
         log.warning("cannot reply in channel %s: %s", message.channel.id, exc.text or exc.status)
         return None
@@ -149,5 +133,5 @@ async def answer_message(
             exc.text,
         )
         return None
-    await sent(services, reply, answer, message.channel)
-    return answer
+    await sent(services, reply, posted, message.channel)
+    return posted

@@ -10,15 +10,16 @@ from pathlib import Path
 import discord
 from discord.ext import commands
 
+from pact_advisor.app import Advisor
 from pact_advisor.discord_bot.adapter import NO_MENTIONS
 from pact_advisor.discord_bot.cogs import EXTENSIONS
 from pact_advisor.discord_bot.components import DYNAMIC_ITEMS
 from pact_advisor.discord_bot.errors import AdvisorTree
-from pact_advisor.discord_bot.services import Limiter, Services, load_knowledge
+from pact_advisor.discord_bot.services import Limiter, Services
 from pact_advisor.discord_bot.settings import Settings
 from pact_advisor.resources import guidance_dir as default_guidance_dir
 from pact_advisor.resources import prompts_dir as default_prompts_dir
-from pact_advisor.store import Store
+from pact_advisor.store import AsyncStore, Store
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ class AdvisorBot(commands.Bot):
             self.user,
             self.user.id if self.user else "?",
             len(self.guilds),
-            self.services.knowledge.version,
+            self.services.advisor.version,
         )
 
     async def close(self) -> None:
@@ -112,15 +113,17 @@ def create_bot(
     """
     settings = settings or Settings()
     directory = Path(guidance_dir) if guidance_dir else default_guidance_dir()
-    knowledge = load_knowledge(directory, default_prompts_dir())
-    store = Store(
-        db_path,
-        clock=clock or virtual_clock,
-        retention_days=settings.retention_days,
-        busy_timeout=settings.db_timeout,
+    advisor = Advisor.load(directory, prompts_dir=default_prompts_dir(), eager=True)
+    store = AsyncStore(
+        Store(
+            db_path,
+            clock=clock or virtual_clock,
+            retention_days=settings.retention_days,
+            busy_timeout=settings.db_timeout,
+        )
     )
     services = Services(
-        knowledge=knowledge,
+        advisor=advisor,
         store=store,
         guidance_dir=directory,
         prompts_dir=default_prompts_dir(),

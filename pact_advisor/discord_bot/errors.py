@@ -86,7 +86,7 @@ async def send_ephemeral(interaction: discord.Interaction, content: str, **kwarg
 
 async def report_error(interaction: discord.Interaction, error: BaseException, where: str) -> None:
     """Tell the user what went wrong (friendly for expected errors) and log bugs."""
-    renderer: Renderer = interaction.client.services.knowledge.renderer  # type: ignore[attr-defined]
+    renderer: Renderer = interaction.client.services.advisor.renderer  # type: ignore[attr-defined]
     try:
         message = friendly_message(error, renderer)
         if message is None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import sqlite3
 import sys
 from typing import TextIO
 
@@ -21,7 +20,7 @@ import jinja2
 from pact_advisor.discord_bot.bot import AdvisorBot, create_bot
 from pact_advisor.discord_bot.settings import DB_ENV, TOKEN_ENV, Settings, SettingsError
 from pact_advisor.knowledge import GuidanceError
-from pact_advisor.store import StoreError
+from pact_advisor.store import LOCKED, READ_ONLY, StoreError, write_problem
 
 log = logging.getLogger(__name__)
 
@@ -95,44 +94,10 @@ def _build(
     return bot
 
 
-_READ_ONLY = "is read-only"
-_LOCKED = "is locked by another program"
 _DB_HINTS = {
-    _READ_ONLY: f"Make the file (and its folder) writable, or set {DB_ENV} to a writable file.",
-    _LOCKED: f"Stop the program holding it, or set {DB_ENV} to another file.",
+    READ_ONLY: f"Make the file (and its folder) writable, or set {DB_ENV} to a writable file.",
+    LOCKED: f"Stop the program holding it, or set {DB_ENV} to another file.",
 }
-
-
-def write_problem(path: str | os.PathLike[str], timeout: float) -> str | None:
-    """Why the database at ``path`` cannot be written right now (``"is read-only"``,
-    ``"is locked by another program"``), or ``None`` if it can.
-
-    Opening the store only reads an up-to-date database, so without this a read-only file or
-    a lock held by another program would start the bot anyway, and every tick would then be
-    refused. One real write (the header's ``user_version``, set to itself) is rolled back.
-    """
-    if os.fspath(path) == ":memory:":
-        return None
-    try:
-        conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
-    except sqlite3.Error:
-        return None  # the store opened it a moment ago; let the store report what changed
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        conn.execute(f"PRAGMA user_version = {version}")
-        conn.execute("ROLLBACK")
-    except sqlite3.Error as exc:
-        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
-        if code == sqlite3.SQLITE_READONLY:
-            return _READ_ONLY
-        if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-            return _LOCKED
-        log.warning("database write check failed: %s", exc)
-        return None
-    finally:
-        conn.close()
-    return None
 
 
 async def _serve(settings: Settings, guidance_dir: str | os.PathLike[str] | None) -> int:

@@ -1,4 +1,4 @@
-"""What the bot serves from: guidance, engine and renderer (one immutable snapshot, swapped
+"""What the bot serves from: the advisor (guidance, engine and renderer, one snapshot swapped
 whole on reload), and the store, which also keeps the turn behind each answer for follow-ups.
 """
 
@@ -6,70 +6,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import discord
 from discord import app_commands
 
-from pact_advisor.engine import Context, Engine, Turn
-from pact_advisor.knowledge import Guidance, load_guidance
-from pact_advisor.render import Renderer, context_values
-from pact_advisor.store import Report, Store, StoreError, TurnRecord
+from pact_advisor.app import Advisor
+from pact_advisor.engine import Turn
+from pact_advisor.store import AsyncStore, StoreError, TurnRecord
 
 log = logging.getLogger(__name__)
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Knowledge:
-    """One guidance version with the engine and renderer built from it."""
-
-    guidance: Guidance
-    engine: Engine
-    renderer: Renderer
-
-    @property
-    def version(self) -> str:
-        return self.guidance.version
-
-
-def load_knowledge(guidance_dir: str | Path, prompts_dir: str | Path | None = None) -> Knowledge:
-    """Load and validate guidance and templates; raise on any problem, build nothing partial.
-
-    Raises :class:`pact_advisor.knowledge.GuidanceError` for guidance problems and
-    ``jinja2.TemplateError`` (or ``OSError``) for template problems: every Discord
-    template is rendered once here, so a broken one is caught before it is served.
-    """
-    guidance = load_guidance(guidance_dir)
-    engine = Engine(guidance)
-    renderer = Renderer(guidance, prompts_dir=prompts_dir)
-    _smoke_test(renderer, engine, guidance)
-    return Knowledge(guidance, engine, renderer)
-
-
-_EPOCH = datetime.fromtimestamp(0, UTC)
-
-
-def _smoke_test(renderer: Renderer, engine: Engine, guidance: Guidance) -> None:
-    from pact_advisor.checklists import build_checklist
-
-    renderer.discord_help()
-    renderer.discord_topics()
-    first = next(iter(guidance.items))
-    renderer.discord_item(first)
-    renderer.discord_related(first)
-    renderer.discord_checklist(build_checklist(guidance, first), {0: "check"})
-    example = guidance.items[first].examples[0]
-    renderer.discord_result(engine.ask(example))
-    renderer.discord_result(engine.ask(""))
-    renderer.discord_report(Report(0.0, 0.0, [], [], {}), _EPOCH)
-    renderer.discord_reload_problems(["check"], guidance.version)
-    renderer.discord_text("no_text")
 
 
 def conversation_channel(channel: Any) -> int | None:
@@ -78,12 +27,6 @@ def conversation_channel(channel: Any) -> int | None:
     if isinstance(channel, (discord.Thread, discord.DMChannel)):
         return channel.id
     return None
-
-
-def _turn(record: TurnRecord | None) -> Turn | None:
-    if record is None or record.question is None:  # purged: nothing left to continue from
-        return None
-    return Turn(record.question, tuple(record.match_ids), Context(**context_values(record.context)))
 
 
 class Limiter:
@@ -115,20 +58,16 @@ class Limiter:
 
 @dataclass
 class Services:
-    """The bot's collaborators. ``knowledge`` is replaced in one assignment on reload, so a
+    """The bot's collaborators. ``advisor`` is replaced in one assignment on reload, so a
     handler that read it once works with one consistent version throughout."""
 
-    knowledge: Knowledge
-    store: Store
+    advisor: Advisor
+    store: AsyncStore
     guidance_dir: Path
     prompts_dir: Path | None = None
     ask_limiter: Limiter = field(default_factory=lambda: Limiter(5, 30.0))
     #: (message id, user id) pairs that already voted Helpful / Not helpful.
     votes: set[tuple[int, int]] = field(default_factory=set)
-
-    async def db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a store call off the event loop (a locked database must not block the gateway)."""
-        return await asyncio.to_thread(fn, *args, **kwargs)
 
     async def remember(
         self, message_id: int, turn: Turn, *, guidance_version: str, channel: Any = None
@@ -137,12 +76,9 @@ class Services:
         any later message there) continues the conversation, also after a restart. A failed
         save is logged: the answer is already posted."""
         try:
-            await self.db(
-                self.store.save_turn,
+            await self.store.save_turn(
                 message_id,
-                turn.question,
-                turn.match_ids,
-                turn.context.as_dict(),
+                turn,
                 channel_id=conversation_channel(channel),
                 guidance_version=guidance_version,
             )
@@ -161,19 +97,24 @@ class Services:
             return None
         return await self._read_turn(self.store.last_turn, channel_id)
 
-    async def _read_turn(self, read: Callable[[int], TurnRecord | None], key: int) -> Turn | None:
+    async def _read_turn(
+        self, read: Callable[[int], Awaitable[TurnRecord | None]], key: int
+    ) -> Turn | None:
         try:
-            return _turn(await self.db(read, key))
+            record = await read(key)
+            return record.turn if record else None
         except StoreError as exc:  # answer as a new question rather than not at all
             log.warning("could not read a conversation turn: %s", exc)
             return None
 
-    async def reload(self) -> Knowledge:
+    async def reload(self) -> Advisor:
         """Load guidance and templates again; swap them in only if everything validates."""
-        knowledge = await asyncio.to_thread(load_knowledge, self.guidance_dir, self.prompts_dir)
-        old, self.knowledge = self.knowledge, knowledge
-        log.info("guidance reloaded: version %s -> %s", old.version, knowledge.version)
-        return knowledge
+        advisor = await asyncio.to_thread(
+            Advisor.load, self.guidance_dir, prompts_dir=self.prompts_dir, eager=True
+        )
+        old, self.advisor = self.advisor, advisor
+        log.info("guidance reloaded: version %s -> %s", old.version, advisor.version)
+        return advisor
 
     def close(self) -> None:
         self.store.close()

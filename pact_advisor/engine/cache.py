@@ -22,25 +22,17 @@ import sklearn
 from pact_advisor import __version__
 from pact_advisor.engine.index import Index, IndexConfig
 from pact_advisor.knowledge import Guidance, guidance_version, load_guidance
+from pact_advisor.resources import CACHE_ENV, default_cache_dir
+
+__all__ = ["CACHE_ENV", "cache_key", "default_cache_dir", "load", "load_engine", "save"]
 
 if TYPE_CHECKING:
     from pact_advisor.engine.engine import Engine
 
 log = logging.getLogger(__name__)
 
-CACHE_ENV = "PACT_ADVISOR_CACHE"
 #: Cache entries kept (one per guidance folder and version in use).
 KEEP = 4
-
-
-def default_cache_dir() -> Path | None:
-    """$PACT_ADVISOR_CACHE, else the user's cache folder; ``PACT_ADVISOR_CACHE=off`` disables it."""
-    configured = os.environ.get(CACHE_ENV)
-    if configured is not None:
-        return None if configured.strip().lower() in ("", "0", "off", "no") else Path(configured)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("pact-advisor"))
 
 
 def _engine_source() -> str:

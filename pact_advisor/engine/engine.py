@@ -74,7 +74,9 @@ class Engine:
         for plan, hits in zip(searching, found, strict=True):
             plan.hits = hits
         also = [p for p in searching if p.also is not None]
-        for plan, earlier in zip(also, self.index.search_readings([p.also for p in also]), strict=True):
+        for plan, earlier in zip(
+            also, self.index.search_readings([p.also for p in also]), strict=True
+        ):
             pooled = plan.hits.logits + PREVIOUS_WEIGHT * earlier.logits
             plan.hits = self.index.rescore(plan.hits, pooled, TOP_K)
         return [self._finish(p) for p in plans]

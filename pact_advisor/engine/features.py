@@ -149,7 +149,8 @@ class Analyzer:
             known_share=known / (len(w) + 1),
             known=known,
             near_known_share=near / (len(w) + 1),
-            question_known_share=sum(1 for t in q if self.frequency.get(t, 0) >= least) / (len(q) + 1),
+            question_known_share=sum(1 for t in q if self.frequency.get(t, 0) >= least)
+            / (len(q) + 1),
             question_terms=tuple(q),
             whole_terms=tuple(w),
             question_stems=tuple(stems_q.split()),

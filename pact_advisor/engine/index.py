@@ -99,7 +99,9 @@ class Index:
         self = cls.__new__(cls)
         self.config = config = config or IndexConfig()
         self.items = tuple(items)
-        self.reader = Reader(rules, glossary if config.use_glossary else Glossary(), countries, sectors)
+        self.reader = Reader(
+            rules, glossary if config.use_glossary else Glossary(), countries, sectors
+        )
         stop = rules.stopwords
 
         def analyzer_for(docs: list[str]) -> Analyzer:
@@ -226,7 +228,9 @@ class Index:
         if sentence_owner:
             start = n + len(background)
             best[background] = 0.0
-            np.maximum.at(best, np.asarray(sentence_owner), sims[start : start + len(sentence_owner)])
+            np.maximum.at(
+                best, np.asarray(sentence_owner), sims[start : start + len(sentence_owner)]
+            )
         e = sims[len(sims) - n :, :, :6]
         return q, w, best, e
 
@@ -283,7 +287,9 @@ class Index:
         p1 = softmax(logits)[rows, top]
         length = np.array([min(np.log1p(r.words) / _LENGTH_SCALE, 1.0) for r in readings])
         mine = [owners is not None and owners[i] == top[i] for i in range(len(texts))]
-        own = [frozenset(t.whole_terms) if m else frozenset() for t, m in zip(texts, mine, strict=True)]
+        own = [
+            frozenset(t.whole_terms) if m else frozenset() for t, m in zip(texts, mine, strict=True)
+        ]
         own_stems = [
             frozenset(t.whole_stems) if m else frozenset() for t, m in zip(texts, mine, strict=True)
         ]
@@ -297,7 +303,10 @@ class Index:
                 s1 * length,
                 [t.known_share for t in texts],
                 [min(t.known, 6) / 6 for t in texts],
-                [t.known_share * (r.language != "en") for r, t in zip(readings, texts, strict=True)],
+                [
+                    t.known_share * (r.language != "en")
+                    for r, t in zip(readings, texts, strict=True)
+                ],
                 [float(r.language != "en") for r in readings],
                 [t.question_known_share for t in texts],
                 [t.near_known_share for t in texts],
@@ -332,7 +341,11 @@ class Index:
 
     def known_terms(self, folded: str) -> tuple[str, ...]:
         """The content words of ``folded`` that the guidance knows."""
-        return tuple(t for t in self.space.analyzer.words(folded, "en") if t in self.space.analyzer.vocabulary)
+        return tuple(
+            t
+            for t in self.space.analyzer.words(folded, "en")
+            if t in self.space.analyzer.vocabulary
+        )
 
     def search(self, question: str, k: int = 5) -> Hits:
         """The ``k`` best items for ``question``."""
@@ -359,7 +372,13 @@ class Index:
         return self._hits(hits.reading, texts[0], x[0], logits, hits.covered, k)
 
     def _hits(
-        self, reading: Reading, texts: Texts, x: np.ndarray, logits: np.ndarray, covered: float, k: int
+        self,
+        reading: Reading,
+        texts: Texts,
+        x: np.ndarray,
+        logits: np.ndarray,
+        covered: float,
+        k: int,
     ) -> Hits:
         probs = softmax(logits)
         order = np.argsort(-logits, kind="stable")[:k]
@@ -375,7 +394,9 @@ class Index:
         )
         return Hits(reading, hits, covered, logits, texts.terms)
 
-    def _reasons(self, x: np.ndarray, positions: np.ndarray, limit: int = 3) -> list[tuple[str, ...]]:
+    def _reasons(
+        self, x: np.ndarray, positions: np.ndarray, limit: int = 3
+    ) -> list[tuple[str, ...]]:
         """Per position, the features that lift the item above the average item."""
         if self.ranker is None:
             return [() for _ in positions]

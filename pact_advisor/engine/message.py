@@ -23,6 +23,10 @@ from pact_advisor.engine.text import (
     tokens,
 )
 
+#: Chat mentions (``<@123>``, ``<@&123>``, ``<#123>``, ``@everyone``, ``@here``) address
+#: people or channels; they are not part of what is asked.
+_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b")
+
 
 @dataclass(frozen=True)
 class Reading:
@@ -110,6 +114,9 @@ class Reader:
 
     def read(self, written: str, *, folded: str | None = None) -> Reading:
         written = written[:MAX_ANALYSED_CHARS]
+        if _MENTION.search(written):
+            written = _MENTION.sub(" ", written)
+            folded = None
         folded = fold(written) if folded is None else folded
         language = self.languages.guess(folded.split())
         sentences = _sentences(written, language)

@@ -145,7 +145,6 @@ class Speller:
         found = [s for s in found if s.term[0] == word[0]]
         return found[0].term if found else None
 
-
     def near(self, word: str, *, own: bool = False) -> bool:
         """Is ``word`` one edit away from a guidance word (whatever its language)? With
         ``own``, the word comes from the guidance itself, so it must be near another one."""

@@ -1,6 +1,8 @@
-"""Guidance: the curated knowledge, its schema and its loader. No discord import here."""
+"""Guidance: the curated knowledge, its schema, its loader, the context advice is for and
+the sandboxed slot filler that words advice for it. No discord import here."""
 
-from pact_advisor.knowledge.context import Context
+from pact_advisor.knowledge.context import Context, context_values
+from pact_advisor.knowledge.fill import DEFAULTS, SlotFiller, slot_values
 from pact_advisor.knowledge.loader import (
     Guidance,
     GuidanceError,
@@ -12,6 +14,7 @@ from pact_advisor.knowledge.models import CONTEXT_SLOTS, Collection, Glossary, I
 
 __all__ = [
     "CONTEXT_SLOTS",
+    "DEFAULTS",
     "Collection",
     "Context",
     "Glossary",
@@ -20,7 +23,10 @@ __all__ = [
     "Item",
     "Problem",
     "Rules",
+    "SlotFiller",
     "Source",
+    "context_values",
     "guidance_version",
     "load_guidance",
+    "slot_values",
 ]

@@ -22,19 +22,18 @@ from pact_advisor.knowledge.models import (
     Collection,
     CollectionFile,
     ContextNames,
-    Negatives,
     Glossary,
     Item,
+    Negatives,
     Rules,
 )
+from pact_advisor.knowledge.yaml_lines import Path_, YamlProblem, line_for, read_yaml
 
 GLOSSARY_FILE = "glossary.yaml"
 RULES_FILE = "rules.yaml"
 CONTEXT_FILE = "context.yaml"
 NEGATIVES_FILE = "negatives.yaml"
 NOT_COLLECTIONS = (GLOSSARY_FILE, RULES_FILE, CONTEXT_FILE, NEGATIVES_FILE)
-
-Path_ = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,7 @@ class Guidance:
     glossary: Glossary
     rules: Rules
     names: ContextNames
-    #: Messages the guidance does not cover, for training the coverage model.
+    #: Messages the guidance does not cover, by kind, for training the coverage model.
     negatives: Mapping[str, tuple[str, ...]]
     #: Short hash of every loaded file, so an answer can be traced to the guidance it used.
     version: str
@@ -84,69 +83,6 @@ class Guidance:
 
     def counts(self) -> dict[str, int]:
         return {cid: len(self.items_in(cid)) for cid in self.collections}
-
-
-# --- YAML with line numbers -------------------------------------------------------------
-
-
-class _YamlProblem(Exception):
-    def __init__(self, line: int | None, message: str):
-        self.line = line
-        super().__init__(message)
-
-
-def _read_yaml(text: str) -> tuple[Any, dict[Path_, int]]:
-    """Parse ``text`` safely; return the data and the line of every mapping key and list entry."""
-    # Imported here: a start-up served from the cache never parses YAML.
-    import yaml
-
-    # libyaml's safe loader when PyYAML was built with it (ten times faster); both are safe.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None, {}
-        lines: dict[Path_, int] = {}
-        _index_lines(node, (), lines)
-        return loader.construct_document(node), lines
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        problem = exc.problem or str(exc)
-        if "could not determine a constructor" in problem:
-            problem = f"unsafe or unknown YAML tag ({problem.split('tag', 1)[-1].strip()})"
-        raise _YamlProblem(line, f"YAML error: {problem}") from None
-    except yaml.YAMLError as exc:
-        raise _YamlProblem(None, f"YAML error: {exc}") from None
-    finally:
-        loader.dispose()
-
-
-def _index_lines(node: Any, path: Path_, lines: dict[Path_, int]) -> None:
-    import yaml
-
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value
-            line = key_node.start_mark.line + 1
-            if key in seen:
-                raise _YamlProblem(line, f"duplicate key {key!r} (first on line {seen[key]})")
-            seen[key] = line
-            lines[(*path, key)] = line
-            _index_lines(value_node, (*path, key), lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, child in enumerate(node.value):
-            lines[(*path, index)] = child.start_mark.line + 1
-            _index_lines(child, (*path, index), lines)
-
-
-def _line_for(lines: Mapping[Path_, int], path: Path_) -> int | None:
-    for end in range(len(path), -1, -1):
-        if path[:end] in lines:
-            return lines[path[:end]]
-    return None
 
 
 # --- validation ---------------------------------------------------------------------------
@@ -171,7 +107,7 @@ def _pydantic_problems(
         loc: Path_ = tuple(err["loc"])
         message = _PYDANTIC_WORDING.get(err["type"]) or err["msg"].removeprefix("Value error, ")
         subject, field_loc = subject_of(data, loc)
-        yield Problem(file, _line_for(lines, loc), subject, f"{_field_name(field_loc)}: {message}")
+        yield Problem(file, line_for(lines, loc), subject, f"{_field_name(field_loc)}: {message}")
 
 
 def _collection_subject(data: Any, loc: Path_) -> tuple[str, Path_]:
@@ -203,7 +139,7 @@ def _slot_problems(
         except jinja2.TemplateSyntaxError as exc:
             yield Problem(
                 file,
-                _line_for(lines, path),
+                line_for(lines, path),
                 item.id,
                 f"{_field_name(path[len(base) :])}: template error: {exc.message}",
             )
@@ -212,7 +148,7 @@ def _slot_problems(
             allowed = ", ".join(CONTEXT_SLOTS)
             yield Problem(
                 file,
-                _line_for(lines, path),
+                line_for(lines, path),
                 item.id,
                 f"{_field_name(path[len(base) :])}: unknown context slot {{{{ {slot} }}}} (allowed: {allowed})",
             )
@@ -220,7 +156,7 @@ def _slot_problems(
         if "{{" in getattr(item, name) or "{%" in getattr(item, name):
             yield Problem(
                 file,
-                _line_for(lines, (*base, name)),
+                line_for(lines, (*base, name)),
                 item.id,
                 f"{name}: context slots are only allowed in advice and checklist",
             )
@@ -233,32 +169,222 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _parse(
-    model: type[BaseModel], path: Path, problems: list[Problem], subject_of
-) -> tuple[Any, dict]:
+def _read(path: Path, problems: list[Problem]) -> str | None:
+    """Phase 1, read: the file's text, or ``None`` after noting why it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(_display(path), None, "", f"cannot read file: {exc}"))
+        return None
+
+
+def _parse(path: Path, text: str, problems: list[Problem]) -> tuple[Any, dict[Path_, int]]:
+    """Phase 2, parse: the YAML mapping at the top of ``text`` and the line of each key."""
     file = _display(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(file, None, "", f"cannot read file: {exc}"))
-        return None, {}
-    try:
-        data, lines = _read_yaml(text)
-    except _YamlProblem as exc:
+        data, lines = read_yaml(text)
+    except YamlProblem as exc:
         problems.append(Problem(file, exc.line, "", str(exc)))
         return None, {}
     if not isinstance(data, dict):
         problems.append(Problem(file, 1, "", "expected a mapping at the top of the file"))
         return None, {}
+    return data, lines
+
+
+def _validate(
+    model: type[BaseModel],
+    path: Path,
+    data: Any,
+    lines: Mapping[Path_, int],
+    problems: list[Problem],
+    subject_of,
+) -> Any:
+    """Phase 3, validate: ``data`` as ``model``, or ``None`` after noting every problem."""
     try:
-        return model.model_validate(data), lines
+        return model.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_pydantic_problems(exc, data, lines, file, subject_of))
-        return None, lines
+        problems.extend(_pydantic_problems(exc, data, lines, _display(path), subject_of))
+        return None
+
+
+def _load_file(
+    model: type[BaseModel], path: Path, problems: list[Problem], subject_of
+) -> tuple[Any, dict]:
+    """Read, parse and validate one file: the model (or ``None``) and the lines of its keys."""
+    text = _read(path, problems)
+    if text is None:
+        return None, {}
+    data, lines = _parse(path, text, problems)
+    if data is None:
+        return None, {}
+    return _validate(model, path, data, lines, problems, subject_of), lines
+
+
+@dataclass
+class _Collections:
+    """The collections and items read so far, and where each item was defined."""
+
+    collections: dict[str, Collection] = field(default_factory=dict)
+    items: dict[str, Item] = field(default_factory=dict)
+    by_collection: dict[str, tuple[Item, ...]] = field(default_factory=dict)
+    where: dict[str, tuple[str, Mapping[Path_, int], Path_]] = field(default_factory=dict)
+
+
+def _load_collections(paths: Iterable[Path], problems: list[Problem]) -> _Collections:
+    """Every collection file read, parsed and validated, each item checked on its own."""
+    found = _Collections()
+    for path in paths:
+        parsed, lines = _load_file(CollectionFile, path, problems, _collection_subject)
+        if parsed is not None:
+            _add_collection(found, path, parsed, lines, problems)
+    return found
+
+
+def _add_collection(
+    found: _Collections,
+    path: Path,
+    parsed: CollectionFile,
+    lines: Mapping[Path_, int],
+    problems: list[Problem],
+) -> None:
+    file = _display(path)
+    coll = parsed.collection
+    line = line_for(lines, ("collection", "id"))
+    if coll.id != path.stem:
+        problems.append(
+            Problem(file, line, coll.id, f"collection.id: must match the file name {path.stem!r}")
+        )
+    if coll.id in found.collections:
+        problems.append(Problem(file, line, coll.id, "collection.id: duplicate collection id"))
+        return
+    found.collections[coll.id] = coll
+    kept = []
+    for index, item in enumerate(parsed.items):
+        if _add_item(found, item, coll.id, file, lines, ("items", index), problems):
+            kept.append(item)
+    found.by_collection[coll.id] = tuple(kept)
+
+
+def _add_item(
+    found: _Collections,
+    item: Item,
+    collection: str,
+    file: str,
+    lines: Mapping[Path_, int],
+    base: Path_,
+    problems: list[Problem],
+) -> bool:
+    """Check ``item`` on its own and keep it, unless its id is taken (then ``False``)."""
+    line = line_for(lines, (*base, "id"))
+    if item.collection != collection:
+        problems.append(
+            Problem(file, line, item.id, f"id: must start with the collection id {collection!r}.")
+        )
+    if item.id in found.items:
+        first_file, first_lines, first_base = found.where[item.id]
+        first_line = line_for(first_lines, (*first_base, "id"))
+        problems.append(
+            Problem(file, line, item.id, f"id: duplicate id (first in {first_file}:{first_line})")
+        )
+        return False
+    problems.extend(_slot_problems(item, lines, base, file))
+    found.items[item.id] = item
+    found.where[item.id] = (file, lines, base)
+    return True
+
+
+def _check_related(found: _Collections, problems: list[Problem]) -> None:
+    """Phase 4, cross-check: every related id names another item."""
+    for item_id, item in found.items.items():
+        file, lines, base = found.where[item_id]
+        for index, ref in enumerate(item.related):
+            line = line_for(lines, (*base, "related", index))
+            if ref not in found.items:
+                problems.append(Problem(file, line, item_id, f"related: unknown item id {ref!r}"))
+            elif ref == item_id:
+                problems.append(
+                    Problem(file, line, item_id, "related: an item cannot be related to itself")
+                )
+
+
+@dataclass(frozen=True)
+class _Support:
+    """Everything in the folder besides the collections."""
+
+    glossary: Glossary
+    names: ContextNames
+    negatives: Mapping[str, tuple[str, ...]]
+    rules: Rules | None
+
+
+def _load_support(root: Path, problems: list[Problem]) -> _Support:
+    """The glossary, context names and negatives (all optional) and the rules, validated."""
+    glossary = Glossary()
+    if (root / GLOSSARY_FILE).exists():
+        parsed, _ = _load_file(Glossary, root / GLOSSARY_FILE, problems, _plain_subject("glossary"))
+        glossary = parsed or glossary
+    names = ContextNames()
+    if (root / CONTEXT_FILE).exists():
+        parsed, _ = _load_file(
+            ContextNames, root / CONTEXT_FILE, problems, _plain_subject("context")
+        )
+        names = parsed or names
+    negatives: Mapping[str, tuple[str, ...]] = {}
+    if (root / NEGATIVES_FILE).exists():
+        pool, _ = _load_file(
+            Negatives, root / NEGATIVES_FILE, problems, _plain_subject("negatives")
+        )
+        negatives = pool.negatives if pool else negatives
+    rules_path = root / RULES_FILE
+    rules = None
+    if rules_path.exists():
+        rules, _ = _load_file(Rules, rules_path, problems, _plain_subject("rules"))
+    else:
+        problems.append(Problem(_display(rules_path), None, "", "missing rules file"))
+    return _Support(glossary, names, negatives, rules)
+
+
+def _check_rule_targets(
+    rules: Rules, found: _Collections, rules_path: Path, problems: list[Problem]
+) -> None:
+    """Phase 4, cross-check: every mention names a collection or item that exists."""
+    for rule in rules.mentions:
+        for target in rule.about:
+            if target not in found.collections and target not in found.items:
+                problems.append(
+                    Problem(
+                        _display(rules_path),
+                        None,
+                        "rules",
+                        f"mentions.{rule.name}: unknown collection or item {target!r}",
+                    )
+                )
+
+
+def _build(root: Path, found: _Collections, support: _Support, rules: Rules) -> Guidance:
+    """Phase 5, build: collections in their order, each collection's items in file order."""
+    ordered = sorted(found.collections.values(), key=lambda c: (c.order, c.id))
+    return Guidance(
+        directory=root,
+        collections={c.id: c for c in ordered},
+        items={it.id: it for c in ordered for it in found.by_collection[c.id]},
+        glossary=support.glossary,
+        rules=rules,
+        names=support.names,
+        negatives=support.negatives,
+        version=guidance_version(root),
+        _by_collection=found.by_collection,
+    )
 
 
 def load_guidance(directory: str | Path) -> Guidance:
-    """Load and validate ``directory``; raise :class:`GuidanceError` listing every problem."""
+    """Load and validate ``directory``; raise :class:`GuidanceError` listing every problem.
+
+    The phases: read every file, parse its YAML, validate it against the schema (each item on
+    its own), cross-check references between files, and build the :class:`Guidance`. Every
+    phase runs to the end, so one run reports every problem it can find.
+    """
     root = Path(directory)
     shown = _display(root)
     if not root.is_dir():
@@ -268,142 +394,15 @@ def load_guidance(directory: str | Path) -> Guidance:
     collection_paths = sorted(p for p in root.glob("*.yaml") if p.name not in NOT_COLLECTIONS)
     if not collection_paths:
         problems.append(Problem(shown, None, "", "no collection files (*.yaml) found"))
-
-    collections: dict[str, Collection] = {}
-    items: dict[str, Item] = {}
-    by_collection: dict[str, tuple[Item, ...]] = {}
-    where: dict[str, tuple[str, Mapping[Path_, int], Path_]] = {}
-
-    for path in collection_paths:
-        file = _display(path)
-        parsed, lines = _parse(CollectionFile, path, problems, _collection_subject)
-        if parsed is None:
-            continue
-        coll = parsed.collection
-        if coll.id != path.stem:
-            problems.append(
-                Problem(
-                    file,
-                    _line_for(lines, ("collection", "id")),
-                    coll.id,
-                    f"collection.id: must match the file name {path.stem!r}",
-                )
-            )
-        if coll.id in collections:
-            problems.append(
-                Problem(
-                    file,
-                    _line_for(lines, ("collection", "id")),
-                    coll.id,
-                    "collection.id: duplicate collection id",
-                )
-            )
-            continue
-        collections[coll.id] = coll
-        kept = []
-        for index, item in enumerate(parsed.items):
-            base: Path_ = ("items", index)
-            line = _line_for(lines, (*base, "id"))
-            if item.collection != coll.id:
-                problems.append(
-                    Problem(
-                        file, line, item.id, f"id: must start with the collection id {coll.id!r}."
-                    )
-                )
-            if item.id in items:
-                first_file, first_lines, first_base = where[item.id]
-                first_line = _line_for(first_lines, (*first_base, "id"))
-                problems.append(
-                    Problem(
-                        file,
-                        line,
-                        item.id,
-                        f"id: duplicate id (first in {first_file}:{first_line})",
-                    )
-                )
-                continue
-            problems.extend(_slot_problems(item, lines, base, file))
-            items[item.id] = item
-            where[item.id] = (file, lines, base)
-            kept.append(item)
-        by_collection[coll.id] = tuple(kept)
-
-    for item_id, item in items.items():
-        file, lines, base = where[item_id]
-        for index, ref in enumerate(item.related):
-            if ref not in items:
-                problems.append(
-                    Problem(
-                        file,
-                        _line_for(lines, (*base, "related", index)),
-                        item_id,
-                        f"related: unknown item id {ref!r}",
-                    )
-                )
-            elif ref == item_id:
-                problems.append(
-                    Problem(
-                        file,
-                        _line_for(lines, (*base, "related", index)),
-                        item_id,
-                        "related: an item cannot be related to itself",
-                    )
-                )
-
-    glossary = Glossary()
-    glossary_path = root / GLOSSARY_FILE
-    if glossary_path.exists():
-        parsed, _ = _parse(Glossary, glossary_path, problems, _plain_subject("glossary"))
-        glossary = parsed or glossary
-
-    names = ContextNames()
-    names_path = root / CONTEXT_FILE
-    if names_path.exists():
-        parsed, _ = _parse(ContextNames, names_path, problems, _plain_subject("context"))
-        names = parsed or names
-
-    negatives: Mapping[str, tuple[str, ...]] = {}
-    negatives_path = root / NEGATIVES_FILE
-    if negatives_path.exists():
-        parsed, _ = _parse(Negatives, negatives_path, problems, _plain_subject("negatives"))
-        negatives = parsed.negatives if parsed else negatives
-
-    rules = None
-    rules_path = root / RULES_FILE
-    if rules_path.exists():
-        rules, _ = _parse(Rules, rules_path, problems, _plain_subject("rules"))
-        if rules is not None:
-            for rule in rules.mentions:
-                for target in rule.about:
-                    if target not in collections and target not in items:
-                        problems.append(
-                            Problem(
-                                _display(rules_path),
-                                None,
-                                "rules",
-                                f"mentions.{rule.name}: unknown collection or item {target!r}",
-                            )
-                        )
-    else:
-        problems.append(Problem(_display(rules_path), None, "", "missing rules file"))
-
+    found = _load_collections(collection_paths, problems)
+    _check_related(found, problems)
+    support = _load_support(root, problems)
+    if support.rules is not None:
+        _check_rule_targets(support.rules, found, root / RULES_FILE, problems)
     if problems:
         raise GuidanceError(problems)
-    assert rules is not None
-    ordered = sorted(collections.values(), key=lambda c: (c.order, c.id))
-    collections = {c.id: c for c in ordered}
-    items = {it.id: it for c in ordered for it in by_collection[c.id]}
-    return Guidance(
-        directory=root,
-        collections=collections,
-        items=items,
-        glossary=glossary,
-        rules=rules,
-        names=names,
-        negatives=negatives,
-        version=guidance_version(root),
-        _by_collection=by_collection,
-    )
+    assert support.rules is not None
+    return _build(root, found, support, support.rules)
 
 
 def guidance_version(directory: str | Path) -> str:

@@ -165,7 +165,9 @@ class Cues(_Frozen):
     #: instructions"): the guidance never covers that.
     produce: tuple[Text, ...] = ()
 
-    _valid = field_validator("question", "whole_list", "programme", "about_guidance", "produce")(_check_patterns)
+    _valid = field_validator("question", "whole_list", "programme", "about_guidance", "produce")(
+        _check_patterns
+    )
 
 
 class OutOfScopeRule(_Frozen):

@@ -1,7 +1,8 @@
 """Rendering: everything a user sees, worded by the Jinja2 templates in ``prompts/``.
 
-No discord import here: Discord messages are plain data (:class:`DiscordMessage`) that the
-Discord adapter turns into ``discord.Embed`` objects.
+Views (plain data) are rendered by target: the terminal and Markdown, or Discord. No discord
+import here: Discord messages are plain data (:class:`DiscordMessage`) that the Discord
+adapter turns into ``discord.Embed`` objects.
 """
 
 from pact_advisor.render.embeds import (
@@ -13,26 +14,25 @@ from pact_advisor.render.embeds import (
     check,
     fit,
 )
-from pact_advisor.render.fill import DEFAULTS, SlotFiller, context_values, slot_values
 from pact_advisor.render.filters import discord_escape, md_escape, plain, truncate_sentence
-from pact_advisor.render.renderer import Renderer, UnknownItem
+from pact_advisor.render.renderer import Renderer
+from pact_advisor.render.views import AnswerKind, UnknownItem, View, Views
 
 __all__ = [
-    "DEFAULTS",
     "LIMITS",
+    "AnswerKind",
     "DiscordMessage",
     "EmbedSpec",
     "FieldSpec",
     "Limits",
     "Renderer",
-    "SlotFiller",
     "UnknownItem",
+    "View",
+    "Views",
     "check",
-    "context_values",
     "discord_escape",
     "fit",
     "md_escape",
     "plain",
-    "slot_values",
     "truncate_sentence",
 ]

@@ -108,13 +108,9 @@ def _split_value(name: str, value: str, cont: str, limits: Limits) -> list[Field
     return [FieldSpec(n, c) for n, c in zip(names, chunks, strict=True)]
 
 
-def _fit_embed(
-    embed: EmbedSpec, budget: int, more: str, cont: str, limits: Limits
-) -> EmbedSpec | None:
-    title = truncate_sentence(_one_line(embed.title), limits.title)
-    description = truncate_sentence(embed.description.strip(), limits.description, more)
-    footer = truncate_sentence(_one_line(embed.footer), limits.footer)
-
+def _fit_fields(embed: EmbedSpec, more: str, cont: str, limits: Limits) -> list[FieldSpec]:
+    """Every field within the field limits: long values split or trimmed, at most
+    ``limits.fields`` of them."""
     fields: list[FieldSpec] = []
     for f in embed.fields:
         name = truncate_sentence(_one_line(f.name), limits.field_name) or ZWSP
@@ -136,6 +132,16 @@ def _fit_embed(
         last = fields[-1]
         trimmed = truncate_sentence(last.value + "\n…", limits.field_value, more)
         fields[-1] = replace(last, value=trimmed)
+    return fields
+
+
+def _fit_embed(
+    embed: EmbedSpec, budget: int, more: str, cont: str, limits: Limits
+) -> EmbedSpec | None:
+    title = truncate_sentence(_one_line(embed.title), limits.title)
+    description = truncate_sentence(embed.description.strip(), limits.description, more)
+    footer = truncate_sentence(_one_line(embed.footer), limits.footer)
+    fields = _fit_fields(embed, more, cont, limits)
 
     fitted = EmbedSpec(title, description, tuple(fields), footer, embed.url, embed.colour)
     excess = fitted.total_chars() - budget

@@ -45,7 +45,7 @@ async def test_reload_picks_up_edited_guidance(env, channel, admin, user, make_b
     old_bot = env.bot
     await env.restart_bot(make_bot(guidance_dir=guidance_copy))
     await old_bot.close()
-    old = env.bot.services.knowledge.version
+    old = env.bot.services.advisor.version
 
     path = guidance_copy / "talent-partnerships.yaml"
     path.write_text(
@@ -56,7 +56,7 @@ async def test_reload_picks_up_edited_guidance(env, channel, admin, user, make_b
     )
     result = await admin.slash(channel, "advisor reload")
     assert result.ephemeral
-    new = env.bot.services.knowledge.version
+    new = env.bot.services.advisor.version
     assert new != old
     assert (
         result.response.content == f"Reloaded: guidance {old} → {new}, 41 items in 7 collections."
@@ -72,7 +72,7 @@ async def test_reload_with_broken_guidance_keeps_serving_the_old_version(
     old_bot = env.bot
     await env.restart_bot(make_bot(guidance_dir=guidance_copy))
     await old_bot.close()
-    version = env.bot.services.knowledge.version
+    version = env.bot.services.advisor.version
 
     path = guidance_copy / "diaspora.yaml"
     text = path.read_text(encoding="utf-8")
@@ -96,7 +96,7 @@ async def test_reload_with_broken_guidance_keeps_serving_the_old_version(
     assert "related: unknown item id 'diaspora.recognition'" in embed.description
     assert "rules.yaml" in embed.description and "YAML error" in embed.description
     assert embed.footer.text.startswith(f"Still serving guidance {version}.")
-    assert env.bot.services.knowledge.version == version
+    assert env.bot.services.advisor.version == version
 
     answer = (await user.slash(channel, "ask", question="diaspora recognition")).response
     assert "diaspora.recognition" in answer.embeds[0].footer.text

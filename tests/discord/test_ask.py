@@ -146,7 +146,7 @@ async def test_markdown_in_a_question_is_shown_literally(channel, user):
 
 
 async def test_an_ambiguous_answer_offers_both_candidates(channel, user):
-    answer = (await user.slash(channel, "ask", question="governance")).response
+    answer = (await user.slash(channel, "ask", question="governance structure")).response
     assert answer.embeds[0].title == "Which one did you mean?"
     assert labels(answer) == [
         "Checklist from this answer",
@@ -154,15 +154,15 @@ async def test_an_ambiguous_answer_offers_both_candidates(channel, user):
         "Not helpful",
         "Related",
         "1. Governance structures that arbitrate interests",
-        "2. Clearly defined roles and a robust governance structure",
+        "2. Embed capacity building in local governance structures",
     ]
     picked = await user.click(
-        answer, label="2. Clearly defined roles and a robust governance structure"
+        answer, label="2. Embed capacity building in local governance structures"
     )
     assert (
-        picked.response.embeds[0].title == "Clearly defined roles and a robust governance structure"
+        picked.response.embeds[0].title == "Embed capacity building in local governance structures"
     )
-    assert "success-factors.roles-governance" in picked.response.embeds[0].footer.text
+    assert "capacity-building.local-governance" in picked.response.embeds[0].footer.text
 
 
 async def test_asking_for_a_checklist_posts_an_interactive_one(channel, user):

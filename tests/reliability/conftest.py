@@ -1,7 +1,8 @@
 """Reliability tests reuse the SimCord fixtures of ``tests/discord`` (a Pact Advisor bot on a
 fresh database, the development server, Ana with Manage Server and Bob) rather than copying
 them. ``tests/discord`` is not a package, so its conftest is loaded here by path under a name
-of its own, and its ``sim_helpers`` is made importable."""
+of its own, and its ``sim_helpers`` is made importable. The load scenario they share with the
+benchmark is ``benchmarks.scenario``."""
 
 from __future__ import annotations
 
@@ -16,8 +17,6 @@ DISCORD_TESTS = HERE.parent / "discord"
 
 if str(DISCORD_TESTS) not in sys.path:
     sys.path.append(str(DISCORD_TESTS))
-if str(HERE) not in sys.path:
-    sys.path.append(str(HERE))
 
 
 def _load(name: str, path: Path):

@@ -1,12 +1,13 @@
 """Crash safety through the whole bot: a bot process killed with SIGKILL while members tick
 and untick loses nothing they saw done (or undone).
 
-tests/test_store.py already kills a process writing ticks through the store directly and
-checks integrity_check and every acknowledged tick; it also covers idempotent migrations and
-an older database upgraded in place. Here the writes come from Discord clicks (ticks *and*
-unticks, several members, through the bot's worker threads) and an acknowledgement is what
-the member saw: the checklist message edited to show the change. And a bot upgrade
-migrates the team's database in place, with the checklists already posted still working.
+tests/store/test_durability.py already kills a process writing ticks through the store
+directly and checks integrity_check and every acknowledged tick (tests/store/test_schema.py
+covers idempotent migrations and an older database upgraded in place). Here the writes
+come from Discord clicks (ticks *and* unticks, several members, through the bot's worker
+threads) and an acknowledgement is what the member saw: the checklist message edited to show
+the change. And a bot upgrade migrates the team's database in place, with the checklists
+already posted still working.
 """
 
 from __future__ import annotations
@@ -21,8 +22,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from load_scenario import integrity, shown_progress, stored_ticks
-
+from benchmarks.observe import integrity, shown_progress, stored_ticks
 from pact_advisor.discord_bot import create_bot
 from pact_advisor.store import MIGRATIONS, SCHEMA_VERSION, Store
 

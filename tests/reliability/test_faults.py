@@ -15,9 +15,9 @@ import sqlite3
 import discord
 import pytest
 import simcord
-from load_scenario import integrity, shown_progress, stored_ticks
 from sim_helpers import embed_text, labels
 
+from benchmarks.observe import integrity, shown_progress, stored_ticks
 from pact_advisor.discord_bot.errors import UNEXPECTED
 
 UMBRELLA = "diaspora.umbrella-networks"
@@ -117,7 +117,7 @@ async def test_a_corrupt_guidance_file_during_traffic_keeps_the_previous_version
     old_bot = env.bot
     await env.restart_bot(make_bot(guidance_dir=guidance_copy))
     await old_bot.close()
-    version = env.bot.services.knowledge.version
+    version = env.bot.services.advisor.version
 
     before = (await user.slash(channel, "ask", question=EMPLOYERS)).response
     message = await post_checklist(user, channel)
@@ -173,7 +173,7 @@ def _lock(db_path):
 def _read_only(env):
     """SQLite refuses every write on the bot's own connection (as on a read-only file; as
     root, file permissions would not stop the test process)."""
-    conn = env.bot.services.store._connection()
+    conn = env.bot.services.store.sync._connection()
     conn.execute("PRAGMA query_only = ON")
     return lambda: conn.execute("PRAGMA query_only = OFF")
 

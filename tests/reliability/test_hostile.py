@@ -89,7 +89,7 @@ async def test_python_object_tags_in_guidance_are_refused_on_reload(
     old_bot = env.bot
     await env.restart_bot(make_bot(guidance_dir=guidance_copy))
     await old_bot.close()
-    version = env.bot.services.knowledge.version
+    version = env.bot.services.advisor.version
     marker = tmp_path / "pwned"
     (guidance_copy / "evil.yaml").write_text(
         f'!!python/object/apply:os.system ["touch {marker}"]\n', encoding="utf-8"
@@ -107,7 +107,7 @@ async def test_python_object_tags_in_guidance_are_refused_on_reload(
     assert "evil.yaml:1: YAML error: unsafe or unknown YAML tag" in embed.description
     assert "evil2.yaml:2: YAML error: unsafe or unknown YAML tag" in embed.description
     assert not marker.exists()
-    assert env.bot.services.knowledge.version == version
+    assert env.bot.services.advisor.version == version
     answer = (await user.slash(channel, "ask", question="diaspora umbrella networks")).response
     assert f"guidance {version}" in answer.embeds[0].footer.text
 

@@ -1,13 +1,15 @@
 """Load: 50 members on 5 checklist messages, a few hundred interleaved interactions (ticks,
 unticks, pages, exports, questions, votes) in a seeded order. At the end SQLite and every
 message equal what an independent model worked out from the actions: no tick lost, doubled
-or invented. The benchmark (benchmarks/load.py) runs the same scenario with thousands."""
+or invented. The scenario is ``benchmarks.scenario``; the load benchmark
+(``python -m benchmarks.load``) runs it with thousands."""
 
 from __future__ import annotations
 
 import discord
 import pytest
-from load_scenario import (
+
+from benchmarks.scenario import (
     CHECKLISTS,
     MEMBERS,
     build_world,

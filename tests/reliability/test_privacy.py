@@ -2,9 +2,9 @@
 question text members typed is nowhere in it.
 
 tests/discord/test_admin.py checks that the report stops showing an expired question;
-tests/test_store.py checks the purge rules with an injected clock. Here every way a question
-gets stored is used, virtual time runs past the retention period (the hourly purge fires on
-its own), and the whole file is searched, through SQLite and byte by byte.
+tests/store/test_retention.py checks the purge rules with an injected clock. Here every way
+a question gets stored is used, virtual time runs past the retention period (the hourly
+purge fires on its own), and the whole file is searched, through SQLite and byte by byte.
 """
 
 from __future__ import annotations

@@ -22,12 +22,15 @@ from pathlib import Path
 import discord
 import pytest
 
+from pact_advisor.checklists import Checklist, Section, Step
 from pact_advisor.discord_bot import Settings, create_bot
 from pact_advisor.discord_bot import run as runmod
 from pact_advisor.store import Store, StoreError
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.reliability-secret-token-value"
+#: Something to store, so that a database holds a team's data.
+ONE_STEP = Checklist("t", "T", sections=(Section("c", "C", (Step("a", "c.a", "c"),)),))
 
 #: Runs ``run_bot`` against a Discord API at ``argv[1]`` (discord.py's HTTP layer redirected,
 #: nothing of ours patched).
@@ -151,7 +154,7 @@ def test_a_read_only_database_stops_the_start_with_a_message(tmp_path):
         pytest.skip("running as root without setpriv: file permissions cannot be enforced")
     db = tmp_path / "advisor.db"
     with Store(db) as store:
-        store.create_run("t", "T", {}, [{"text": "a"}], guild_id=1, channel_id=1, created_by=1)
+        store.create_run(ONE_STEP, guild_id=1, channel_id=1, created_by=1)
     db.chmod(0o444)
     try:
         # Were it started, it would go on to log in: here Discord is out of reach instead.
@@ -201,7 +204,7 @@ def lock(bot_env):
 def test_a_locked_database_stops_the_start_with_a_message(bot_env, lock, capsys, existing):
     if existing:
         with Store(bot_env) as store:
-            store.create_run("t", "T", {}, [{"text": "a"}], guild_id=1, channel_id=1, created_by=1)
+            store.create_run(ONE_STEP, guild_id=1, channel_id=1, created_by=1)
     lock(bot_env)
 
     assert runmod.run_bot() == 1

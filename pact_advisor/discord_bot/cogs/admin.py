@@ -85,7 +85,7 @@ class Admin(commands.Cog):
     async def reload(self, interaction: discord.Interaction) -> None:
         """Re-read the guidance and templates; on any error keep serving the current version."""
         services = self.bot.services
-        old = services.knowledge
+        old = services.advisor
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             new = await services.reload()
@@ -117,12 +117,12 @@ class Admin(commands.Cog):
     async def report(self, interaction: discord.Interaction, since: str | None = None) -> None:
         """Unanswered questions and answers marked not helpful since a date, with vote counts."""
         services = self.bot.services
-        renderer = services.knowledge.renderer
+        renderer = services.advisor.renderer
         try:
             start = parse_since(since, discord.utils.utcnow())
         except ValueError:
             raise AdvisorError(renderer.discord_text("bad_date", text=since)) from None
-        report = await services.db(services.store.report, start)
+        report = await services.store.report(start)
         await interaction.response.send_message(
             **message_kwargs(renderer.discord_report(report, start)), ephemeral=True
         )
@@ -132,10 +132,10 @@ class Admin(commands.Cog):
     async def purge(self, interaction: discord.Interaction) -> None:
         """Delete the text of every stored question now (votes and counts are kept)."""
         services = self.bot.services
-        count = await services.db(services.store.purge_questions)
+        count = await services.store.purge_questions()
         log.info("purged %d stored question(s) on request of %s", count, interaction.user.id)
         await interaction.response.send_message(
-            services.knowledge.renderer.discord_text("purged", count=count), ephemeral=True
+            services.advisor.renderer.discord_text("purged", count=count), ephemeral=True
         )
 
 

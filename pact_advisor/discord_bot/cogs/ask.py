@@ -64,7 +64,7 @@ class Ask(commands.Cog):
         """Answer the selected message as a question."""
         text = " ".join(message.content.split())[:QUESTION_MAX]
         if not text:
-            raise AdvisorError(self.bot.services.knowledge.renderer.discord_text("no_text"))
+            raise AdvisorError(self.bot.services.advisor.renderer.discord_text("no_text"))
         await answer_interaction(interaction, self.bot.services, text)
 
     # -- messages -----------------------------------------------------------------------------

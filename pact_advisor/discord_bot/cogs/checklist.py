@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from pact_advisor.checklists import UnknownTopic, build_checklist
+from pact_advisor.checklists import UnknownTopic
 from pact_advisor.discord_bot.autocomplete import topic_choices
 from pact_advisor.discord_bot.components.checklist import create_run, post_run
 from pact_advisor.discord_bot.errors import AdvisorError
@@ -21,11 +21,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CONTEXT_MAX = 100
-
-
-def _clean(value: str | None) -> str | None:
-    text = " ".join((value or "").split())
-    return text or None
 
 
 class Checklists(commands.Cog):
@@ -51,15 +46,13 @@ class Checklists(commands.Cog):
     ) -> None:
         """Post a checklist that anyone here can tick, step by step."""
         services = self.bot.services
-        knowledge = services.knowledge
-        context = Context(_clean(partner), _clean(sector), _clean(programme))
+        advisor = services.advisor
+        context = Context.of(partner=partner, sector=sector, programme=programme)
         try:
-            checklist = build_checklist(
-                knowledge.guidance, topic, context, filler=knowledge.renderer
-            )
+            checklist = advisor.checklist(topic, context)
         except UnknownTopic as exc:
             raise AdvisorError(
-                knowledge.renderer.discord_text(
+                advisor.renderer.discord_text(
                     "unknown_topic", topic=topic, suggestions=exc.suggestions
                 )
             ) from None
@@ -76,7 +69,7 @@ class Checklists(commands.Cog):
     async def topic_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return topic_choices(self.bot.services.knowledge.renderer, current)
+        return topic_choices(self.bot.services.advisor.renderer, current)
 
 
 async def setup(bot: AdvisorBot) -> None:

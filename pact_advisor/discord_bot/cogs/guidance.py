@@ -27,7 +27,7 @@ class GuidanceBrowser(commands.Cog):
     @app_commands.command(name="topics")
     async def topics(self, interaction: discord.Interaction) -> None:
         """See what the guidance covers: every collection and its items."""
-        message = self.bot.services.knowledge.renderer.discord_topics()
+        message = self.bot.services.advisor.renderer.discord_topics()
         await interaction.response.send_message(**message_kwargs(message), ephemeral=True)
 
     @app_commands.command(name="guidance")
@@ -35,7 +35,7 @@ class GuidanceBrowser(commands.Cog):
     async def guidance(self, interaction: discord.Interaction, item: str | None = None) -> None:
         """Show everything on one guidance item: advice, checklist, source and related items."""
         services = self.bot.services
-        renderer = services.knowledge.renderer
+        renderer = services.advisor.renderer
         if not item or not item.strip():
             await interaction.response.send_message(
                 **message_kwargs(renderer.discord_topics()), ephemeral=True
@@ -59,12 +59,12 @@ class GuidanceBrowser(commands.Cog):
     async def item_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return item_choices(self.bot.services.knowledge.renderer, current)
+        return item_choices(self.bot.services.advisor.renderer, current)
 
     @app_commands.command(name="help")
     async def help(self, interaction: discord.Interaction) -> None:
         """How to use Pact Advisor, with example questions."""
-        message = self.bot.services.knowledge.renderer.discord_help()
+        message = self.bot.services.advisor.renderer.discord_help()
         await interaction.response.send_message(**message_kwargs(message), ephemeral=True)
 
 

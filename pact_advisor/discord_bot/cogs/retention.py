@@ -32,9 +32,8 @@ class Retention(commands.Cog):
 
     @tasks.loop(hours=1)
     async def purge(self) -> None:
-        services = self.bot.services
         try:
-            count = await services.db(services.store.purge_expired)
+            count = await self.bot.services.store.purge_expired()
         except StoreError as exc:
             log.warning("retention purge failed: %s", exc)
             return

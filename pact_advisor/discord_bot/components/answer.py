@@ -13,7 +13,7 @@ from typing import Any
 
 import discord
 
-from pact_advisor.checklists import build_checklist, checklist_from_result
+from pact_advisor.checklists import UnknownTopic
 from pact_advisor.discord_bot.adapter import message_kwargs
 from pact_advisor.discord_bot.components.checklist import create_run, post_run
 from pact_advisor.discord_bot.errors import (
@@ -54,10 +54,10 @@ def answer_view(
     """Checklist / Helpful / Not helpful / Related for ``item_id``, and a button per candidate
     when the answer was ambiguous."""
     view = AdvisorView(timeout=None)
-    knowledge = services.knowledge
-    item = knowledge.guidance.items.get(item_id)
+    advisor = services.advisor
+    item = advisor.guidance.items.get(item_id)
     for action in STYLES:
-        label = knowledge.renderer.discord_text(f"label_{action}")
+        label = advisor.renderer.discord_text(f"label_{action}")
         disabled = action == "related" and not (item and item.related)
         view.add_item(AnswerButton(action, item_id, label=label, disabled=disabled))
     for number, candidate in enumerate(candidates[:ROW_SIZE], start=1):
@@ -82,13 +82,13 @@ def add_suggestion(
     row: int | None = None,
 ) -> None:
     """A button opening ``item_id``, labelled with its title (numbered for candidates)."""
-    knowledge = services.knowledge
-    item = knowledge.guidance.items.get(item_id)
+    advisor = services.advisor
+    item = advisor.guidance.items.get(item_id)
     if item is None:
         return
     label = item.title
     if number is not None:
-        label = knowledge.renderer.discord_text("label_candidate", number=number, title=label)
+        label = advisor.renderer.discord_text("label_candidate", number=number, title=label)
     view.add_item(SuggestionButton(item_id, label=_label(label), row=row))
 
 
@@ -134,31 +134,30 @@ class AnswerButton(
         *,
         helpful: bool,
     ) -> None:
-        renderer = services.knowledge.renderer
+        renderer = services.advisor.renderer
         key = (interaction.message.id if interaction.message else 0, interaction.user.id)
         if key in services.votes:
             await send_ephemeral(interaction, renderer.discord_text("already_rated"))
             return
-        await services.db(
-            services.store.record_feedback,
+        await services.store.record_feedback(
             turn.question if turn else None,
             self.item_id,
             helpful,
             user_id=interaction.user.id,
-            guidance_version=services.knowledge.version,
+            guidance_version=services.advisor.version,
         )
         services.votes.add(key)
         text = renderer.discord_text("thanks_helpful" if helpful else "thanks_not_helpful")
         await send_ephemeral(interaction, text)
 
     async def _related(self, interaction: discord.Interaction, services: Services) -> None:
-        knowledge = services.knowledge
+        advisor = services.advisor
         try:
-            message = knowledge.renderer.discord_related(self.item_id)
+            message = advisor.renderer.discord_related(self.item_id)
         except UnknownItem:
-            raise AdvisorError(knowledge.renderer.discord_text("item_gone")) from None
+            raise AdvisorError(advisor.renderer.discord_text("item_gone")) from None
         kwargs = message_kwargs(message)
-        view = suggestion_view(services, knowledge.guidance.items[self.item_id].related)
+        view = suggestion_view(services, advisor.guidance.items[self.item_id].related)
         if view is not None:
             kwargs["view"] = view
         await interaction.response.send_message(**kwargs, ephemeral=True)
@@ -166,24 +165,11 @@ class AnswerButton(
     async def _checklist(
         self, interaction: discord.Interaction, services: Services, turn: Turn | None
     ) -> None:
-        knowledge = services.knowledge
-        checklist = None
-        if turn is not None:
-            # Rebuild from the answer itself: the top match and close runners-up.
-            result = knowledge.engine.ask(turn.question, context=turn.context)
-            if result.answered and result.matches and result.matches[0].id == self.item_id:
-                checklist = checklist_from_result(
-                    knowledge.guidance, result, turn.context, filler=knowledge.renderer
-                )
-        if checklist is None:
-            if self.item_id not in knowledge.guidance.items:
-                raise AdvisorError(knowledge.renderer.discord_text("item_gone"))
-            checklist = build_checklist(
-                knowledge.guidance,
-                self.item_id,
-                turn.context if turn else None,
-                filler=knowledge.renderer,
-            )
+        advisor = services.advisor
+        try:
+            checklist = advisor.answer_checklist(self.item_id, turn)
+        except UnknownTopic:
+            raise AdvisorError(advisor.renderer.discord_text("item_gone")) from None
         run = await create_run(
             services,
             checklist,
@@ -220,14 +206,14 @@ class SuggestionButton(
 
     async def handle(self, interaction: discord.Interaction) -> None:
         services: Services = interaction.client.services  # type: ignore[attr-defined]
-        knowledge = services.knowledge
-        if self.item_id not in knowledge.guidance.items:
-            raise AdvisorError(knowledge.renderer.discord_text("item_gone"))
+        advisor = services.advisor
+        if self.item_id not in advisor.guidance.items:
+            raise AdvisorError(advisor.renderer.discord_text("item_gone"))
         previous = await services.turn_for_message(
             interaction.message.id if interaction.message else None
         )
         context = previous.context if previous else None
-        message = knowledge.renderer.discord_item(self.item_id, context)
+        message = advisor.renderer.discord_item(self.item_id, context)
         view = answer_view(services, self.item_id)
         await interaction.response.send_message(**message_kwargs(message), view=view)
         await remember_item(
@@ -247,6 +233,6 @@ async def remember_item(
     The item's title is what the engine searches again for "tell me more" or "make that a
     checklist" (every title retrieves its own item).
     """
-    knowledge = services.knowledge
-    turn = Turn(knowledge.guidance.items[item_id].title, (item_id,), context or Context())
-    await services.remember(message.id, turn, guidance_version=knowledge.version, channel=channel)
+    advisor = services.advisor
+    turn = Turn(advisor.guidance.items[item_id].title, (item_id,), context or Context())
+    await services.remember(message.id, turn, guidance_version=advisor.version, channel=channel)

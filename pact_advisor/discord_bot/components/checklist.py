@@ -8,12 +8,12 @@ restart. Every change is saved first; the message is edited only once the save s
 from __future__ import annotations
 
 import io
-import logging
 import re
 from typing import Any
 
 import discord
 
+from pact_advisor.app import Advisor
 from pact_advisor.checklists import Checklist
 from pact_advisor.discord_bot.adapter import (
     NO_MENTIONS,
@@ -23,54 +23,47 @@ from pact_advisor.discord_bot.adapter import (
     safe_filename,
 )
 from pact_advisor.discord_bot.errors import AdvisorError, AdvisorView, SafeDynamicItem
-from pact_advisor.discord_bot.services import Knowledge, Services
+from pact_advisor.discord_bot.services import Services
 from pact_advisor.render import DiscordMessage, Renderer
+from pact_advisor.render.discord_target import (
+    PAGE_SIZE,
+    clamp_page,
+    page_count,
+    page_of,
+    page_steps,
+)
 from pact_advisor.store import Run, UnknownRunError
 
-log = logging.getLogger(__name__)
-
-#: Steps per page: four rows of five tick buttons, the fifth row for Prev / Next / Export.
-PAGE_SIZE = 20
+#: Tick buttons per row; a page (``PAGE_SIZE`` steps) fills four rows, the fifth holds
+#: Prev / Next / Export.
 ROW_SIZE = 5
 
 
-def checklist_of(run: Run, knowledge: Knowledge) -> Checklist:
+def checklist_of(run: Run, advisor: Advisor) -> Checklist:
     """The checklist a stored run snapshotted (section titles from the current guidance)."""
-    return Checklist.from_dict(
-        {"topic": run.topic, "title": run.title, "context": run.context, "steps": run.steps},
-        knowledge.guidance,
-    )
+    return run.checklist(advisor.guidance)
 
 
 def tick_names(run: Run) -> dict[int, str]:
     return {step: tick.user_name for step, tick in run.ticks.items()}
 
 
-def pages(run: Run) -> int:
-    return max(1, -(-len(run.steps) // PAGE_SIZE))
-
-
-def render_run(
-    run: Run, knowledge: Knowledge, page: int = 0
-) -> tuple[DiscordMessage, discord.ui.View]:
+def render_run(run: Run, advisor: Advisor, page: int = 0) -> tuple[DiscordMessage, discord.ui.View]:
     """The message (one page) and its controls for ``run`` as stored now."""
-    page = min(max(0, page), pages(run) - 1)
-    renderer = knowledge.renderer
-    message = renderer.discord_checklist(
-        checklist_of(run, knowledge), tick_names(run), page=page, page_size=PAGE_SIZE
-    )
+    page = clamp_page(page, len(run.steps))
+    renderer = advisor.renderer
+    message = renderer.discord_checklist(checklist_of(run, advisor), tick_names(run), page=page)
     return message, checklist_view(run, page, renderer)
 
 
 def checklist_view(run: Run, page: int, renderer: Renderer) -> discord.ui.View:
     text = renderer.discord_text
     view = AdvisorView(timeout=None)
-    start = page * PAGE_SIZE
-    for step in range(start, min(start + PAGE_SIZE, len(run.steps))):
+    for step in page_steps(page, len(run.steps)):
         ticked = run.is_ticked(step)
         label = text("label_step", number=step + 1, ticked=ticked)
         view.add_item(ChecklistButton.tick(run.id, step, ticked, label))
-    last = pages(run) - 1
+    last = page_count(len(run.steps)) - 1
     if last > 0:
         previous, following = max(page - 1, 0), min(page + 1, last)
         view.add_item(ChecklistButton.nav(run.id, previous, text("label_prev"), disabled=page == 0))
@@ -90,51 +83,30 @@ async def create_run(
     user_id: int,
 ) -> Run:
     """Save a new run for ``checklist`` (before anything is posted) and return it."""
-    data = checklist.as_dict()
-    run_id = await services.db(
-        services.store.create_run,
-        data["topic"],
-        data["title"],
-        data["context"],
-        data["steps"],
-        guild_id=guild_id,
-        channel_id=channel_id,
-        created_by=user_id,
+    return await services.store.create_run(
+        checklist, guild_id=guild_id, channel_id=channel_id, created_by=user_id
     )
-    run = await services.db(services.store.get_run, run_id)
-    assert run is not None
-    return run
 
 
 async def post_run(
     interaction: discord.Interaction, services: Services, run: Run
 ) -> discord.Message:
-    """Answer ``interaction`` with the checklist message, then record which message shows it."""
-    message, view = render_run(run, services.knowledge)
+    """Answer ``interaction`` with the checklist message."""
+    message, view = render_run(run, services.advisor)
     await interaction.response.send_message(**message_kwargs(message), view=view)
-    sent = await interaction.original_response()
-    await attach_message(services, run, sent.id)
-    return sent
+    return await interaction.original_response()
 
 
-async def attach_message(services: Services, run: Run, message_id: int) -> None:
-    try:
-        await services.db(services.store.set_message, run.id, message_id)
-    except Exception:  # the controls carry the run id, so the checklist still works
-        log.warning("could not record the message of checklist run %d", run.id, exc_info=True)
+def _gone(advisor: Advisor) -> AdvisorError:
+    return AdvisorError(advisor.renderer.discord_text("checklist_gone"))
 
 
-def _gone(knowledge: Knowledge) -> AdvisorError:
-    return AdvisorError(knowledge.renderer.discord_text("checklist_gone"))
-
-
-def export_file(run: Run, knowledge: Knowledge) -> discord.File:
+def export_file(run: Run, advisor: Advisor) -> discord.File:
     """The run as a Markdown task list, with who ticked each step."""
-    text = knowledge.renderer.render_checklist(
-        checklist_of(run, knowledge), "md", ticks=tick_names(run)
+    text = advisor.renderer.render_checklist(
+        checklist_of(run, advisor), "md", ticks=tick_names(run)
     )
-    partner = run.context.get("partner") if isinstance(run.context, dict) else None
-    name = safe_filename(run.topic, partner)
+    name = safe_filename(run.topic, run.context.partner)
     return discord.File(io.BytesIO(text.encode("utf-8")), filename=name)
 
 
@@ -200,14 +172,14 @@ class ChecklistButton(
     async def handle(self, interaction: discord.Interaction) -> None:
         services: Services = interaction.client.services  # type: ignore[attr-defined]
         store = services.store
-        knowledge = services.knowledge
+        advisor = services.advisor
         if self.action == "export":
-            run = await services.db(store.get_run, self.run_id)
+            run = await store.get_run(self.run_id)
             if run is None:
-                raise _gone(knowledge)
-            file = export_file(run, knowledge)
+                raise _gone(advisor)
+            file = export_file(run, advisor)
             await interaction.response.send_message(
-                knowledge.renderer.discord_text(
+                advisor.renderer.discord_text(
                     "exported", done=run.ticked_count, total=len(run.steps)
                 ),
                 file=file,
@@ -216,14 +188,13 @@ class ChecklistButton(
             )
             return
         if self.action == "page":
-            run = await services.db(store.get_run, self.run_id)
+            run = await store.get_run(self.run_id)
             page = self.arg or 0
         else:
             step = self.arg or 0
             # Save first: the message shows the tick only once it is stored.
             try:
-                run = await services.db(
-                    store.set_tick,
+                run = await store.set_tick(
                     self.run_id,
                     step,
                     ticked=not self.seen_ticked,
@@ -231,9 +202,9 @@ class ChecklistButton(
                     user_name=display_name(interaction.user),
                 )
             except UnknownRunError:
-                raise _gone(knowledge) from None
-            page = step // PAGE_SIZE
+                raise _gone(advisor) from None
+            page = page_of(step)
         if run is None:
-            raise _gone(knowledge)
-        message, view = render_run(run, knowledge, page)
+            raise _gone(advisor)
+        message, view = render_run(run, advisor, page)
         await interaction.response.edit_message(**edit_kwargs(message), view=view)

@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 
-from pact_advisor.knowledge import CONTEXT_SLOTS
+from pact_advisor.knowledge.context import context_values
 
 #: What a missing slot reads as, so that advice stays natural without context.
 DEFAULTS: Mapping[str, str] = {
@@ -27,24 +27,6 @@ DEFAULTS: Mapping[str, str] = {
 _AT_SENTENCE_START = re.compile(
     r"(^|[.!?]\s+)(" + "|".join(re.escape(v) for v in DEFAULTS.values()) + r")"
 )
-
-
-def context_values(context: Any) -> dict[str, str | None]:
-    """The given slot values of ``context``: a ``Context``, a mapping, or ``None``.
-
-    Whitespace is collapsed and blank values count as missing.
-    """
-    out: dict[str, str | None] = {}
-    for slot in CONTEXT_SLOTS:
-        if context is None:
-            value = None
-        elif isinstance(context, Mapping):
-            value = context.get(slot)
-        else:
-            value = getattr(context, slot, None)
-        text = " ".join(str(value).split()) if value is not None else ""
-        out[slot] = text or None
-    return out
 
 
 def slot_values(context: Any) -> dict[str, str]:

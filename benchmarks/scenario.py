@@ -6,7 +6,8 @@ some interactions hit an injected Discord 500. The :class:`Model` works out from
 of actions alone what SQLite must hold and what each message must show; the bot is never asked.
 
 Used by ``tests/reliability/test_load.py`` (a few hundred interactions) and by
-``benchmarks/load.py`` (thousands, timed).
+``benchmarks/load.py`` (thousands, timed). What a message shows and what SQLite holds is read
+by :mod:`benchmarks.observe`.
 
 The model's rules are the checklist's contract:
 
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import random
 import re
-import sqlite3
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
@@ -31,6 +31,17 @@ from pathlib import Path
 from typing import Any
 
 import discord
+
+from benchmarks.observe import (
+    integrity,
+    run_id_of,
+    shown_progress,
+    shown_steps,
+    step_buttons,
+    stored_ticks,
+    stored_unanswered,
+    stored_votes,
+)
 
 #: The five checklists: (channel index, topic, partner). Three of them have two pages.
 CHECKLISTS = (
@@ -58,62 +69,6 @@ WEIGHTS = {"click": 55, "page": 5, "export": 10, "ask": 18, "vote": 12}
 PAGE_SIZE = 20
 MEMBERS = 50
 UNEXPECTED_PREFIX = "Sorry, something went wrong"
-
-_STEP_LINE = re.compile(r"^(☑|☐) (\d+)\. .*?(?: — ticked by (.+))?$")
-_PROGRESS = re.compile(r"\*\*(\d+)/(\d+) done\*\*")
-
-
-# --------------------------------------------------------------------------------------------
-# Reading what a member sees
-# --------------------------------------------------------------------------------------------
-
-
-def components(message: Any) -> list[dict]:
-    """Every component (button, select) of ``message``, flattened from its rows."""
-    out = []
-    for row in message.components or []:
-        if isinstance(row, dict):
-            out += row.get("components", [])
-        else:
-            out += [c.to_dict() for c in getattr(row, "children", [])]
-    return out
-
-
-def step_buttons(message: Any) -> dict[int, dict]:
-    """The tick buttons on the page shown, by step index (from their ``custom_id``)."""
-    out = {}
-    for c in components(message):
-        parts = (c.get("custom_id") or "").split(":")
-        if len(parts) == 4 and parts[0] == "checklist" and parts[2] == "tick":
-            out[int(parts[3])] = c
-    return out
-
-
-def run_id_of(message: Any) -> int:
-    """The run a checklist message shows, from its Export button's ``custom_id``."""
-    for c in components(message):
-        parts = (c.get("custom_id") or "").split(":")
-        if len(parts) == 3 and parts[0] == "checklist" and parts[2] == "export":
-            return int(parts[1])
-    raise AssertionError("not a checklist message")
-
-
-def shown_steps(message: Any) -> dict[int, str | None]:
-    """``{step: ticker or None}`` for every step listed in the message's embed fields."""
-    out: dict[int, str | None] = {}
-    for f in message.embeds[0].fields:
-        for line in f.value.splitlines():
-            m = _STEP_LINE.match(line.strip())
-            if m:
-                out[int(m[2]) - 1] = m[3] if m[1] == "☑" else None
-    return out
-
-
-def shown_progress(message: Any) -> tuple[int, int]:
-    m = _PROGRESS.search(message.embeds[0].description or "")
-    assert m, f"no progress in {message.embeds[0].description!r}"
-    return int(m[1]), int(m[2])
-
 
 # --------------------------------------------------------------------------------------------
 # The model
@@ -242,25 +197,10 @@ async def run_scenario(
     minutes, the retention purge runs hourly). Returns the model.
     """
     rng = random.Random(seed)
-    env, members = world.env, world.members
     model = Model()
-    engine = env.bot.services.knowledge.engine
+    engine = world.env.bot.services.advisor.engine
     expectations = {q: _expect_answer(engine, q) for q in QUESTIONS}
-
-    for i, (channel_index, topic, partner) in enumerate(CHECKLISTS):
-        options = {"partner": partner} if partner else {}
-        result = await _timed(
-            "post",
-            timer,
-            members[i].slash(world.channels[channel_index], "checklist", topic=topic, **options),
-        )
-        model.interactions += 1
-        message = result.response
-        done, total = shown_progress(message)
-        assert done == 0
-        model.checklists.append(ChecklistModel(topic, run_id_of(message), total, message))
-
-    kinds, weights = zip(*WEIGHTS.items(), strict=True)
+    await _post_checklists(world, model, timer)
     restarts = sorted(restart_at)
     while model.interactions < interactions:
         if restarts and model.interactions >= restarts[0] and restart is not None:
@@ -269,18 +209,8 @@ async def run_scenario(
             model.voted.clear()  # the new bot does not remember votes, the database does
             model.restarts += 1
         if pace:
-            await env.advance_time(pace)
-        kind = rng.choices(kinds, weights)[0]
-        member = rng.choice(members)
-        faulted = rng.random() < fault_rate
-        if kind == "vote" and not model.answers:
-            kind = "ask"
-        if kind == "page" and all(c.pages == 1 for c in model.checklists):
-            kind = "click"
-        if faulted:
-            env.inject_error("POST", "/interactions/*/*/callback", status=500)
-            model.faults += 1
-
+            await world.env.advance_time(pace)
+        kind, member, faulted = _draw(model, rng, world, fault_rate)
         if kind == "click":
             await _click(model, rng, world, member, faulted, timer, check_every_step)
         elif kind == "page":
@@ -293,6 +223,42 @@ async def run_scenario(
             await _vote(model, rng, member, faulted, timer)
         model.interactions += 1
     return model
+
+
+async def _post_checklists(world: World, model: Model, timer: Timer | None) -> None:
+    """The first members post the five checklists, each with nothing ticked yet."""
+    for i, (channel_index, topic, partner) in enumerate(CHECKLISTS):
+        options = {"partner": partner} if partner else {}
+        result = await _timed(
+            "post",
+            timer,
+            world.members[i].slash(
+                world.channels[channel_index], "checklist", topic=topic, **options
+            ),
+        )
+        model.interactions += 1
+        message = result.response
+        done, total = shown_progress(message)
+        assert done == 0
+        model.checklists.append(ChecklistModel(topic, run_id_of(message), total, message))
+
+
+def _draw(
+    model: Model, rng: random.Random, world: World, fault_rate: float
+) -> tuple[str, Any, bool]:
+    """The next interaction: its kind, the member, and whether Discord fails it with a 500."""
+    kinds, weights = zip(*WEIGHTS.items(), strict=True)
+    kind = rng.choices(kinds, weights)[0]
+    member = rng.choice(world.members)
+    faulted = rng.random() < fault_rate
+    if kind == "vote" and not model.answers:
+        kind = "ask"
+    if kind == "page" and all(c.pages == 1 for c in model.checklists):
+        kind = "click"
+    if faulted:
+        world.env.inject_error("POST", "/interactions/*/*/callback", status=500)
+        model.faults += 1
+    return kind, member, faulted
 
 
 def _apology(result: Any) -> None:
@@ -440,51 +406,6 @@ def check_export(text: str, checklist: ChecklistModel) -> None:
             assert line.startswith("- [ ] ") and "ticked by" not in line, (step, line)
         else:
             assert line.startswith("- [x] ") and line.endswith(f"— ticked by {name}"), line
-
-
-def integrity(path: Path) -> str:
-    """``PRAGMA integrity_check`` of the database at ``path``, from a connection of its own."""
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        conn.close()
-
-
-def stored_ticks(path: Path) -> dict[int, dict[int, str]]:
-    """Every stored tick, read straight from SQLite: ``{run id: {step: ticker's name}}``."""
-    conn = sqlite3.connect(path)
-    try:
-        out: dict[int, dict[int, str]] = {}
-        for run_id, step, name in conn.execute("SELECT run_id, step, user_name FROM ticks"):
-            assert step not in out.get(run_id, {}), f"tick {run_id}/{step} stored twice"
-            out.setdefault(run_id, {})[step] = name
-        return out
-    finally:
-        conn.close()
-
-
-def stored_votes(path: Path) -> Counter:
-    conn = sqlite3.connect(path)
-    try:
-        return Counter(
-            {
-                (item, bool(helpful)): n
-                for item, helpful, n in conn.execute(
-                    "SELECT item_id, helpful, COUNT(*) FROM feedback GROUP BY item_id, helpful"
-                )
-            }
-        )
-    finally:
-        conn.close()
-
-
-def stored_unanswered(path: Path) -> int:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute("SELECT COUNT(*) FROM unanswered").fetchone()[0]
-    finally:
-        conn.close()
 
 
 def check_final_state(model: Model, path: Path) -> None:

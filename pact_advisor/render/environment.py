@@ -1,0 +1,63 @@
+"""The one Jinja2 environment every target renders through, with the filters templates use.
+
+Strict (a missing variable is an error, never an empty string), no autoescaping (each
+template escapes user data for its target with ``esc``, ``md_escape`` or ``discord_escape``).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jinja2
+
+from pact_advisor.render.filters import discord_escape, md_escape, plain, truncate_sentence
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+
+
+@jinja2.pass_context
+def _esc(ctx: jinja2.runtime.Context, value: object) -> str:
+    """Escape data for the text target named by the template variable ``target``."""
+    return md_escape(value) if ctx.get("target") == "markdown" else plain(value)
+
+
+def tidy(text: str) -> str:
+    """Rendered text without trailing spaces or runs of blank lines, ending in one newline."""
+    return _BLANK_LINES.sub("\n\n", _TRAILING_SPACE.sub("\n", text)).strip() + "\n"
+
+
+def environment(
+    prompts_dir: str | Path, bytecode_cache_dir: str | Path | None = None
+) -> jinja2.Environment:
+    """The environment over the templates in ``prompts_dir``.
+
+    ``bytecode_cache_dir`` keeps compiled templates between runs (a faster start); it is
+    created if missing, and an ``OSError`` doing so is the caller's to handle.
+    """
+    bytecode_cache = None
+    if bytecode_cache_dir is not None:
+        Path(bytecode_cache_dir).mkdir(parents=True, exist_ok=True)
+        bytecode_cache = jinja2.FileSystemBytecodeCache(str(bytecode_cache_dir))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(prompts_dir)),
+        bytecode_cache=bytecode_cache,
+        # Templates change only through /advisor reload, which builds a new environment:
+        # no need to stat every template file on every render.
+        auto_reload=False,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+        keep_trailing_newline=False,
+        extensions=["jinja2.ext.do"],
+    )
+    env.filters.update(
+        discord_escape=discord_escape,
+        md_escape=md_escape,
+        plain=plain,
+        esc=_esc,
+        truncate_sentence=truncate_sentence,
+    )
+    return env

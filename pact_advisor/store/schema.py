@@ -1,0 +1,180 @@
+"""The database schema, as an ordered list of migrations.
+
+The applied versions are recorded in ``schema_migrations``. :func:`migrate` applies every
+migration not yet recorded, each in its own transaction, so an older database is upgraded
+in place and opening is idempotent. Never edit a released migration: append a new one.
+
+``runs.message_id`` (v1, indexed in v2) is no longer written or read. The column stays:
+dropping it would need a new schema version, which an earlier release refuses to open,
+and the empty column costs nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+
+from pact_advisor.store.errors import StoreError
+
+log = logging.getLogger(__name__)
+
+#: Ordered schema migrations; version N is ``MIGRATIONS[N - 1]``.
+MIGRATIONS: tuple[str, ...] = (
+    # v1: base tables.
+    """
+    CREATE TABLE runs (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        topic       TEXT    NOT NULL,
+        title       TEXT    NOT NULL,
+        context     TEXT    NOT NULL,            -- JSON object
+        steps       TEXT    NOT NULL,            -- JSON list of {text, item_id, collection}
+        guild_id    INTEGER,                     -- NULL in DMs
+        channel_id  INTEGER,
+        message_id  INTEGER,                     -- set once the checklist is posted
+        created_by  INTEGER NOT NULL,
+        created_at  REAL    NOT NULL
+    );
+    CREATE TABLE ticks (
+        run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        step       INTEGER NOT NULL CHECK (step >= 0),
+        user_id    INTEGER NOT NULL,
+        user_name  TEXT    NOT NULL,
+        ticked_at  REAL    NOT NULL,
+        PRIMARY KEY (run_id, step)
+    ) WITHOUT ROWID;
+    CREATE TABLE feedback (
+        id                INTEGER PRIMARY KEY AUTOINCREMENT,
+        question          TEXT,                  -- NULL once purged
+        item_id           TEXT    NOT NULL,
+        helpful           INTEGER NOT NULL CHECK (helpful IN (0, 1)),
+        user_id           INTEGER NOT NULL,
+        guidance_version  TEXT,
+        created_at        REAL    NOT NULL
+    );
+    CREATE TABLE unanswered (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        question     TEXT,                       -- NULL once purged
+        suggestions  TEXT    NOT NULL,           -- JSON list
+        user_id      INTEGER NOT NULL,
+        created_at   REAL    NOT NULL
+    );
+    """,
+    # v2: indexes for the time-window queries. report() filters on
+    # created_at; purge_expired() runs on every open and periodically, so it
+    # must only touch rows that still hold question text (partial indexes).
+    # runs_message_id served a lookup by message that is gone (see above).
+    """
+    CREATE INDEX feedback_created_at ON feedback (created_at);
+    CREATE INDEX unanswered_created_at ON unanswered (created_at);
+    CREATE INDEX feedback_unpurged ON feedback (created_at)
+        WHERE question IS NOT NULL;
+    CREATE INDEX unanswered_unpurged ON unanswered (created_at)
+        WHERE question IS NOT NULL;
+    CREATE INDEX runs_message_id ON runs (message_id)
+        WHERE message_id IS NOT NULL;
+    """,
+    # v3: the conversation turn behind each answer message, so that a reply to an
+    # answer (or feedback on it) still knows the question after a restart.
+    # channel_id is set for threads and DMs only: "the last answer given here".
+    """
+    CREATE TABLE turns (
+        message_id        INTEGER PRIMARY KEY,   -- the answer's message; ids grow with time
+        channel_id        INTEGER,
+        question          TEXT,                  -- NULL once purged
+        match_ids         TEXT    NOT NULL,      -- JSON list of item ids, best first
+        context           TEXT    NOT NULL,      -- JSON object
+        guidance_version  TEXT,
+        created_at        REAL    NOT NULL
+    );
+    CREATE INDEX turns_unpurged ON turns (created_at)
+        WHERE question IS NOT NULL;
+    CREATE INDEX turns_channel ON turns (channel_id, message_id)
+        WHERE channel_id IS NOT NULL;
+    """,
+)
+
+#: The schema version this program writes.
+SCHEMA_VERSION = len(MIGRATIONS)
+
+#: Every table that stores question text (personal data, blanked by retention).
+QUESTION_TABLES = ("feedback", "unanswered", "turns")
+
+_MIGRATIONS_TABLE = """
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version     INTEGER PRIMARY KEY,
+    applied_at  REAL NOT NULL
+)
+"""
+
+
+def split_sql(script: str) -> list[str]:
+    """Split an SQL script into complete statements (semicolon-aware)."""
+    statements: list[str] = []
+    buf = ""
+    for part in script.split(";"):
+        buf += part + ";"
+        if sqlite3.complete_statement(buf):
+            if buf.strip(" \t\r\n;"):
+                statements.append(buf.strip())
+            buf = ""
+    if buf.rstrip(";").strip():
+        raise ValueError(f"incomplete SQL statement in migration: {buf.strip()!r}")
+    return statements
+
+
+def applied_versions(conn: sqlite3.Connection) -> list[int]:
+    """The migration versions recorded in the database, ascending."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+    ).fetchone()
+    if not exists:
+        return []
+    return [r[0] for r in conn.execute("SELECT version FROM schema_migrations ORDER BY version")]
+
+
+def migrate(conn: sqlite3.Connection, *, clock: Callable[[], float]) -> list[int]:
+    """Apply every migration not yet recorded, each in its own transaction; returns the
+    versions applied now. ``conn`` must be in autocommit mode (``isolation_level=None``).
+
+    Raises:
+        StoreError: the database was written by a newer program.
+        sqlite3.Error: a migration failed (it is rolled back, earlier ones are kept).
+    """
+    applied = applied_versions(conn)
+    if applied and applied[-1] > SCHEMA_VERSION:
+        raise StoreError(
+            f"its schema version {applied[-1]} is newer than this program "
+            f"supports ({SCHEMA_VERSION}); upgrade Pact Advisor"
+        )
+    if applied == list(range(1, SCHEMA_VERSION + 1)):
+        return []  # up to date: opening needs no write lock
+    conn.execute(_MIGRATIONS_TABLE)
+    return [
+        version
+        for version, script in enumerate(MIGRATIONS, start=1)
+        if _apply(conn, version, script, clock)
+    ]
+
+
+def _apply(conn: sqlite3.Connection, version: int, script: str, clock: Callable[[], float]) -> bool:
+    """Apply one migration unless it is recorded already; True if it was applied now."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Checked inside the write lock: another process may have applied it since.
+        done = conn.execute(
+            "SELECT 1 FROM schema_migrations WHERE version = ?", (version,)
+        ).fetchone()
+        if not done:
+            for statement in split_sql(script):
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+                (version, clock()),
+            )
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return not done

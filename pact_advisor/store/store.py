@@ -1,0 +1,341 @@
+"""The SQLite store: one connection, short transactions, and every operation the program
+needs on checklist runs, votes, unanswered questions and conversation turns.
+
+Durability and safety
+---------------------
+* WAL journal, ``synchronous=FULL``: when a write method returns, the change has been
+  fsynced and survives a SIGKILL (or power loss).
+* Every write is a single short ``BEGIN IMMEDIATE`` ... ``COMMIT`` transaction; a failed
+  write is rolled back as a whole.
+* Any SQLite failure is raised as :class:`StoreError` with a message meant to be shown to a
+  person (``"could not save: the database is read-only"``).
+* An invalid step index raises :class:`ValueError`; an unknown run id raises
+  :class:`UnknownRunError` (a ``ValueError`` and ``LookupError``).
+
+Privacy
+-------
+Question text (in votes, unanswered questions and turns) is blanked after
+``retention_days``: on open, and whenever :meth:`Store.purge_expired` is called (hourly, by
+the bot). :meth:`Store.purge_questions` blanks all of it at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from pact_advisor.checklists import Checklist
+from pact_advisor.engine import Turn
+from pact_advisor.store import feedback, retention, runs, schema, turns
+from pact_advisor.store.errors import StoreError, reason
+from pact_advisor.store.records import Report, Run, TurnRecord
+
+log = logging.getLogger(__name__)
+
+
+class Store:
+    """The SQLite store. Thread-safe (one lock around one connection).
+
+    Args:
+        path: database file (created with its parent folders if missing), or ``":memory:"``.
+        clock: returns the current time in epoch seconds; injected for tests.
+        retention_days: question text older than this is blanked; ``None`` keeps it forever.
+        busy_timeout: seconds to wait for a lock held by another connection before a write
+            fails with :class:`StoreError`.
+
+    Raises:
+        StoreError: the database cannot be opened, created or migrated; the message names
+            the path.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        clock: Callable[[], float] = time.time,
+        retention_days: float | None = 90,
+        busy_timeout: float = 5.0,
+    ) -> None:
+        if retention_days is not None and retention_days <= 0:
+            raise ValueError("retention_days must be positive or None")
+        self.path = str(path)
+        self.retention_days = retention_days
+        self._clock = clock
+        self._busy_timeout = busy_timeout
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = self._open()
+        try:
+            if blanked := self.purge_expired():
+                log.info("retention: blanked %d expired question(s) on open", blanked)
+        except StoreError as exc:  # e.g. a read-only file: reads still work
+            log.warning("retention purge on open skipped: %s", exc)
+
+    # -- opening and closing -----------------------------------------------
+
+    def _open_error(self, why: str) -> StoreError:
+        return StoreError(f"could not open the database at {self.path}: {why}")
+
+    def _open(self) -> sqlite3.Connection:
+        if self.path != ":memory:":
+            try:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise self._open_error(f"cannot create its folder ({exc.strerror or exc})") from exc
+        try:
+            conn = sqlite3.connect(
+                self.path,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=self._busy_timeout,
+            )
+        except sqlite3.Error as exc:
+            raise self._open_error(reason(exc)) from exc
+        try:
+            self._configure(conn)
+            for version in schema.migrate(conn, clock=self._clock):
+                log.info("%s: applied schema migration v%d", self.path, version)
+        except sqlite3.Error as exc:
+            conn.close()
+            raise self._open_error(reason(exc)) from exc
+        except StoreError as exc:
+            conn.close()
+            raise self._open_error(str(exc)) from exc
+        return conn
+
+    def _configure(self, conn: sqlite3.Connection) -> None:
+        conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode.lower() not in ("wal", "memory"):
+            log.warning("%s: journal_mode is %s, not WAL", self.path, mode)
+        conn.execute("PRAGMA synchronous = FULL")
+
+    def close(self) -> None:
+        """Close the connection. Safe to call twice."""
+        with self._lock:
+            if self._conn is not None:
+                try:
+                    self._conn.close()
+                finally:
+                    self._conn = None
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` has been called."""
+        return self._conn is None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.path!r}{', closed' if self.closed else ''})"
+
+    # -- transactions ------------------------------------------------------
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise StoreError("the store is closed")
+        return self._conn
+
+    @contextmanager
+    def _tx(self, *, write: bool) -> Iterator[sqlite3.Connection]:
+        """One transaction: IMMEDIATE for writes, a consistent snapshot for reads.
+
+        sqlite3 errors become :class:`StoreError`; any exception rolls back.
+        """
+        verb = "could not save" if write else "could not read the database"
+        with self._lock:
+            conn = self._connection()
+            try:
+                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            except sqlite3.Error as exc:
+                raise StoreError(f"{verb}: {reason(exc)}") from exc
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._rollback(conn)
+                raise StoreError(f"{verb}: {reason(exc)}") from exc
+            except BaseException:
+                self._rollback(conn)
+                raise
+
+    @staticmethod
+    def _rollback(conn: sqlite3.Connection) -> None:
+        try:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+        except sqlite3.Error:  # pragma: no cover - nothing more we can do
+            log.exception("rollback failed")
+
+    def schema_versions(self) -> list[int]:
+        """Applied migration versions, ascending."""
+        with self._tx(write=False) as conn:
+            return schema.applied_versions(conn)
+
+    # -- checklist runs ----------------------------------------------------
+
+    def create_run(
+        self,
+        checklist: Checklist,
+        *,
+        guild_id: int | None,
+        channel_id: int | None,
+        created_by: int,
+    ) -> Run:
+        """Store a new run of ``checklist`` and return it. The steps are kept as they are
+        now: later guidance changes do not alter the run."""
+        with self._tx(write=True) as conn:
+            run_id = runs.insert(
+                conn,
+                checklist,
+                guild_id=guild_id,
+                channel_id=channel_id,
+                created_by=created_by,
+                now=self._clock(),
+            )
+            run = runs.load(conn, run_id)
+        assert run is not None
+        return run
+
+    def get_run(self, run_id: int) -> Run | None:
+        """The run with its current ticks, or None if there is no such run."""
+        with self._tx(write=False) as conn:
+            return runs.load(conn, run_id)
+
+    def set_tick(
+        self, run_id: int, step: int, *, ticked: bool, user_id: int, user_name: str
+    ) -> Run:
+        """Tick or untick one step and return the run as now stored.
+
+        Idempotent: ticking a ticked step keeps the original ticker and time; unticking an
+        unticked step does nothing.
+
+        Raises:
+            UnknownRunError: no such run.
+            ValueError: ``step`` is not a valid step index.
+        """
+        with self._tx(write=True) as conn:
+            return runs.set_tick(
+                conn,
+                run_id,
+                step,
+                ticked=ticked,
+                user_id=user_id,
+                user_name=user_name,
+                now=self._clock(),
+            )
+
+    # -- votes, unanswered questions, report -------------------------------
+
+    def record_feedback(
+        self,
+        question: str | None,
+        item_id: str,
+        helpful: bool,
+        *,
+        user_id: int,
+        guidance_version: str | None,
+    ) -> int:
+        """Record a helpful / not helpful vote on an answer; returns its id.
+
+        ``question`` is None when the question is no longer known (purged).
+        """
+        with self._tx(write=True) as conn:
+            return feedback.insert_feedback(
+                conn,
+                question,
+                item_id,
+                helpful,
+                user_id=user_id,
+                guidance_version=guidance_version,
+                now=self._clock(),
+            )
+
+    def record_unanswered(self, question: str, suggestions: Sequence[str], *, user_id: int) -> int:
+        """Record a question with no good answer and the item ids suggested instead."""
+        with self._tx(write=True) as conn:
+            return feedback.insert_unanswered(
+                conn, question, suggestions, user_id=user_id, now=self._clock()
+            )
+
+    def report(self, since: datetime | float) -> Report:
+        """Unanswered questions, not-helpful answers and vote counts since ``since``.
+
+        ``since`` is a datetime (naive means local time) or epoch seconds.
+        """
+        start = feedback.epoch(since)
+        until = self._clock()
+        with self._tx(write=False) as conn:
+            return feedback.report(conn, start, until)
+
+    # -- conversation turns ------------------------------------------------
+
+    def save_turn(
+        self,
+        message_id: int,
+        turn: Turn,
+        *,
+        channel_id: int | None = None,
+        guidance_version: str | None = None,
+    ) -> None:
+        """Store the turn behind answer message ``message_id`` (replacing an earlier one).
+
+        ``channel_id`` marks it as the latest turn of a conversation channel (a thread or
+        DM); see :meth:`last_turn`.
+        """
+        with self._tx(write=True) as conn:
+            turns.save(
+                conn,
+                message_id,
+                turn,
+                channel_id=channel_id,
+                guidance_version=guidance_version,
+                now=self._clock(),
+            )
+
+    def get_turn(self, message_id: int) -> TurnRecord | None:
+        """The turn behind answer message ``message_id``, or None."""
+        with self._tx(write=False) as conn:
+            return turns.by_message(conn, message_id)
+
+    def last_turn(self, channel_id: int) -> TurnRecord | None:
+        """The latest turn saved for conversation channel ``channel_id``, or None."""
+        with self._tx(write=False) as conn:
+            return turns.last_in_channel(conn, channel_id)
+
+    # -- privacy -----------------------------------------------------------
+
+    def purge_questions(self) -> int:
+        """Blank every stored question text now; returns how many were blanked (one per
+        stored copy: an answer's turn, a vote, an unanswered question).
+
+        Votes, suggestions and counts are kept.
+        """
+        with self._tx(write=True) as conn:
+            return retention.blank(conn)
+
+    def purge_expired(self) -> int:
+        """Blank question text older than ``retention_days``; returns how many.
+
+        Cheap when there is nothing to do (an indexed read, no write transaction), so it
+        can be called often.
+        """
+        if self.retention_days is None:
+            return 0
+        before = retention.cutoff(self._clock(), self.retention_days)
+        with self._lock:
+            with self._tx(write=False) as conn:
+                if not retention.has_expired(conn, before):
+                    return 0
+            with self._tx(write=True) as conn:
+                return retention.blank(conn, before)
