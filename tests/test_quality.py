@@ -1,13 +1,15 @@
-"""Answer quality on the held-out test split: CI fails below the bars."""
+"""Answer quality on the held-out test splits: CI fails below the bars."""
 
 from __future__ import annotations
 
 import pytest
 
 from pact_advisor.engine import Engine
-from pact_advisor.evaluation import BARS, evaluate, format_report, load_questions
+from pact_advisor.evaluation import BARS, STYLE_BARS, evaluate, format_report, load_questions
 from pact_advisor.knowledge import load_guidance
 from pact_advisor.resources import eval_dir, guidance_dir
+
+TEST_SPLITS = ("test.yaml", "test-chat.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -15,14 +17,13 @@ def engine() -> Engine:
     return Engine(load_guidance(guidance_dir()))
 
 
-@pytest.fixture(scope="module")
-def test_split():
-    return load_questions(eval_dir() / "test.yaml")
+@pytest.fixture(scope="module", params=TEST_SPLITS)
+def test_split(request):
+    return load_questions(eval_dir() / request.param)
 
 
-def test_eval_set_is_big_and_varied_enough(test_split):
-    dev = load_questions(eval_dir() / "dev.yaml")
-    both = dev + test_split
+def test_short_question_splits_are_big_and_varied_enough():
+    both = load_questions(eval_dir() / "dev.yaml") + load_questions(eval_dir() / "test.yaml")
     in_scope = [q for q in both if q.expect]
     assert len(in_scope) >= 250
     assert len(both) - len(in_scope) >= 60
@@ -31,6 +32,18 @@ def test_eval_set_is_big_and_varied_enough(test_split):
     assert {"smalltalk", "coding", "weather", "travel", "near-domain"} <= {
         q.style for q in both if not q.expect
     }
+
+
+@pytest.mark.parametrize("name", ["dev-chat.yaml", "test-chat.yaml"])
+def test_chat_splits_have_the_styles_people_write_in(name):
+    split = load_questions(eval_dir() / name)
+    in_scope = [q for q in split if q.expect]
+    abstain = [q for q in split if not q.expect]
+    assert len(split) >= 200
+    assert len(abstain) >= 40
+    assert set(STYLE_BARS) <= {q.style for q in in_scope}
+    assert {"injection", "near-domain", "off-topic"} <= {q.style for q in abstain}
+    assert sum(1 for q in in_scope if q.lang in ("fr", "es")) >= 30
 
 
 def test_eval_questions_are_not_copies_of_the_guidance_examples(engine, test_split):

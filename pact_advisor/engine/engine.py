@@ -22,8 +22,9 @@ from pact_advisor.knowledge.models import Intent
 TOP_K = 5
 #: How many "did you mean" suggestions a question that is not covered gets.
 SUGGESTIONS = 3
-#: A question not covered gets suggestions only if the coverage model gives it this much.
-SUGGEST_FLOOR = 0.1
+#: A question not covered gets suggestions only if the coverage model gives it this much
+#: and the suggestions share words with it.
+SUGGEST_FLOOR = 0.05
 #: Words in a follow-up such as "and for diaspora?" at most.
 FOLLOWUP_MAX_WORDS = 8
 #: In "and for diaspora?", how much the previous question still counts.
@@ -160,8 +161,9 @@ class Engine:
             else:
                 reason = "not-covered"
             suggestions = ()
-            if hits.covered >= SUGGEST_FLOOR and hits.known_terms and not reading.produce:
-                suggestions = tuple(self._match(plan, h) for h in hits.hits[:SUGGESTIONS])
+            if hits.covered >= SUGGEST_FLOOR and not reading.produce:
+                shared = [h for h in hits.hits[:SUGGESTIONS] if h.terms]
+                suggestions = tuple(self._match(plan, h) for h in shared)
             return replace(
                 self._unanswered(plan, reason), suggestions=suggestions, covered=hits.covered
             )

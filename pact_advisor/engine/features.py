@@ -186,10 +186,14 @@ class FeatureSpace:
             token_pattern=r"\S+", ngram_range=(1, 2), lowercase=False, sublinear_tf=True
         ).fit(word_docs)
         self._char = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(3, 5), lowercase=False, sublinear_tf=True
+            analyzer="char_wb",
+            ngram_range=(3, 5),
+            lowercase=False,
+            sublinear_tf=True,
+            max_df=0.2,
         ).fit(letter_docs)
-        self._doc_word = self._word.transform(word_docs).T.tocsr().astype(np.float32)
-        self._doc_char = self._char.transform(letter_docs).T.tocsr().astype(np.float32)
+        self._doc_word = Documents(self._word.transform(word_docs).T.tocsr().astype(np.float32))
+        self._doc_char = Documents(self._char.transform(letter_docs).T.tocsr().astype(np.float32))
         self._qword = QueryVectorizer(self._word)
         self._qchar = QueryVectorizer(self._char)
         # Examples of each item, padded to a rectangle (-1 where an item has fewer).
@@ -221,7 +225,7 @@ class FeatureSpace:
             (self._qword, self._doc_word, words),
             (self._qchar, self._doc_char, letters),
         ):
-            sims = (vectorizer.transform(texts) @ docs).toarray()
+            sims = docs.similarities(vectorizer, texts)
             parts.append(self._per_item(sims, exclude))
         return np.concatenate(parts, axis=2)
 
@@ -270,10 +274,13 @@ class QueryVectorizer:
     """``TfidfVectorizer.transform`` for short questions, from the fitted vectorizer's own parts.
 
     It uses the vectorizer's analyzer, vocabulary and idf weights, so it gives the same
-    vectors (``tests/test_engine.py`` checks that), but skips the input validation that
-    ``transform`` runs on every call: for a one-line question that validation cost more than
-    the arithmetic.
+    vectors (``tests/test_engine.py`` checks that), without the input validation and sparse
+    matrix construction that ``transform`` pays on every call. ``char_wb`` n-grams never cross
+    a word, so each word's feature ids are worked out once and remembered.
     """
+
+    #: Words whose n-gram ids are remembered, at most.
+    MEMO = 50_000
 
     def __init__(self, fitted: TfidfVectorizer):
         if not (fitted.sublinear_tf and fitted.norm == "l2" and fitted.use_idf):
@@ -286,6 +293,8 @@ class QueryVectorizer:
         self._analyze = self._fitted.build_analyzer()
         self._vocabulary = self._fitted.vocabulary_
         self._idf = self._fitted.idf_.astype(np.float64)
+        self._per_word = self._fitted.analyzer == "char_wb"
+        self._memo: dict[str, list[int]] = {}
 
     def __getstate__(self) -> dict:
         return {"_fitted": self._fitted, "_size": self._size}
@@ -294,27 +303,83 @@ class QueryVectorizer:
         self.__dict__.update(state)
         self._setup()
 
-    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        indptr, indices, data = [0], [], []
+    def _ids(self, text: str) -> list[int]:
         lookup = self._vocabulary.get
+        if not self._per_word:
+            return [i for i in map(lookup, self._analyze(text)) if i is not None]
+        ids: list[int] = []
+        memo = self._memo
+        for word in text.split():
+            known = memo.get(word)
+            if known is None:
+                known = [i for i in map(lookup, self._analyze(word)) if i is not None]
+                if len(memo) < self.MEMO:
+                    memo[word] = known
+            ids.extend(known)
+        return ids
+
+    def vectors(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Each text as (feature ids, l2-normalised sublinear tf-idf weights)."""
+        out = []
         for text in texts:
-            counts = Counter(i for i in map(lookup, self._analyze(text)) if i is not None)
+            counts = Counter(self._ids(text))
+            columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
             if counts:
-                columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
                 tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
                 weights = (np.log(tf) + 1.0) * self._idf[columns]
                 weights /= np.sqrt(weights @ weights)
-                indices.append(columns)
-                data.append(weights)
-            indptr.append(indptr[-1] + len(counts))
+            else:
+                weights = np.empty(0)
+            out.append((columns, weights))
+        return out
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        vectors = self.vectors(texts)
+        indptr = np.cumsum([0, *(len(c) for c, _ in vectors)])
         matrix = sp.csr_matrix(
             (
-                np.concatenate(data) if data else np.empty(0),
-                np.concatenate(indices) if indices else np.empty(0, dtype=np.int64),
-                np.asarray(indptr),
+                np.concatenate([w for _, w in vectors]) if vectors else np.empty(0),
+                np.concatenate([c for c, _ in vectors]) if vectors else np.empty(0, np.int64),
+                indptr,
             ),
             shape=(len(texts), self._size),
             dtype=np.float32,
         )
         matrix.sort_indices()
         return matrix
+
+
+class Documents:
+    """A (features x documents) TF-IDF matrix, multiplied by queries without building sparse
+    matrices for them: a few texts at a time, NumPy gathers beat scipy's set-up costs."""
+
+    #: Above this many texts, one scipy product is cheaper than a loop of gathers.
+    BATCH = 24
+
+    def __init__(self, matrix: sp.csr_matrix):
+        self.matrix = matrix
+        self._indptr = matrix.indptr
+        self._indices = matrix.indices
+        self._data = matrix.data.astype(np.float64)
+        self.size = matrix.shape[1]
+
+    def similarities(self, vectorizer: QueryVectorizer, texts: Sequence[str]) -> np.ndarray:
+        if len(texts) > self.BATCH:
+            return (vectorizer.transform(texts) @ self.matrix).toarray()
+        out = np.zeros((len(texts), self.size))
+        for row, (columns, weights) in enumerate(vectorizer.vectors(texts)):
+            if not len(columns):
+                continue
+            starts = self._indptr[columns]
+            lengths = self._indptr[columns + 1] - starts
+            total = int(lengths.sum())
+            if not total:
+                continue
+            offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+            gather = offsets + np.arange(total)
+            out[row] = np.bincount(
+                self._indices[gather],
+                weights=self._data[gather] * np.repeat(weights, lengths),
+                minlength=self.size,
+            )
+        return out
