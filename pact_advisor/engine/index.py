@@ -278,61 +278,62 @@ class Index:
         logits: np.ndarray,
         owners: np.ndarray | None = None,
     ) -> np.ndarray:
-        """One row per message. ``owners``: for the guidance's own examples, the item each
-        belongs to, so that an example's own words never count as shared (leave-one-out)."""
+        """One row per message, in :data:`COVERAGE_FEATURES` order. ``owners``: for the
+        guidance's own examples, the item each belongs to (see :meth:`_overlap`)."""
         order = np.argsort(-logits, axis=1)
         rows = np.arange(len(readings))
         top, second = order[:, 0], order[:, 1]
         s1, s2 = logits[rows, top], logits[rows, second]
-        p1 = softmax(logits)[rows, top]
         length = np.array([min(np.log1p(r.words) / _LENGTH_SCALE, 1.0) for r in readings])
-        mine = [owners is not None and owners[i] == top[i] for i in range(len(texts))]
-        own = [
-            frozenset(t.whole_terms) if m else frozenset() for t, m in zip(texts, mine, strict=True)
-        ]
-        own_stems = [
-            frozenset(t.whole_stems) if m else frozenset() for t, m in zip(texts, mine, strict=True)
-        ]
-        space = self.space
-        return np.stack(
+        scores = np.stack([s1, s1 - s2, softmax(logits)[rows, top], length, s1 * length], axis=1)
+        known = np.array(
             [
-                s1,
-                s1 - s2,
-                p1,
-                length,
-                s1 * length,
-                [t.known_share for t in texts],
-                [min(t.known, 6) / 6 for t in texts],
                 [
-                    t.known_share * (r.language != "en")
-                    for r, t in zip(readings, texts, strict=True)
-                ],
-                [float(r.language != "en") for r in readings],
-                [t.question_known_share for t in texts],
-                [t.near_known_share for t in texts],
-                [min(len(t.whole_terms), 12) / 12 for t in texts],
+                    t.known_share,
+                    min(t.known, 6) / 6,
+                    t.known_share * (r.language != "en"),
+                    float(r.language != "en"),
+                    t.question_known_share,
+                    t.near_known_share,
+                    min(len(t.whole_terms), 12) / 12,
+                ]
+                for r, t in zip(readings, texts, strict=True)
+            ]
+        ).reshape(len(readings), 7)
+        cues = np.array(
+            [
                 [
-                    min(space.matched_weight(t.question_terms, p, o), 20.0) / 20
-                    for t, p, o in zip(texts, top, own, strict=True)
-                ],
+                    min(len(r.out_of_scope), 2),
+                    float(r.produce),
+                    float(r.about_guidance),
+                    float(not t.question_terms),
+                ]
+                for r, t in zip(readings, texts, strict=True)
+            ]
+        ).reshape(len(readings), 4)
+        similar = np.stack([x[rows, top, 4], x[rows, top, 16]], axis=1)
+        named = np.array([[float(bool(r.named))] for r in readings]).reshape(len(readings), 1)
+        overlap = self._overlap(texts, top, owners)
+        return np.concatenate([scores, known, overlap, cues, similar, named], axis=1)
+
+    def _overlap(
+        self, texts: Sequence[Texts], top: np.ndarray, owners: np.ndarray | None
+    ) -> np.ndarray:
+        """What the message shares with its top item. For one of the guidance's own examples
+        (``owners[i]`` is its item), its own words never count as shared: leave-one-out."""
+        rows = []
+        for i, (t, position) in enumerate(zip(texts, top, strict=True)):
+            mine = owners is not None and owners[i] == position
+            words = frozenset(t.whole_terms) if mine else frozenset()
+            stems = frozenset(t.whole_stems) if mine else frozenset()
+            rows.append(
                 [
-                    space.share_in_item(t.question_stems, p, o)
-                    for t, p, o in zip(texts, top, own_stems, strict=True)
-                ],
-                [
-                    space.share_in_item(t.whole_stems, p, o)
-                    for t, p, o in zip(texts, top, own_stems, strict=True)
-                ],
-                [min(len(r.out_of_scope), 2) for r in readings],
-                [float(r.produce) for r in readings],
-                [float(r.about_guidance) for r in readings],
-                [float(not t.question_terms) for t in texts],
-                x[rows, top, 4],
-                x[rows, top, 16],
-                [float(bool(r.named)) for r in readings],
-            ],
-            axis=1,
-        )
+                    min(self.space.matched_weight(t.question_terms, position, words), 20.0) / 20,
+                    self.space.share_in_item(t.question_stems, position, stems),
+                    self.space.share_in_item(t.whole_stems, position, stems),
+                ]
+            )
+        return np.array(rows).reshape(len(texts), 3)
 
     # -- searching ------------------------------------------------------------------------
 
