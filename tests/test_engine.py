@@ -261,3 +261,17 @@ def test_a_request_to_produce_something_else_is_not_covered(engine):
 def test_confidence_is_the_coverage_models_probability_in_words(engine):
     result = engine.ask("what are the five success factors for migration partnerships?")
     assert result.answered and result.covered >= 0.9 and result.confidence == "high"
+
+
+def test_an_index_loaded_from_the_cache_answers_exactly_as_when_fitted(engine):
+    import pickle
+
+    questions = [
+        "Je prépare le dialogue avec l'UE sur la diaspora. Que recommande le document ?",
+        "how do we support diaspora umbrella networks?",
+        "¿qué pilotos de migración legal ha financiado el MPF?",
+    ] * 10
+    loaded = Engine(engine.guidance, index=pickle.loads(pickle.dumps(engine.index)))
+    fitted = [(r.covered, [m.id for m in r.matches]) for r in engine.ask_many(questions)]
+    again = [(r.covered, [m.id for m in r.matches]) for r in loaded.ask_many(questions)]
+    assert fitted == again

@@ -95,7 +95,9 @@ class Stems:
         self.__init__()
 
     def stem(self, words: list[str], language: str) -> list[str]:
-        memo = self._memo.get(language) or self._memo["en"]
+        if language not in self._memo:
+            language = "en"
+        memo = self._memo[language]
         missing = [w for w in words if w not in memo]
         if missing:
             for word, stem in zip(missing, _stemmer(language).stemWords(missing), strict=True):
