@@ -219,7 +219,18 @@ class FeatureSpace:
             self._item_stems[owner].update(set(stems.split()))
 
     def similarities(self, words: list[str], letters: list[str], exclude: np.ndarray) -> np.ndarray:
-        """``(n, items, 12)``: word then letter similarity to each field and the examples."""
+        """``(n, items, 12)``: word then letter similarity to each field and the examples.
+
+        A text that comes twice (a question that is also one of the sentences) is scored once.
+        """
+        unique: dict[tuple[str, str, int], int] = {}
+        where = [unique.setdefault(key, len(unique)) for key in zip(words, letters, exclude)]
+        if len(unique) < len(where):
+            keys = list(unique)
+            once = self.similarities(
+                [k[0] for k in keys], [k[1] for k in keys], np.asarray([k[2] for k in keys])
+            )
+            return once[where]
         parts = []
         for vectorizer, docs, texts in (
             (self._qword, self._doc_word, words),
@@ -237,9 +248,8 @@ class FeatureSpace:
         rows = np.flatnonzero(exclude >= 0)
         examples[rows, exclude[rows]] = -1.0  # leave-one-out: an example never finds itself
         grid = examples[:, self._pad]  # (n, items, width); the pad column reads -1
-        grid.sort(axis=2)
-        best = grid[:, :, -1]
-        top = grid[:, :, -3:]
+        top = np.partition(grid, grid.shape[2] - 3, axis=2)[:, :, -3:]
+        best = top.max(axis=2)
         top3 = np.where(top >= 0, top, 0).sum(axis=2) / np.maximum((top >= 0).sum(axis=2), 1)
         return np.concatenate([fields, best[:, :, None], top3[:, :, None]], axis=2)
 
