@@ -87,39 +87,49 @@ def fit_ranker(x: np.ndarray, right: np.ndarray, *, c: float = 1.0) -> LinearMod
 
 @dataclass(frozen=True)
 class SmallNetwork:
-    """One hidden ReLU layer and a logistic output, as plain arrays."""
+    """Small networks of one hidden ReLU layer and a logistic output, as plain arrays; their
+    probabilities are averaged (``hidden``: (networks, features, units))."""
 
     mean: np.ndarray
     scale: np.ndarray
     hidden: np.ndarray
     hidden_bias: np.ndarray
     output: np.ndarray
-    output_bias: float
+    output_bias: np.ndarray
 
     def probability(self, x: np.ndarray) -> np.ndarray:
-        h = np.maximum(((x - self.mean) / self.scale) @ self.hidden + self.hidden_bias, 0.0)
-        return sigmoid(h @ self.output + self.output_bias)
+        z = (x - self.mean) / self.scale
+        h = np.maximum(np.einsum("nf,kfu->knu", z, self.hidden) + self.hidden_bias[:, None], 0.0)
+        logits = np.einsum("knu,ku->kn", h, self.output) + self.output_bias[:, None]
+        return sigmoid(logits).mean(axis=0)
+
+
+#: Networks averaged in the coverage model (each from its own fixed seed).
+NETWORKS = 5
 
 
 def fit_coverage(x: np.ndarray, covered: np.ndarray, *, alpha: float = 3.0) -> SmallNetwork:
-    """The coverage model: a small network, since its evidence interacts (a short message
-    whose few words are all known is covered only if the ranker is also sure).
+    """The coverage model: small networks, since its evidence interacts (a short message
+    whose few words are all known is covered only if the ranker is also sure), averaged so
+    that no single initialisation decides.
 
-    ``alpha`` is the L2 penalty; the seed is fixed, so the same guidance fits the same model.
+    ``alpha`` is the L2 penalty; the seeds are fixed, so the same guidance fits the same model.
     """
     from sklearn.neural_network import MLPClassifier
 
     mean, scale = _standardiser(x)
-    model = MLPClassifier((32,), alpha=alpha, max_iter=3000, random_state=0).fit(
-        (x - mean) / scale, covered
-    )
+    z = (x - mean) / scale
+    fitted = [
+        MLPClassifier((32,), alpha=alpha, max_iter=3000, random_state=seed).fit(z, covered)
+        for seed in range(NETWORKS)
+    ]
     return SmallNetwork(
         mean,
         scale,
-        model.coefs_[0],
-        model.intercepts_[0],
-        model.coefs_[1][:, 0],
-        float(model.intercepts_[1][0]),
+        np.stack([m.coefs_[0] for m in fitted]),
+        np.stack([m.intercepts_[0] for m in fitted]),
+        np.stack([m.coefs_[1][:, 0] for m in fitted]),
+        np.array([m.intercepts_[1][0] for m in fitted]),
     )
 
 
