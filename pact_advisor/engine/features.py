@@ -224,7 +224,8 @@ class FeatureSpace:
         A text that comes twice (a question that is also one of the sentences) is scored once.
         """
         unique: dict[tuple[str, str, int], int] = {}
-        where = [unique.setdefault(key, len(unique)) for key in zip(words, letters, exclude)]
+        keys = zip(words, letters, exclude.tolist(), strict=True)
+        where = [unique.setdefault(key, len(unique)) for key in keys]
         if len(unique) < len(where):
             keys = list(unique)
             once = self.similarities(
