@@ -28,6 +28,9 @@ from pact_advisor.engine.text import Glossary, Speller, tokens
 from pact_advisor.knowledge import Item
 
 _LENGTH_SCALE = np.log1p(60.0)
+#: Messages scored together: enough to share the sparse products, few enough that the dense
+#: similarity arrays stay small.
+CHUNK = 128
 
 
 @dataclass(frozen=True)
@@ -353,8 +356,14 @@ class Index:
         return self.search_readings([self.read(question)], k)[0]
 
     def search_readings(self, readings: Sequence[Reading], k: int = 5) -> list[Hits]:
-        if not readings:
-            return []
+        """:meth:`search` for many messages, a chunk at a time (memory stays bounded)."""
+        return [
+            hits
+            for start in range(0, len(readings), CHUNK)
+            for hits in self._search_chunk(readings[start : start + CHUNK], k)
+        ]
+
+    def _search_chunk(self, readings: Sequence[Reading], k: int) -> list[Hits]:
         x, texts = self._features(readings, np.full(len(readings), -1))
         logits = self._logits(x)
         cov = self._coverage_features(readings, texts, x, logits)
