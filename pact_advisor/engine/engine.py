@@ -87,9 +87,9 @@ class Engine:
     def _plan(self, question: str, previous: Turn | None, context: Context) -> _Plan:
         folded = fold(question)
         plan = _Plan(question=question, folded=folded, context=context)
-        if not folded or foreign_script(question):
-            reason = "language" if foreign_script(question) else "empty"
-            plan.fixed = self._unanswered(plan, reason)
+        foreign = foreign_script(question)
+        if not folded or foreign:
+            plan.fixed = self._unanswered(plan, "language" if foreign else "empty")
             return plan
         reading = self.index.read(question, folded=folded)
         named = Context(

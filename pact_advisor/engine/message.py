@@ -20,7 +20,6 @@ from pact_advisor.engine.text import (
     LanguageGuess,
     Phrases,
     fold,
-    tokens,
 )
 
 #: Chat mentions (``<@123>``, ``<@&123>``, ``<#123>``, ``@everyone``, ``@here``) address
@@ -111,6 +110,9 @@ class Reader:
         self.countries = Names(countries, common)
         self.sectors = Names(sectors, common)
         self.languages = LanguageGuess(rules.languages)
+        self._markers = {
+            lang: frozenset(fold(w) for w in words) for lang, words in rules.languages.items()
+        }
 
     def read(self, written: str, *, folded: str | None = None) -> Reading:
         written = written[:MAX_ANALYSED_CHARS]
@@ -119,18 +121,22 @@ class Reader:
             folded = None
         folded = fold(written) if folded is None else folded
         language = self.languages.guess(folded.split())
-        sentences = _sentences(written, language)
-        asking = [s for s in sentences if self._asks(s)]
+        # Each sentence folded once: (as written, folded).
+        sentences = [(s, f) for s in _sentences(written, language) if (f := fold(s))]
+        if not sentences:
+            sentences = [(written, folded)]
+        asking = [i for i, (s, f) in enumerate(sentences) if self._asks(s, f)]
         if not asking or len(sentences) == 1:
-            asking = sentences[-1:] if sentences else [written]
-        question_written = " ".join(s.strip() for s in asking)
-        question_folded = fold(question_written)
-        background_folded = " ".join(fold(s) for s in sentences if s not in asking)
-
-        partners = self.countries.find(folded, written)
-        sectors = self.sectors.find(folded, written)
+            asking = [len(sentences) - 1]
+        question_written = " ".join(sentences[i][0].strip() for i in asking)
+        question_folded = " ".join(sentences[i][1] for i in asking)
+        background_folded = " ".join(f for i, (_, f) in enumerate(sentences) if i not in asking)
         question = self._without_names(question_folded)
-        whole = self._without_names(folded) if background_folded else question
+        if background_folded:
+            parts = tuple(self._without_names(f) for _, f in sentences)
+            whole = " ".join(p for p in parts if p)
+        else:
+            parts, whole = (), question
         named = self._named(question_folded, question_written)
         in_background = (
             self._named(background_folded, written) - named if background_folded else frozenset()
@@ -140,13 +146,11 @@ class Reader:
             language=language,
             question=question,
             whole=whole,
-            sentences=tuple(self._without_names(fold(s)) for s in sentences)
-            if background_folded
-            else (),
+            sentences=parts,
             clause=question_written.strip()[:200],
             expansion=self._expansion(question, language),
-            partners=tuple(partners),
-            sectors=tuple(sectors),
+            partners=tuple(self.countries.find(folded, written)),
+            sectors=tuple(self.sectors.find(folded, written)),
             named=named,
             named_in_background=in_background,
             whole_list=self.rules.whole_list_cue.search(question_folded),
@@ -157,8 +161,8 @@ class Reader:
             words=len(folded.split()),
         )
 
-    def _asks(self, sentence: str) -> bool:
-        return "?" in sentence or "¿" in sentence or self.rules.question_cue.search(fold(sentence))
+    def _asks(self, sentence: str, folded: str) -> bool:
+        return "?" in sentence or "¿" in sentence or self.rules.question_cue.search(folded)
 
     def _without_names(self, folded: str) -> str:
         return self.sectors.remove(self.countries.remove(folded))
@@ -167,17 +171,12 @@ class Reader:
         return frozenset(t for m in self.rules.mentions(folded, written) for t in m.about)
 
     def _expansion(self, question: str, language: str) -> str:
-        markers = {fold(w) for w in self.rules.languages.get(language, ())}
+        markers = self._markers.get(language, frozenset())
         kept = [t for t in self.glossary.terms_in(question) if t not in markers]
         return " ".join(self.glossary.meanings(t) for t in kept)
-
-    def content(self, folded: str) -> list[str]:
-        """The words that carry meaning: stopwords and single letters removed."""
-        return [t for t in tokens(folded) if len(t) > 1 and t not in self.rules.stopwords]
 
 
 def _sentences(written: str, language: str) -> list[str]:
     import sentencex
 
-    parts = [s for s in sentencex.segment(language, written) if fold(s)]
-    return parts or [written]
+    return list(sentencex.segment(language, written))
