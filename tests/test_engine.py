@@ -275,3 +275,18 @@ def test_an_index_loaded_from_the_cache_answers_exactly_as_when_fitted(engine):
     fitted = [(r.covered, [m.id for m in r.matches]) for r in engine.ask_many(questions)]
     again = [(r.covered, [m.id for m in r.matches]) for r in loaded.ask_many(questions)]
     assert fitted == again
+
+
+def test_a_change_of_subject_makes_what_follows_the_question(engine):
+    message = (
+        "I'm back from the joint committee in Tunis; the roles question finally got settled. "
+        "Anyway, unrelated: my laptop won't connect to the printer since the update. Who do I ask?"
+    )
+    reading = engine.index.read(message)
+    assert "laptop" in reading.question and "roles" not in reading.question
+    assert not engine.ask(message).answered
+
+
+@pytest.mark.parametrize("text", ["how are you today", "ça va ?", "¿qué tal?", "bon week-end !"])
+def test_small_talk_gets_what_the_advisor_can_do(engine, text):
+    assert engine.ask(text).intent == "help"

@@ -128,6 +128,9 @@ class Reader:
         asking = [i for i, (s, f) in enumerate(sentences) if self._asks(s, f)]
         if not asking or len(sentences) == 1:
             asking = [len(sentences) - 1]
+        turns = [i for i, (_, f) in enumerate(sentences) if self.rules.new_subject_cue.search(f)]
+        if turns and turns[-1] <= asking[-1]:
+            asking = list(range(turns[-1], len(sentences)))
         question_written = " ".join(sentences[i][0].strip() for i in asking)
         question_folded = " ".join(sentences[i][1] for i in asking)
         background_folded = " ".join(f for i, (_, f) in enumerate(sentences) if i not in asking)

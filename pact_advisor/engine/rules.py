@@ -86,6 +86,7 @@ class CompiledRules:
         ]
         cues = rules.cues
         self.question_cue = Pattern.compile(cues.question)
+        self.new_subject_cue = Pattern.compile(cues.new_subject)
         self.whole_list_cue = Pattern.compile(cues.whole_list)
         self.programme_cue = Pattern.compile(cues.programme)
         self.produce_cue = Pattern.compile(cues.produce)

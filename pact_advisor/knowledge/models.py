@@ -155,6 +155,8 @@ class Cues(_Frozen):
     #: A sentence that asks something ("what should we...", "any tips?"), as opposed to
     #: background ("I'm programme manager in Tunis.").
     question: tuple[Text, ...] = Field(min_length=1)
+    #: Announces a change of subject ("anyway, unrelated:"): what follows is the question.
+    new_subject: tuple[Text, ...] = ()
     #: Asks for a whole list ("what are the success factors"), which an overview answers.
     whole_list: tuple[Text, ...] = ()
     #: Asks about a programme itself: who funds it, since when, what it does.
@@ -165,9 +167,9 @@ class Cues(_Frozen):
     #: instructions"): the guidance never covers that.
     produce: tuple[Text, ...] = ()
 
-    _valid = field_validator("question", "whole_list", "programme", "about_guidance", "produce")(
-        _check_patterns
-    )
+    _valid = field_validator(
+        "question", "new_subject", "whole_list", "programme", "about_guidance", "produce"
+    )(_check_patterns)
 
 
 class OutOfScopeRule(_Frozen):
