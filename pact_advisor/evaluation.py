@@ -224,21 +224,15 @@ def ablation(guidance: Guidance, splits: Mapping[str, Sequence[Question]]) -> st
     from pact_advisor.engine.engine import Engine as _Engine
     from pact_advisor.engine.index import IndexConfig
 
-    names = list(splits)
-    header = f"{'variant':<34}" + "".join(f"{n[:22]:>24}" for n in names)
-    lines = [header, f"{'':<34}" + "".join(f"{'top1 falseAb offAb nearAb':>24}" for _ in names)]
+    lines = []
     for label, switches in ABLATIONS.items():
         engine = _Engine(guidance, IndexConfig(**switches))
-        cells = []
-        for name in names:
-            r = evaluate(engine, splits[name])
-            cells.append(
-                f"{_short(r.overall.top1)} {_short(r.overall.false_abstention)} "
-                f"{_short(r.off_topic.oos_abstention)} {_short(r.near_domain.oos_abstention)}"
+        for name, questions in splits.items():
+            r = evaluate(engine, questions)
+            lines.append(
+                f"{label:<34}{Path(name).name:<18}{_fmt(r.overall.top1)}  "
+                f"{_fmt(r.overall.false_abstention):>7}  {_fmt(r.off_topic.oos_abstention)}  "
+                f"{_fmt(r.near_domain.oos_abstention)}"
             )
-        lines.append(f"{label:<34}" + "".join(f"{c:>24}" for c in cells))
-    return "\n".join(lines)
-
-
-def _short(value: float | None) -> str:
-    return "  -  " if value is None else f"{value:.3f}"[1:] if value < 1 else "1.00"
+    header = f"{'variant':<34}{'split':<18}{'top1':>6}  {'falseAb':>7}  {'offAb':>6}  {'nearAb':>6}"
+    return "\n".join([header, "-" * len(header), *lines])
