@@ -307,13 +307,14 @@ class Index:
             [
                 [
                     min(len(r.out_of_scope), 2),
+                    min(len(r.out_of_scope_anywhere), 2),
                     float(r.produce),
                     float(r.about_guidance),
                     float(not t.question_terms),
                 ]
                 for r, t in zip(readings, texts, strict=True)
             ]
-        ).reshape(len(readings), 4)
+        ).reshape(len(readings), 5)
         similar = np.stack([x[rows, top, 4], x[rows, top, 16]], axis=1)
         named = np.array([[float(bool(r.named))] for r in readings]).reshape(len(readings), 1)
         overlap = self._overlap(texts, top, owners)

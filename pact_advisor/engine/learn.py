@@ -35,6 +35,7 @@ COVERAGE_FEATURES: tuple[str, ...] = (
     "question words in the top item",
     "message words in the top item",
     "out-of-scope subjects",
+    "out-of-scope subjects anywhere in the message",
     "asks to produce something",
     "refers to the guidance",
     "vague question",

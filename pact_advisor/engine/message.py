@@ -52,8 +52,9 @@ class Reading:
     about_programme: bool
     produce: bool
     about_guidance: bool
-    #: Out-of-scope subjects the question touches.
+    #: Out-of-scope subjects the question touches, and those the whole message touches.
     out_of_scope: tuple[str, ...]
+    out_of_scope_anywhere: tuple[str, ...]
     words: int
 
     @property
@@ -161,6 +162,9 @@ class Reader:
             produce=self.rules.produce_cue.search(folded, written),
             about_guidance=self.rules.about_guidance_cue.search(folded),
             out_of_scope=tuple(self.rules.out_of_scope(question_folded)),
+            out_of_scope_anywhere=tuple(self.rules.out_of_scope(folded))
+            if background_folded
+            else tuple(self.rules.out_of_scope(question_folded)),
             words=len(folded.split()),
         )
 
