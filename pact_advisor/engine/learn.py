@@ -106,7 +106,7 @@ class SmallNetwork:
 
 
 #: Networks averaged in the coverage model (each from its own fixed seed).
-NETWORKS = 5
+NETWORKS = 3
 
 
 def fit_coverage(x: np.ndarray, covered: np.ndarray, *, alpha: float = 3.0) -> SmallNetwork:
