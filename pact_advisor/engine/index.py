@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -71,6 +71,9 @@ class Hits:
     #: All items' ranker scores (logits), for pooling with a previous turn.
     logits: np.ndarray
     known_terms: tuple[str, ...]
+    #: The message's features and texts, kept so that ranking again computes nothing twice.
+    features: np.ndarray = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
+    texts: Texts | None = field(repr=False, compare=False, default=None)
 
     @property
     def top(self) -> Hit | None:
@@ -379,8 +382,8 @@ class Index:
 
     def rescore(self, hits: Hits, logits: np.ndarray, k: int = 5) -> Hits:
         """``hits`` ranked again by ``logits`` (pooled with a previous turn, say)."""
-        x, texts = self._features([hits.reading], np.full(1, -1))
-        return self._hits(hits.reading, texts[0], x[0], logits, hits.covered, k)
+        assert hits.texts is not None
+        return self._hits(hits.reading, hits.texts, hits.features, logits, hits.covered, k)
 
     def _hits(
         self,
@@ -403,7 +406,7 @@ class Index:
             )
             for p, reasons in zip(order, self._reasons(x, order), strict=True)
         )
-        return Hits(reading, hits, covered, logits, texts.terms)
+        return Hits(reading, hits, covered, logits, texts.terms, x, texts)
 
     def _reasons(
         self, x: np.ndarray, positions: np.ndarray, limit: int = 3
