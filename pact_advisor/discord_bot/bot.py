@@ -11,17 +11,25 @@ import discord
 from discord.ext import commands
 
 from pact_advisor.app import Advisor
-from pact_advisor.discord_bot.adapter import NO_MENTIONS
-from pact_advisor.discord_bot.cogs import EXTENSIONS
-from pact_advisor.discord_bot.components import DYNAMIC_ITEMS
-from pact_advisor.discord_bot.errors import AdvisorTree
-from pact_advisor.discord_bot.services import Limiter, Services
+from pact_advisor.discord_bot.core.adapter import NO_MENTIONS
+from pact_advisor.discord_bot.core.errors import AdvisorTree
+from pact_advisor.discord_bot.core.services import Limiter, Services
 from pact_advisor.discord_bot.settings import Settings
 from pact_advisor.resources import guidance_dir as default_guidance_dir
 from pact_advisor.resources import prompts_dir as default_prompts_dir
 from pact_advisor.store import AsyncStore, Store
 
 log = logging.getLogger(__name__)
+
+#: One extension per cog, each a module ending in ``async def setup(bot)``; loaded in this
+#: order by ``AdvisorBot.setup_hook``. A feature's cog registers its own persistent buttons.
+EXTENSIONS = (
+    "pact_advisor.discord_bot.ask.cog",
+    "pact_advisor.discord_bot.checklist.cog",
+    "pact_advisor.discord_bot.guidance.cog",
+    "pact_advisor.discord_bot.admin.cog",
+    "pact_advisor.discord_bot.admin.retention",
+)
 
 MESSAGE_CONTENT_OFF = (
     "The Message Content intent is off: slash commands and the message menu work, but "
@@ -54,7 +62,6 @@ class AdvisorBot(commands.Bot):
         self.settings = settings
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(*DYNAMIC_ITEMS)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if not self.intents.message_content:

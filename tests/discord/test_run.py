@@ -151,7 +151,9 @@ def test_importing_needs_no_token_and_touches_nothing(tmp_path):
         [
             sys.executable,
             "-c",
-            "import pact_advisor.discord_bot, pact_advisor.discord_bot.run, pact_advisor.discord_bot.cogs.ask",
+            "import importlib, pact_advisor.discord_bot.run\n"
+            "from pact_advisor.discord_bot.bot import EXTENSIONS\n"
+            "for name in EXTENSIONS: importlib.import_module(name)",
         ],
         cwd=tmp_path,
         env=env,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from discord import app_commands
 
-from pact_advisor.discord_bot.cogs import EXTENSIONS
+from pact_advisor.discord_bot.bot import EXTENSIONS
 
 PACKAGE = Path(__file__).resolve().parents[2] / "pact_advisor"
 

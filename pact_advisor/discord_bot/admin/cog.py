@@ -18,8 +18,8 @@ import jinja2
 from discord import app_commands
 from discord.ext import commands
 
-from pact_advisor.discord_bot.adapter import message_kwargs
-from pact_advisor.discord_bot.errors import AdvisorError
+from pact_advisor.discord_bot.core.adapter import message_kwargs
+from pact_advisor.discord_bot.core.errors import AdvisorError
 from pact_advisor.knowledge import GuidanceError, Problem
 
 if TYPE_CHECKING:
