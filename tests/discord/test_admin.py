@@ -54,6 +54,9 @@ async def test_reload_picks_up_edited_guidance(env, channel, admin, user, make_b
         ),
         encoding="utf-8",
     )
+    # Edited guidance means fitting the engine again, in a worker thread: on a busy machine
+    # that can take longer than SimCord's default 5 s wait for the bot to settle.
+    env.settle_timeout = 30.0
     result = await admin.slash(channel, "advisor reload")
     assert result.ephemeral
     new = env.bot.services.advisor.version
