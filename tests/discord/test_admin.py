@@ -41,6 +41,12 @@ async def test_admin_commands_refuse_members_without_manage_server(
         simcord.assert_error(env, app_commands.MissingPermissions)
 
 
+#: A reload of edited guidance fits the engine's models again, which takes a few seconds: the
+#: command defers ("thinking...") and the simulator waits for its follow-up.
+FITTING = pytest.mark.simcord(settle_timeout=60)
+
+
+@FITTING
 async def test_reload_picks_up_edited_guidance(env, channel, admin, user, make_bot, guidance_copy):
     old_bot = env.bot
     await env.restart_bot(make_bot(guidance_dir=guidance_copy))
@@ -54,9 +60,6 @@ async def test_reload_picks_up_edited_guidance(env, channel, admin, user, make_b
         ),
         encoding="utf-8",
     )
-    # Edited guidance means fitting the engine again, in a worker thread: on a busy machine
-    # that can take longer than SimCord's default 5 s wait for the bot to settle.
-    env.settle_timeout = 30.0
     result = await admin.slash(channel, "advisor reload")
     assert result.ephemeral
     new = env.bot.services.advisor.version
