@@ -42,7 +42,9 @@ def function_lengths(source: str) -> dict[str, int]:
 
 
 def test_function_lengths_count_nested_functions_and_methods():
-    source = "class A:\n    def f(self):\n        def g():\n            return 1\n        return g\n"
+    source = (
+        "class A:\n    def f(self):\n        def g():\n            return 1\n        return g\n"
+    )
     assert function_lengths(source) == {"A.f (line 2)": 4, "A.f.g (line 3)": 2}
 
 
