@@ -51,7 +51,7 @@ from benchmarks.common import log as _log
 from benchmarks.report import render_template
 from benchmarks.scenario import Model, build_world, check_final_state, refresh, run_scenario
 from pact_advisor.discord_bot import Settings, create_bot
-from pact_advisor.discord_bot.errors import AdvisorTree, SafeDynamicItem
+from pact_advisor.discord_bot.core.errors import AdvisorTree, SafeDynamicItem
 
 GUILD_ID = 1_400_000_000_000_000_001
 #: Virtual seconds between two interactions: 2,000 of them take an hour.

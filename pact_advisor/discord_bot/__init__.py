@@ -6,7 +6,7 @@ Importing this package needs no token and touches no network or file.
 """
 
 from pact_advisor.discord_bot.bot import AdvisorBot, create_bot
-from pact_advisor.discord_bot.services import Services
+from pact_advisor.discord_bot.core.services import Services
 from pact_advisor.discord_bot.settings import Settings, SettingsError
 
 __all__ = ["AdvisorBot", "Services", "Settings", "SettingsError", "create_bot"]

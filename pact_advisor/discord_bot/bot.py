@@ -11,17 +11,25 @@ import discord
 from discord.ext import commands
 
 from pact_advisor.app import Advisor
-from pact_advisor.discord_bot.adapter import NO_MENTIONS
-from pact_advisor.discord_bot.cogs import EXTENSIONS
-from pact_advisor.discord_bot.components import DYNAMIC_ITEMS
-from pact_advisor.discord_bot.errors import AdvisorTree
-from pact_advisor.discord_bot.services import Limiter, Services
+from pact_advisor.discord_bot.core.adapter import NO_MENTIONS
+from pact_advisor.discord_bot.core.errors import AdvisorTree
+from pact_advisor.discord_bot.core.services import Limiter, Services
 from pact_advisor.discord_bot.settings import Settings
 from pact_advisor.resources import guidance_dir as default_guidance_dir
 from pact_advisor.resources import prompts_dir as default_prompts_dir
 from pact_advisor.store import AsyncStore, Store
 
 log = logging.getLogger(__name__)
+
+#: One extension per cog, each a module ending in ``async def setup(bot)``; loaded in this
+#: order by ``AdvisorBot.setup_hook``. A feature's cog registers its own persistent buttons.
+EXTENSIONS = (
+    "pact_advisor.discord_bot.ask.cog",
+    "pact_advisor.discord_bot.checklist.cog",
+    "pact_advisor.discord_bot.guidance.cog",
+    "pact_advisor.discord_bot.admin.cog",
+    "pact_advisor.discord_bot.admin.retention",
+)
 
 MESSAGE_CONTENT_OFF = (
     "The Message Content intent is off: slash commands and the message menu work, but "
@@ -38,9 +46,13 @@ def virtual_clock() -> float:
 
 
 class AdvisorBot(commands.Bot):
-    """Pact Advisor on Discord. Build it with :func:`create_bot`."""
+    """Pact Advisor on Discord. Build it with :func:`create_bot`.
 
-    def __init__(self, services: Services, settings: Settings) -> None:
+    ``owns_store``: closing the bot closes the store too. ``create_bot`` hands the bot the
+    store it opened; ``run`` keeps the store open across the bots it starts, and closes it.
+    """
+
+    def __init__(self, services: Services, settings: Settings, *, owns_store: bool = False) -> None:
         intents = discord.Intents.default()
         intents.message_content = settings.message_content
         super().__init__(
@@ -52,9 +64,9 @@ class AdvisorBot(commands.Bot):
         )
         self.services = services
         self.settings = settings
+        self.owns_store = owns_store
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(*DYNAMIC_ITEMS)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if not self.intents.message_content:
@@ -94,7 +106,38 @@ class AdvisorBot(commands.Bot):
         try:
             await super().close()
         finally:
-            self.services.close()
+            if self.owns_store:
+                self.services.close()
+
+
+def open_services(
+    db_path: str | os.PathLike[str],
+    guidance_dir: str | os.PathLike[str] | None,
+    settings: Settings,
+    clock: Callable[[], float] | None = None,
+) -> Services:
+    """What a bot serves from: guidance loaded and validated, the store opened.
+
+    Raises ``GuidanceError``, ``jinja2.TemplateError`` or ``StoreError`` (see
+    :func:`create_bot`); whoever calls this closes the store (``services.close()``).
+    """
+    directory = Path(guidance_dir) if guidance_dir else default_guidance_dir()
+    advisor = Advisor.load(directory, prompts_dir=default_prompts_dir(), eager=True)
+    store = AsyncStore(
+        Store(
+            db_path,
+            clock=clock or virtual_clock,
+            retention_days=settings.retention_days,
+            busy_timeout=settings.db_timeout,
+        )
+    )
+    return Services(
+        advisor=advisor,
+        store=store,
+        guidance_dir=directory,
+        prompts_dir=default_prompts_dir(),
+        ask_limiter=Limiter(settings.ask_rate, settings.ask_per),
+    )
 
 
 def create_bot(
@@ -112,21 +155,5 @@ def create_bot(
     be opened; close the bot (``await bot.close()``) to close the store.
     """
     settings = settings or Settings()
-    directory = Path(guidance_dir) if guidance_dir else default_guidance_dir()
-    advisor = Advisor.load(directory, prompts_dir=default_prompts_dir(), eager=True)
-    store = AsyncStore(
-        Store(
-            db_path,
-            clock=clock or virtual_clock,
-            retention_days=settings.retention_days,
-            busy_timeout=settings.db_timeout,
-        )
-    )
-    services = Services(
-        advisor=advisor,
-        store=store,
-        guidance_dir=directory,
-        prompts_dir=default_prompts_dir(),
-        ask_limiter=Limiter(settings.ask_rate, settings.ask_per),
-    )
-    return AdvisorBot(services, settings)
+    services = open_services(db_path, guidance_dir, settings, clock)
+    return AdvisorBot(services, settings, owns_store=True)

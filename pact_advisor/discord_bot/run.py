@@ -1,5 +1,8 @@
 """Entry points for ``pact-advisor bot`` and ``pact-advisor sync``.
 
+This module owns the lifetimes: it opens the store once, starts a bot on it (a second one
+if Discord refuses the Message Content intent), and closes the store when the bot is done.
+
 Settings are built here (environment plus an optional ``.env``), logging is configured here,
 and every failure ends in a clear message and an exit code; the token never appears in any
 message or log line.
@@ -11,13 +14,16 @@ import asyncio
 import logging
 import os
 import sys
+from dataclasses import replace
 from typing import TextIO
 
 import aiohttp
 import discord
 import jinja2
+from discord import app_commands
 
-from pact_advisor.discord_bot.bot import AdvisorBot, create_bot
+from pact_advisor.discord_bot.bot import AdvisorBot, open_services
+from pact_advisor.discord_bot.core.services import Services
 from pact_advisor.discord_bot.settings import DB_ENV, TOKEN_ENV, Settings, SettingsError
 from pact_advisor.knowledge import GuidanceError
 from pact_advisor.store import LOCKED, READ_ONLY, StoreError, write_problem
@@ -63,18 +69,18 @@ def _settings() -> Settings | None:
         return None
 
 
-def _build(
+def _open(
     settings: Settings,
     guidance_dir: str | os.PathLike[str] | None,
     *,
     writes: bool = True,
-) -> AdvisorBot | None:
-    """The bot, or ``None`` after printing why it cannot be built.
+) -> Services | None:
+    """Guidance and store for the bots to come, or ``None`` after printing why not.
 
     ``writes``: the bot will save ticks and votes, so the database must accept a write now.
     """
     try:
-        bot = create_bot(settings.db_path, guidance_dir, settings=settings)
+        services = open_services(settings.db_path, guidance_dir, settings)
     except GuidanceError as exc:
         _say("The guidance could not be loaded:")
         for problem in exc.problems:
@@ -88,10 +94,10 @@ def _build(
         return None
     problem = write_problem(settings.db_path, settings.db_timeout) if writes else None
     if problem is not None:
-        bot.services.close()
+        services.close()
         _say(f"Cannot start: the database at {settings.db_path} {problem}. {_DB_HINTS[problem]}")
         return None
-    return bot
+    return services
 
 
 _DB_HINTS = {
@@ -101,30 +107,34 @@ _DB_HINTS = {
 
 
 async def _serve(settings: Settings, guidance_dir: str | os.PathLike[str] | None) -> int:
+    """Open the store, run bots on it until one ends, close the store."""
+    services = _open(settings, guidance_dir)
+    if services is None:
+        return EXIT_PROBLEM
+    try:
+        return await _start(services, settings)
+    finally:
+        services.close()
+
+
+async def _start(services: Services, settings: Settings) -> int:
+    """Run a bot until it stops; without the Message Content intent if Discord refuses it."""
     assert settings.token is not None
     current = settings
     while True:
-        bot = _build(current, guidance_dir)
-        if bot is None:
-            return EXIT_PROBLEM
+        bot = AdvisorBot(services, current)
         try:
             async with bot:
-                await bot.start(current.token)  # type: ignore[arg-type]
+                await bot.start(settings.token)
             return EXIT_OK
         except discord.PrivilegedIntentsRequired:
             if not current.message_content:
                 raise
             log.warning(INTENT_REFUSED)
-            current = _replace(current, message_content=False)
+            current = replace(current, message_content=False)
         except discord.LoginFailure:
             _say(BAD_TOKEN)
             return EXIT_PROBLEM
-
-
-def _replace(settings: Settings, **changes: object) -> Settings:
-    from dataclasses import replace
-
-    return replace(settings, **changes)
 
 
 def _settings_with_token() -> Settings | None:
@@ -160,29 +170,43 @@ def run_bot(guidance_dir: str | os.PathLike[str] | None = None) -> int:
 async def _sync(
     settings: Settings, guild_id: int | None, guidance_dir: str | os.PathLike[str] | None
 ) -> int:
-    # No development sync inside setup_hook: this command decides where to sync.
-    bot = _build(_replace(settings, dev_guild=None), guidance_dir, writes=False)
-    if bot is None:
+    services = _open(settings, guidance_dir, writes=False)
+    if services is None:
         return EXIT_PROBLEM
-    async with bot:
-        try:
-            await bot.login(settings.token)  # type: ignore[arg-type]  (runs setup_hook)
-        except discord.LoginFailure:
-            _say(BAD_TOKEN)
-            return EXIT_PROBLEM
-        if guild_id is not None:
-            guild = discord.Object(id=guild_id)
-            bot.tree.copy_global_to(guild=guild)
-            synced = await bot.tree.sync(guild=guild)
-            where = f"server {guild_id}"
-        else:
-            synced = await bot.tree.sync()
-            where = "all servers (global; may take up to an hour to appear)"
+    try:
+        # No development sync inside setup_hook: this command decides where to sync.
+        async with AdvisorBot(services, replace(settings, dev_guild=None)) as bot:
+            synced = await _sync_tree(bot, settings, guild_id)
+    finally:
+        services.close()
+    if synced is None:
+        return EXIT_PROBLEM
+    where = (
+        f"server {guild_id}"
+        if guild_id is not None
+        else "all servers (global; may take up to an hour to appear)"
+    )
     _say(
         f"Synced {len(synced)} command(s) to {where}: " + ", ".join(sorted(c.name for c in synced)),
         sys.stdout,
     )
     return EXIT_OK
+
+
+async def _sync_tree(
+    bot: AdvisorBot, settings: Settings, guild_id: int | None
+) -> list[app_commands.AppCommand] | None:
+    """Log in (which runs ``setup_hook``) and sync; ``None`` after saying the token is bad."""
+    try:
+        await bot.login(settings.token)  # type: ignore[arg-type]
+    except discord.LoginFailure:
+        _say(BAD_TOKEN)
+        return None
+    if guild_id is None:
+        return await bot.tree.sync()
+    guild = discord.Object(id=guild_id)
+    bot.tree.copy_global_to(guild=guild)
+    return await bot.tree.sync(guild=guild)
 
 
 def sync_commands(

@@ -9,8 +9,8 @@ import pytest
 import simcord
 from sim_helpers import button, labels
 
-from pact_advisor.discord_bot.adapter import safe_filename
-from pact_advisor.discord_bot.errors import AdvisorError
+from pact_advisor.discord_bot.core.adapter import safe_filename
+from pact_advisor.discord_bot.core.errors import AdvisorError
 from pact_advisor.knowledge import load_guidance
 from pact_advisor.resources import guidance_dir
 

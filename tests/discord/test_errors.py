@@ -6,7 +6,7 @@ import discord
 import simcord
 from sim_helpers import labels
 
-from pact_advisor.discord_bot.errors import UNEXPECTED
+from pact_advisor.discord_bot.core.errors import UNEXPECTED
 
 EMPLOYERS = "how do we keep employers on board in a talent partnership"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import simcord
 from sim_helpers import embed_text, labels
 
-from pact_advisor.discord_bot.errors import AdvisorError
+from pact_advisor.discord_bot.core.errors import AdvisorError
 from pact_advisor.knowledge import load_guidance
 from pact_advisor.render import discord_escape
 from pact_advisor.resources import guidance_dir

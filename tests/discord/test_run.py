@@ -11,6 +11,7 @@ from pathlib import Path
 import discord
 import pytest
 
+from pact_advisor.discord_bot import create_bot
 from pact_advisor.discord_bot import run as runmod
 from pact_advisor.discord_bot.settings import Settings, SettingsError, default_db_path
 
@@ -127,9 +128,12 @@ def test_an_unapproved_message_content_intent_falls_back_to_slash_commands(
     clean_env, tmp_path, caplog
 ):
     started: list[bool] = []
+    stores = []
 
     async def start(self, token, *, reconnect=True):
         started.append(self.intents.message_content)
+        stores.append(self.services.store)
+        assert not self.services.store.closed
         if self.intents.message_content:
             raise discord.PrivilegedIntentsRequired(None)
 
@@ -139,6 +143,8 @@ def test_an_unapproved_message_content_intent_falls_back_to_slash_commands(
     with caplog.at_level(logging.WARNING):
         assert runmod.run_bot() == 0
     assert started == [True, False]
+    # One store for both bots, open while they run and closed once the second is done.
+    assert stores[0] is stores[1] and stores[0].closed
     assert "Message Content intent" in caplog.text and "Slash commands work" in caplog.text
 
 
@@ -151,7 +157,9 @@ def test_importing_needs_no_token_and_touches_nothing(tmp_path):
         [
             sys.executable,
             "-c",
-            "import pact_advisor.discord_bot, pact_advisor.discord_bot.run, pact_advisor.discord_bot.cogs.ask",
+            "import importlib, pact_advisor.discord_bot.run\n"
+            "from pact_advisor.discord_bot.bot import EXTENSIONS\n"
+            "for name in EXTENSIONS: importlib.import_module(name)",
         ],
         cwd=tmp_path,
         env=env,
@@ -161,3 +169,11 @@ def test_importing_needs_no_token_and_touches_nothing(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert list(home.iterdir()) == [] and not (tmp_path / ".env").exists()
+
+
+async def test_closing_a_bot_from_create_bot_closes_its_store(tmp_path):
+    bot = create_bot(tmp_path / "advisor.db", settings=Settings())
+    store = bot.services.store
+    assert not store.closed
+    await bot.close()
+    assert store.closed

@@ -18,7 +18,7 @@ import simcord
 from sim_helpers import embed_text, labels
 
 from benchmarks.observe import integrity, shown_progress, stored_ticks
-from pact_advisor.discord_bot.errors import UNEXPECTED
+from pact_advisor.discord_bot.core.errors import UNEXPECTED
 
 UMBRELLA = "diaspora.umbrella-networks"
 EMPLOYERS = "how do we keep employers on board in a talent partnership"

@@ -15,7 +15,7 @@ import pytest
 import simcord
 from sim_helpers import embed_text
 
-from pact_advisor.discord_bot.errors import AdvisorError
+from pact_advisor.discord_bot.core.errors import AdvisorError
 
 #: Jinja2 that would visibly change if it were ever evaluated.
 TEMPLATES = (

@@ -14,15 +14,15 @@ from typing import Any
 import discord
 
 from pact_advisor.checklists import UnknownTopic
-from pact_advisor.discord_bot.adapter import message_kwargs
-from pact_advisor.discord_bot.components.checklist import create_run, post_run
-from pact_advisor.discord_bot.errors import (
+from pact_advisor.discord_bot.checklist.components import create_run, post_run
+from pact_advisor.discord_bot.core.adapter import message_kwargs
+from pact_advisor.discord_bot.core.errors import (
     AdvisorError,
     AdvisorView,
     SafeDynamicItem,
     send_ephemeral,
 )
-from pact_advisor.discord_bot.services import Services
+from pact_advisor.discord_bot.core.services import Services
 from pact_advisor.engine import Context, Turn
 from pact_advisor.render import UnknownItem
 

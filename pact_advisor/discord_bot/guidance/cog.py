@@ -8,10 +8,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from pact_advisor.discord_bot.adapter import message_kwargs
-from pact_advisor.discord_bot.autocomplete import item_choices
-from pact_advisor.discord_bot.components.answer import answer_view, remember_item
-from pact_advisor.discord_bot.errors import AdvisorError
+from pact_advisor.discord_bot.ask.components import answer_view, remember_item
+from pact_advisor.discord_bot.core.adapter import message_kwargs
+from pact_advisor.discord_bot.core.autocomplete import item_choices
+from pact_advisor.discord_bot.core.errors import AdvisorError
 from pact_advisor.render import UnknownItem
 
 if TYPE_CHECKING:

@@ -11,10 +11,10 @@ from typing import Any
 import discord
 
 from pact_advisor.app import Answer
-from pact_advisor.discord_bot.adapter import message_kwargs
-from pact_advisor.discord_bot.components.answer import answer_view, suggestion_view
-from pact_advisor.discord_bot.components.checklist import create_run, render_run
-from pact_advisor.discord_bot.services import Services
+from pact_advisor.discord_bot.ask.components import answer_view, suggestion_view
+from pact_advisor.discord_bot.checklist.components import create_run, render_run
+from pact_advisor.discord_bot.core.adapter import message_kwargs
+from pact_advisor.discord_bot.core.services import Services
 from pact_advisor.engine import Turn
 from pact_advisor.render import DiscordMessage
 from pact_advisor.store import StoreError

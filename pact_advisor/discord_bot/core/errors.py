@@ -14,7 +14,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from pact_advisor.discord_bot.adapter import NO_MENTIONS
+from pact_advisor.discord_bot.core.adapter import NO_MENTIONS
 from pact_advisor.render import Renderer
 from pact_advisor.store import StoreError
 

@@ -15,15 +15,15 @@ import discord
 
 from pact_advisor.app import Advisor
 from pact_advisor.checklists import Checklist
-from pact_advisor.discord_bot.adapter import (
+from pact_advisor.discord_bot.core.adapter import (
     NO_MENTIONS,
     display_name,
     edit_kwargs,
     message_kwargs,
     safe_filename,
 )
-from pact_advisor.discord_bot.errors import AdvisorError, AdvisorView, SafeDynamicItem
-from pact_advisor.discord_bot.services import Services
+from pact_advisor.discord_bot.core.errors import AdvisorError, AdvisorView, SafeDynamicItem
+from pact_advisor.discord_bot.core.services import Services
 from pact_advisor.render import DiscordMessage, Renderer
 from pact_advisor.render.discord_target import (
     PAGE_SIZE,

@@ -1,5 +1,5 @@
-"""The shape of the Discord package: documented commands, one extension per cog, and no
-discord import below the adapter."""
+"""The shape of the Discord package: documented commands, a folder per feature with its cog
+loaded as an extension, and no discord import below the adapter."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from discord import app_commands
 
-from pact_advisor.discord_bot.cogs import EXTENSIONS
+from pact_advisor.discord_bot.bot import EXTENSIONS
 
 PACKAGE = Path(__file__).resolve().parents[2] / "pact_advisor"
 
@@ -46,6 +46,19 @@ def test_each_cog_module_ends_with_an_async_setup():
         tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
         last = tree.body[-1]
         assert isinstance(last, ast.AsyncFunctionDef) and last.name == "setup", name
+
+
+def test_every_feature_folder_has_its_cog_loaded_as_an_extension():
+    glue = PACKAGE / "discord_bot"
+    features = {p.parent.name for p in glue.glob("*/__init__.py")} - {"core"}
+    assert features == {"admin", "ask", "checklist", "guidance"}
+    for feature in features:
+        assert f"pact_advisor.discord_bot.{feature}.cog" in EXTENSIONS, feature
+
+
+async def test_every_extension_is_loaded_with_its_cog(env):
+    assert set(env.bot.extensions) == set(EXTENSIONS)
+    assert set(env.bot.cogs) == {"Ask", "Checklists", "GuidanceBrowser", "Admin", "Retention"}
 
 
 def test_library_layers_never_import_discord():

@@ -10,9 +10,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from pact_advisor.checklists import UnknownTopic
-from pact_advisor.discord_bot.autocomplete import topic_choices
-from pact_advisor.discord_bot.components.checklist import create_run, post_run
-from pact_advisor.discord_bot.errors import AdvisorError
+from pact_advisor.discord_bot.checklist.components import ChecklistButton, create_run, post_run
+from pact_advisor.discord_bot.core.autocomplete import topic_choices
+from pact_advisor.discord_bot.core.errors import AdvisorError
 from pact_advisor.engine import Context
 
 if TYPE_CHECKING:
@@ -28,6 +28,13 @@ class Checklists(commands.Cog):
 
     def __init__(self, bot: AdvisorBot) -> None:
         self.bot = bot
+
+    async def cog_load(self) -> None:
+        # Every checklist message ever posted keeps its controls: custom_id names run and step.
+        self.bot.add_dynamic_items(ChecklistButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(ChecklistButton)
 
     @app_commands.command(name="checklist")
     @app_commands.describe(

@@ -15,9 +15,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from pact_advisor.discord_bot.answering import answer_interaction, answer_message
-from pact_advisor.discord_bot.errors import AdvisorError
-from pact_advisor.discord_bot.services import conversation_channel
+from pact_advisor.discord_bot.ask.answering import answer_interaction, answer_message
+from pact_advisor.discord_bot.ask.components import AnswerButton, SuggestionButton
+from pact_advisor.discord_bot.core.errors import AdvisorError
+from pact_advisor.discord_bot.core.services import conversation_channel
 from pact_advisor.engine import Turn
 
 if TYPE_CHECKING:
@@ -43,8 +44,13 @@ class Ask(commands.Cog):
         self.ask_menu.add_check(_cooldown)
         bot.tree.add_command(self.ask_menu)
 
+    async def cog_load(self) -> None:
+        # The buttons under answers keep working after a restart: their custom_id is matched.
+        self.bot.add_dynamic_items(AnswerButton, SuggestionButton)
+
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.ask_menu.name, type=self.ask_menu.type)
+        self.bot.remove_dynamic_items(AnswerButton, SuggestionButton)
 
     @app_commands.command(name="ask")
     @app_commands.describe(question="Your question, in your own words (English, French or Spanish)")

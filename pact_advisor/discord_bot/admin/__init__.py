@@ -1,0 +1,1 @@
+"""Administration: ``/advisor reload | report | purge``, and the hourly retention purge."""

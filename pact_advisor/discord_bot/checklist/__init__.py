@@ -1,0 +1,1 @@
+"""Interactive checklists: ``/checklist`` and the tick, page and export buttons."""

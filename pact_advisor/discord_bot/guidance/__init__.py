@@ -1,0 +1,1 @@
+"""Browsing the guidance: ``/topics``, ``/guidance`` and ``/help``."""
