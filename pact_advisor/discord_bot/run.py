@@ -11,6 +11,7 @@ import asyncio
 import logging
 import os
 import sys
+from pathlib import Path
 from typing import TextIO
 
 import aiohttp
@@ -49,6 +50,10 @@ def configure_logging(level: str) -> None:
         format="%(asctime)s %(levelname)-8s %(name)s: %(message)s",
     )
     logging.getLogger("discord").setLevel(max(logging.INFO, logging.getLogger().level))
+    # The bot has no voice features: warnings that voice libraries are missing would only
+    # worry whoever reads the log.
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
 
 
 def _say(text: str, out: TextIO | None = None) -> None:
@@ -122,9 +127,7 @@ async def _serve(settings: Settings, guidance_dir: str | os.PathLike[str] | None
 
 
 def _replace(settings: Settings, **changes: object) -> Settings:
-    from dataclasses import replace
-
-    return replace(settings, **changes)
+    return settings.model_copy(update=changes)
 
 
 def _settings_with_token() -> Settings | None:
@@ -160,8 +163,10 @@ def run_bot(guidance_dir: str | os.PathLike[str] | None = None) -> int:
 async def _sync(
     settings: Settings, guild_id: int | None, guidance_dir: str | os.PathLike[str] | None
 ) -> int:
-    # No development sync inside setup_hook: this command decides where to sync.
-    bot = _build(_replace(settings, dev_guild=None), guidance_dir, writes=False)
+    # No development sync inside setup_hook: this command decides where to sync. Syncing
+    # stores nothing, so it creates no database either.
+    quiet = _replace(settings, dev_guild=None, db_path=Path(":memory:"))
+    bot = _build(quiet, guidance_dir, writes=False)
     if bot is None:
         return EXIT_PROBLEM
     async with bot:
