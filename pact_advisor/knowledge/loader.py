@@ -137,6 +137,12 @@ class _Collections:
     #: Ids of items that are defined but invalid: already reported, so a reference to one
     #: is not reported again as an unknown id.
     broken: set[str] = field(default_factory=set)
+    #: Collections whose file could not be read or parsed: nothing in them is known.
+    unreadable: set[str] = field(default_factory=set)
+
+    def reported(self, ref: str) -> bool:
+        """Whether ``ref`` names something already reported as invalid or unreadable."""
+        return ref in self.broken or ref.split(".", 1)[0] in self.unreadable
 
 
 def _load_collections(paths: Iterable[Path], problems: list[Problem]) -> _Collections:
@@ -145,10 +151,10 @@ def _load_collections(paths: Iterable[Path], problems: list[Problem]) -> _Collec
     found = _Collections()
     for path in paths:
         text = _read(path, problems)
-        if text is None:
-            continue
-        data, lines = _parse(path, text, problems)
-        if data is not None:
+        data, lines = _parse(path, text, problems) if text is not None else (None, {})
+        if data is None:
+            found.unreadable.add(path.stem)
+        else:
             _add_collection_file(found, path, data, lines, problems)
     return found
 
@@ -242,7 +248,7 @@ def _check_related(found: _Collections, problems: list[Problem]) -> None:
         file, lines, base = found.where[item_id]
         for index, ref in enumerate(item.related):
             line = line_for(lines, (*base, "related", index))
-            if ref in found.broken:
+            if found.reported(ref):
                 continue  # the item is there but invalid, and already reported
             if ref not in found.items:
                 problems.append(Problem(file, line, item_id, f"related: unknown item id {ref!r}"))
@@ -307,7 +313,7 @@ def _check_rule_targets(
     for index, rule in enumerate(mentions if isinstance(mentions, list) else []):
         about = rule.get("about") if isinstance(rule, dict) else None
         for place, target in enumerate(about if isinstance(about, list) else []):
-            if isinstance(target, str) and target not in known:
+            if isinstance(target, str) and target not in known and not found.reported(target):
                 line = line_for(support.rules_lines, ("mentions", index, "about", place))
                 problems.append(
                     Problem(
