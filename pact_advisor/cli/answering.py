@@ -12,6 +12,7 @@ from pact_advisor.cli.common import (
     add_context,
     add_format,
     context,
+    is_terminal,
     load_advisor,
     show,
 )
@@ -95,7 +96,8 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
         answer = advisor.answer(question, context=given, detail=args.detail)
         _print_answers(advisor, [answer], out, fmt=fmt, spaced=False)
         return 0
-    with progress("Answering") as advance:
+    # Progress only while the answers go elsewhere: on the same screen they would mix.
+    with progress("Answering", shown=not is_terminal(out)) as advance:
         for batch in _questions_from_stdin(args.stdin):
             answers = advisor.answer_many(batch, given, detail=args.detail)
             _print_answers(advisor, answers, out, fmt=fmt, spaced=True)
