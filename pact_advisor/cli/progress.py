@@ -15,12 +15,15 @@ Advance = Callable[[int], None]
 
 @contextmanager
 def progress(
-    what: str, total: int | None = None, stream: TextIO | None = None
+    what: str, total: int | None = None, stream: TextIO | None = None, *, shown: bool = True
 ) -> Iterator[Advance]:
     """A progress bar for ``total`` questions (a counter when the total is unknown) on
-    ``stream`` (standard error); yields the function that counts questions done."""
+    ``stream`` (standard error); yields the function that counts questions done.
+
+    ``shown=False`` (answers going to the same screen) shows none.
+    """
     stream = stream or sys.stderr
-    if not is_terminal(stream):
+    if not shown or not is_terminal(stream):
         yield lambda done: None
         return
     from rich.console import Console
