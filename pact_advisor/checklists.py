@@ -6,7 +6,6 @@ by the sandboxed slot filler; every step keeps the id of the item it comes from.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -14,6 +13,7 @@ from typing import Any, Protocol
 
 from pact_advisor.engine import Result
 from pact_advisor.knowledge import Context, Guidance, Item, SlotFiller, context_values
+from pact_advisor.knowledge.lookup import resolve, suggest
 
 #: The topic of the composite partnership readiness review.
 READINESS = "readiness"
@@ -49,12 +49,13 @@ class Filler(Protocol):
 
 
 class UnknownTopic(ValueError):
-    """No checklist has this topic; ``topics`` lists the valid ones."""
+    """No checklist has this topic; ``topics`` lists the valid ones, ``suggestions`` the
+    closest by id, title or words (``names`` maps each topic to its title)."""
 
-    def __init__(self, topic: str, topics: Sequence[str]):
+    def __init__(self, topic: str, topics: Sequence[str], names: Mapping[str, str] | None = None):
         self.topic = topic
         self.topics = tuple(topics)
-        self.suggestions = tuple(difflib.get_close_matches(topic, self.topics, n=3, cutoff=0.5))
+        self.suggestions = tuple(suggest(topic, names or {t: t for t in self.topics}, n=3))
         collections = [t for t in self.topics if "." not in t]
         hint = f" Did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
         super().__init__(
@@ -169,6 +170,15 @@ def checklist_topics(guidance: Guidance) -> list[str]:
     return [*guidance.collections, READINESS, *guidance.items]
 
 
+def topic_titles(guidance: Guidance) -> dict[str, str]:
+    """Every valid topic and its title, in :func:`checklist_topics` order."""
+    return {
+        **{cid: c.title for cid, c in guidance.collections.items()},
+        READINESS: READINESS_TITLE,
+        **{iid: item.title for iid, item in guidance.items.items()},
+    }
+
+
 def build_checklist(
     guidance: Guidance,
     topic: str,
@@ -177,11 +187,14 @@ def build_checklist(
 ) -> Checklist:
     """The checklist for ``topic``: a collection id, an item id or ``readiness``.
 
-    Raises :class:`UnknownTopic` (a ``ValueError``) for anything else.
+    Ids and titles are matched up to case and spacing (``Success factors``). Raises
+    :class:`UnknownTopic` (a ``ValueError``) for anything else.
     """
     ctx = Context.of(context)
     fill = filler or _default_filler()
     key = topic.strip()
+    if key not in guidance.collections and key not in guidance.items:
+        key = resolve(key, topic_titles(guidance)) or key
     if key in guidance.collections:
         picks = [(item, None) for item in guidance.items_in(key)]
         title = guidance.collections[key].title
@@ -193,7 +206,7 @@ def build_checklist(
         picks = [(guidance.items[i], n) for i, n in READINESS_ITEMS if i in guidance.items]
         title = READINESS_TITLE
     else:
-        raise UnknownTopic(topic, checklist_topics(guidance))
+        raise UnknownTopic(topic, checklist_topics(guidance), topic_titles(guidance))
     return Checklist(key, title, ctx, _sections(guidance, picks, fill, ctx))
 
 

@@ -7,15 +7,15 @@ or null for a question the guidance does not cover.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from pact_advisor.engine import Engine, Result
 from pact_advisor.knowledge import Guidance
+from pact_advisor.knowledge.yaml_lines import YamlProblem, line_for, read_yaml
 
 
 class Question(BaseModel):
@@ -44,9 +44,35 @@ STYLE_BARS: dict[str, float] = {"long": 0.80, "scenario": 0.80, "paraphrase": 0.
 NEAR_DOMAIN = "near-domain"
 
 
+class EvalFileError(ValueError):
+    """An eval file that cannot be used; ``problems`` are ``file:line: what`` lines."""
+
+    def __init__(self, problems: Sequence[str]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(self.problems))
+
+
 def load_questions(path: str | Path) -> list[Question]:
-    with open(path, encoding="utf-8") as handle:
-        return _QUESTIONS.validate_python(yaml.safe_load(handle) or [])
+    """The questions of an eval file; :class:`EvalFileError` names the file and line of
+    every problem (``OSError`` when it cannot be read)."""
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        data, lines = read_yaml(text)
+    except YamlProblem as exc:
+        where = f"{path}:{exc.line}" if exc.line else str(path)
+        raise EvalFileError([f"{where}: {exc}"]) from None
+    if data is not None and not isinstance(data, list):
+        raise EvalFileError([f"{path}:1: expected a list of questions"])
+    try:
+        return _QUESTIONS.validate_python(data or [])
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
+            message = "required field is missing" if error["type"] == "missing" else error["msg"]
+            problems.append(f"{path}:{line_for(lines, loc) or 1}: {field.lstrip('.')}: {message}")
+        raise EvalFileError(problems) from None
 
 
 @dataclass(frozen=True)
@@ -128,8 +154,25 @@ def _scores(pairs: Sequence[tuple[Question, Result]]) -> Scores:
     return Scores(len(inside), len(outside), top1, recall3, mrr, false_abst, oos)
 
 
-def evaluate(engine: Engine, questions: Sequence[Question]) -> Report:
-    results = engine.ask_many([q.q for q in questions])
+#: ``evaluate`` asks the engine this many questions at a time when it reports progress.
+BATCH = 256
+
+
+def evaluate(
+    engine: Engine,
+    questions: Sequence[Question],
+    *,
+    done: Callable[[int], None] | None = None,
+) -> Report:
+    """Figures for ``questions``; ``done`` is told how many more were answered, batch by batch."""
+    if done is None:
+        results = engine.ask_many([q.q for q in questions])
+    else:
+        results = []
+        for start in range(0, len(questions), BATCH):
+            batch = [q.q for q in questions[start : start + BATCH]]
+            results += engine.ask_many(batch)
+            done(len(batch))
     pairs = list(zip(questions, results, strict=True))
     by_lang: dict[str, list] = defaultdict(list)
     by_style: dict[str, list] = defaultdict(list)
@@ -157,6 +200,18 @@ def _fmt(value: float | None) -> str:
     return "   -  " if value is None else f"{value:6.3f}"
 
 
+def report_rows(report: Report) -> list[tuple[str, Scores]]:
+    """Every slice of ``report`` with its figures, in the order reports show them."""
+    return [
+        ("all", report.overall),
+        ("fr+es", report.fr_es),
+        ("off-topic", report.off_topic),
+        ("near-domain", report.near_domain),
+        *((f"lang={k}", s) for k, s in report.by_lang.items()),
+        *((f"style={k}", s) for k, s in report.by_style.items()),
+    ]
+
+
 def format_report(report: Report, *, show_misses: bool = False) -> str:
     header = f"{'slice':<18}{'in':>5}{'out':>5}  {'top1':>6}  {'rec@3':>6}  {'mrr':>6}  {'falseAb':>7}  {'oosAb':>6}"
     lines = [header, "-" * len(header)]
@@ -167,24 +222,28 @@ def format_report(report: Report, *, show_misses: bool = False) -> str:
             f"{_fmt(s.mrr)}  {_fmt(s.false_abstention):>7}  {_fmt(s.oos_abstention)}"
         )
 
-    lines.append(row("all", report.overall))
-    lines.append(row("fr+es", report.fr_es))
-    lines.append(row("off-topic", report.off_topic))
-    lines.append(row("near-domain", report.near_domain))
-    lines += [row(f"lang={k}", s) for k, s in report.by_lang.items()]
-    lines += [row(f"style={k}", s) for k, s in report.by_style.items()]
-    failed = report.failed_bars()
-    lines.append("")
-    lines.append("bars: " + ("all met" if not failed else "NOT MET: " + "; ".join(failed)))
+    lines += [row(name, scores) for name, scores in report_rows(report)]
+    lines += ["", bars_line(report)]
     if show_misses and report.misses:
-        lines.append("")
-        lines.append("misses (expected -> got, top 3):")
-        for miss in report.misses:
-            got = ", ".join(miss.got) or "-"
-            state = "answered" if miss.answered else "abstained"
-            lines.append(f"  [{miss.question.lang}/{miss.question.style}] {miss.question.q!r}")
-            lines.append(f"      expected {miss.question.expect or 'not covered'}; {state}: {got}")
+        lines += ["", *misses_lines(report)]
     return "\n".join(lines)
+
+
+def bars_line(report: Report) -> str:
+    """ "bars: all met", or the bars not met."""
+    failed = report.failed_bars()
+    return "bars: " + ("all met" if not failed else "NOT MET: " + "; ".join(failed))
+
+
+def misses_lines(report: Report) -> list[str]:
+    """Every question answered wrongly: what was expected, what came."""
+    lines = ["misses (expected -> got, top 3):"]
+    for miss in report.misses:
+        got = ", ".join(miss.got) or "-"
+        state = "answered" if miss.answered else "abstained"
+        lines.append(f"  [{miss.question.lang}/{miss.question.style}] {miss.question.q!r}")
+        lines.append(f"      expected {miss.question.expect or 'not covered'}; {state}: {got}")
+    return lines
 
 
 def sweep(engine: Engine, questions: Sequence[Question], thresholds: Iterable[float]) -> str:

@@ -32,6 +32,8 @@ def test_every_command_and_option_has_help_text():
         "show",
         "validate",
         "eval",
+        "config",
+        "completion",
         "bot",
         "sync",
     }
@@ -45,7 +47,19 @@ def test_every_command_and_option_has_help_text():
 
 @pytest.mark.parametrize(
     "command",
-    ["ask", "chat", "checklist", "topics", "show", "validate", "eval", "bot", "sync"],
+    [
+        "ask",
+        "chat",
+        "checklist",
+        "topics",
+        "show",
+        "validate",
+        "eval",
+        "config",
+        "completion",
+        "bot",
+        "sync",
+    ],
 )
 def test_help_prints_for_each_command(command, capsys):
     with pytest.raises(SystemExit) as done:

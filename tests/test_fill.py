@@ -3,6 +3,8 @@ and cleaning what a user typed for the context (pact_advisor.knowledge.context).
 
 from __future__ import annotations
 
+import re
+
 import jinja2
 import pytest
 from jinja2.sandbox import SecurityError
@@ -63,3 +65,21 @@ def test_a_context_from_a_stored_mapping_keeps_only_the_slots():
 def test_slot_keywords_take_precedence_over_the_values():
     assert Context.of(MOROCCO, partner="Peru") == Context("Peru", "agriculture", "THAMM")
     assert Context.of(None) == Context() and not Context.of({})
+
+
+def test_a_programme_given_is_never_named_twice_in_a_sentence(guidance):
+    filler = SlotFiller()
+    programmes = sorted({item.source.programme for item in guidance.items_in("programmes")})
+    for name in programmes:
+        for item in guidance.items.values():
+            for text in (item.advice, *item.checklist):
+                filled = filler.fill(text, Context(programme=name))
+                for sentence in re.split(r"(?<=[.!?])\s+", filled):
+                    assert sentence.count(name) <= 1, (item.id, sentence)
+    eudif = guidance.items["diaspora.labs-and-scheme"].checklist[-1]
+    assert filler.fill(eudif, Context(programme="EUDiF")) == (
+        "Plan how the programme will connect with these EUDiF instruments."
+    )
+    assert filler.fill(eudif, Context(programme="MPF")) == (
+        "Plan how MPF will connect with these EUDiF instruments."
+    )

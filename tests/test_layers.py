@@ -24,6 +24,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "pact_advisor"
 LAYER = {
     "__init__": 0,
     "resources": 0,
+    "settings": 0,
     "knowledge": 1,
     "engine": 2,
     "checklists": 3,

@@ -1,4 +1,4 @@
-"""``pact-advisor ask`` and ``pact-advisor chat``: questions answered from the guidance."""
+"""``pact-advisor ask``: questions answered from the guidance, one or one per line."""
 
 from __future__ import annotations
 
@@ -7,44 +7,50 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, TextIO
 
-from pact_advisor.cli.common import UsageError, add_context, context, emit, load_advisor
+from pact_advisor.cli.common import (
+    UsageError,
+    add_context,
+    add_format,
+    context,
+    is_terminal,
+    load_advisor,
+    show,
+)
+from pact_advisor.cli.parser import PROG, add_command
+from pact_advisor.cli.progress import progress
 
 if TYPE_CHECKING:
     from pact_advisor.app import Advisor, Answer
-    from pact_advisor.engine import Turn
 
 #: Questions read from standard input are answered in batches of this many.
 BATCH = 256
 
-QUIT = ("quit", "exit", "q", ":q", "bye")
-CHAT_GREETING = (
-    'Pact Advisor. Ask a question; "checklist" turns the last answer into one; "quit" leaves.'
-)
-
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "ask",
         help="answer one question",
         description="Answer a question with advice, the source quoted and cited.",
+        example_lines=(
+            f'{PROG} ask "how do we keep employers on board in a talent partnership?"',
+            f'{PROG} ask --partner Morocco "what are the success factors?"',
+            f'{PROG} ask --format json "comment impliquer la diaspora ?"',
+            f"{PROG} ask --json - < questions.txt > answers.jsonl",
+        ),
     )
     p.add_argument(
         "question",
         nargs="*",
         help='the question, in quotes; "-" reads one question per line from standard input',
     )
-    p.add_argument("--json", action="store_true", help="print one JSON object per question")
+    p.add_argument(
+        "--json", action="store_true", help="one JSON object per question (--format json)"
+    )
     p.add_argument("--detail", action="store_true", help="show the full item, not just the advice")
     add_context(p)
+    add_format(p)
     p.set_defaults(func=cmd_ask)
-
-    p = sub.add_parser(
-        "chat",
-        help="interactive conversation with follow-ups",
-        description='Ask questions in a loop. Follow-ups such as "tell me more", "what about Morocco?" or "checklist" refer to the last answer; "quit" leaves.',
-    )
-    add_context(p)
-    p.set_defaults(func=cmd_chat)
 
 
 def _questions_from_stdin(stream: TextIO) -> Iterator[list[str]]:
@@ -59,65 +65,42 @@ def _questions_from_stdin(stream: TextIO) -> Iterator[list[str]]:
 
 
 def _print_answers(
-    advisor: Advisor, answers: Iterable[Answer], out: TextIO, *, as_json: bool, spaced: bool
+    advisor: Advisor, answers: Iterable[Answer], out: TextIO, *, fmt: str, spaced: bool
 ) -> None:
-    """Each answer as text (``spaced``: followed by a blank line), or as one JSON line."""
+    """Each answer in ``fmt`` (``spaced``: followed by a blank line), or as one JSON line."""
     for answer in answers:
-        text = advisor.text(answer)
-        if as_json:
+        if fmt == "json":
             payload = answer.result.as_dict()
-            payload["text"] = text
+            payload["text"] = advisor.text(answer)
             out.write(json.dumps(payload, ensure_ascii=False) + "\n")
-        else:
-            emit(text, out)
-            if spaced:
-                out.write("\n")
+            continue
+        show(
+            fmt,
+            out,
+            plain=lambda a=answer: advisor.text(a),
+            markdown=lambda a=answer: advisor.text(a, "markdown"),
+        )
+        if spaced:
+            out.write("\n")
 
 
 def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
     question = " ".join(args.question)
     from_stdin = question == "-"
     if not from_stdin and not question.strip():
-        raise UsageError(
-            'ask needs a question, e.g. pact-advisor ask "what are the success factors?"'
-        )
+        raise UsageError(f'ask needs a question, e.g. {PROG} ask "what are the success factors?"')
+    fmt = "json" if args.json else args.format
     advisor = load_advisor(args, eager=True)
     given = context(args)
-    if from_stdin:
+    if not from_stdin:
+        answer = advisor.answer(question, context=given, detail=args.detail)
+        _print_answers(advisor, [answer], out, fmt=fmt, spaced=False)
+        return 0
+    # Progress only while the answers go elsewhere: on the same screen they would mix.
+    with progress("Answering", shown=not is_terminal(out)) as advance:
         for batch in _questions_from_stdin(args.stdin):
             answers = advisor.answer_many(batch, given, detail=args.detail)
-            _print_answers(advisor, answers, out, as_json=args.json, spaced=True)
+            _print_answers(advisor, answers, out, fmt=fmt, spaced=True)
             out.flush()
-    else:
-        answer = advisor.answer(question, context=given, detail=args.detail)
-        _print_answers(advisor, [answer], out, as_json=args.json, spaced=False)
-    return 0
-
-
-def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
-    advisor = load_advisor(args, eager=True)
-    given = context(args)
-    stream: TextIO = args.stdin
-    interactive = stream.isatty()
-    if interactive:
-        emit(CHAT_GREETING, out)
-    previous: Turn | None = None
-    while True:
-        if interactive:
-            out.write("you> ")
-            out.flush()
-        line = stream.readline()
-        if not line:
-            break
-        question = line.strip()
-        if not question:
-            continue
-        if question.lower() in QUIT:
-            break
-        answer = advisor.answer(question, previous, given)
-        emit(advisor.text(answer), out)
-        out.write("\n")
-        out.flush()
-        if answer.result.answered:
-            previous = answer.result.turn()
+            advance(len(batch))
     return 0

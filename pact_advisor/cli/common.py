@@ -1,10 +1,12 @@
 """What every command shares: exit codes, the usage error, loading the advisor, context
-options and printing."""
+options, output formats and printing."""
 
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, TextIO
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pact_advisor.knowledge import Context
 
@@ -15,22 +17,33 @@ if TYPE_CHECKING:
 EXIT_PROBLEM = 1
 EXIT_USAGE = 2
 
+FORMATS = ("text", "md", "json")
+FORMAT_HELP = (
+    "text (default): rendered in a terminal, plain text when piped; "
+    "md: Markdown; json: one JSON object"
+)
+
 
 class UsageError(Exception):
     """Bad input from the user: printed with a hint, exit status 2."""
 
 
 def load_advisor(args: argparse.Namespace, *, eager: bool = False) -> Advisor:
-    """The advisor for ``--guidance``; ``eager`` for commands that answer questions."""
+    """The advisor for the guidance in the settings; ``eager`` for commands that answer."""
     from pact_advisor.app import Advisor  # not needed by ``validate``
 
-    return Advisor.load(args.guidance, eager=eager)
+    settings = args.settings
+    return Advisor.load(settings.guidance, cache_dir=settings.cache_dir, eager=eager)
 
 
 def add_context(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--partner", help="partner country the advice is for, e.g. Morocco")
     parser.add_argument("--sector", help="sector the partnership targets, e.g. agriculture")
     parser.add_argument("--programme", help="programme or instrument, e.g. MPF")
+
+
+def add_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=FORMATS, default="text", help=FORMAT_HELP)
 
 
 def context(args: argparse.Namespace) -> Context:
@@ -42,7 +55,34 @@ def context(args: argparse.Namespace) -> Context:
     )
 
 
+def is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
 def emit(text: str, out: TextIO) -> None:
     out.write(text.rstrip("\n") + "\n")
     # Show the answer now, not after the interpreter has finished tearing down.
     out.flush()
+
+
+def emit_json(payload: Any, out: TextIO) -> None:
+    emit(json.dumps(payload, ensure_ascii=False, indent=2), out)
+
+
+def show(fmt: str, out: TextIO, *, plain: Callable[[], str], markdown: Callable[[], str]) -> None:
+    """Print one answer, item, topic list or checklist in ``fmt`` (``text`` or ``md``).
+
+    ``text`` on a terminal is the Markdown rendered (headings, bold, quotes and lists,
+    wrapped to the terminal's width); piped, it is the plain text. ``md`` is the Markdown.
+    """
+    if fmt == "md":
+        emit(markdown(), out)
+    elif is_terminal(out):
+        from pact_advisor.render.console import print_markdown
+
+        print_markdown(markdown(), out)
+    else:
+        emit(plain(), out)

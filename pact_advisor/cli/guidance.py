@@ -7,61 +7,86 @@ scikit-learn).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from typing import TextIO
+from collections.abc import Sequence
+from typing import Any, TextIO
 
 from pact_advisor.cli.common import (
     EXIT_PROBLEM,
     EXIT_USAGE,
     add_context,
+    add_format,
     context,
     emit,
+    emit_json,
     load_advisor,
+    show,
 )
+from pact_advisor.cli.parser import PROG, add_command, either
 from pact_advisor.knowledge import GuidanceError, load_guidance
 from pact_advisor.resources import guidance_dir
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "checklist",
         help="a checklist for a topic",
         description="Print a checklist for a collection, an item or the composite `readiness` review, filled in for a partner country, sector and programme.",
+        example_lines=(
+            f"{PROG} checklist readiness --partner Morocco --sector agriculture",
+            f'{PROG} checklist "success factors" --format md > checklist.md',
+            f"{PROG} checklist diaspora.umbrella-networks --format json",
+        ),
     )
-    p.add_argument("topic", help="a collection id, an item id, or readiness")
+    p.add_argument("topic", help="a collection id or title, an item id, or readiness")
     add_context(p)
-    p.add_argument(
-        "--format",
-        choices=("text", "md", "json"),
-        default="text",
-        help="output format (default: text; md is a GitHub task list)",
-    )
+    add_format(p)
     p.set_defaults(func=cmd_checklist)
 
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "topics",
         help="list collections and items",
         description="List the guidance collections and their items, with ids.",
+        example_lines=(f"{PROG} topics", f"{PROG} topics --format json"),
     )
+    add_format(p)
     p.set_defaults(func=cmd_topics)
 
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "show",
         help="show one guidance item",
         description="Show everything about one guidance item: summary, advice, quote, source, checklist.",
+        example_lines=(
+            f"{PROG} show diaspora.umbrella-networks",
+            f"{PROG} show talent-partnerships.public-private --partner Morocco --format md",
+        ),
     )
     p.add_argument("id", help="item id, e.g. diaspora.umbrella-networks")
     add_context(p)
+    add_format(p)
     p.set_defaults(func=cmd_show)
 
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "validate",
         help="check a guidance folder",
         description="Validate a guidance folder and report every problem with file, line and field.",
+        example_lines=(
+            f"{PROG} validate",
+            f"{PROG} validate ./our-guidance",
+        ),
     )
     p.add_argument("dir", nargs="?", help="folder to check (default: the guidance in use)")
     p.set_defaults(func=cmd_validate)
+
+
+def not_found(what: str, typed: str, suggestions: Sequence[str], listing: str) -> str:
+    """ "unknown topic 'x'. Did you mean a or b?" and where to see them all."""
+    hint = f" Did you mean {either(suggestions)}?" if suggestions else ""
+    return f"unknown {what} {typed!r}.{hint} `{listing}` lists them all."
 
 
 def cmd_checklist(args: argparse.Namespace, out: TextIO) -> int:
@@ -71,33 +96,100 @@ def cmd_checklist(args: argparse.Namespace, out: TextIO) -> int:
     try:
         checklist = advisor.checklist(args.topic, context(args))
     except UnknownTopic as exc:
-        sys.stderr.write(f"unknown topic {args.topic!r}. Valid topics:\n")
-        for topic in exc.topics:
-            sys.stderr.write(f"  {topic}\n")
+        listing = f"{PROG} topics"
+        sys.stderr.write(f"{PROG}: {not_found('topic', args.topic, exc.suggestions, listing)}\n")
+        if not exc.suggestions:
+            collections = [t for t in exc.topics if "." not in t]
+            sys.stderr.write(f"Topics: {', '.join(collections)}, or an item id.\n")
         return EXIT_USAGE
     if args.format == "json":
-        out.write(json.dumps(checklist.as_dict(), ensure_ascii=False, indent=2) + "\n")
-    else:
-        emit(advisor.renderer.render_checklist(checklist, fmt=args.format), out)
+        emit_json(checklist.as_dict(), out)
+        return 0
+    renderer = advisor.renderer
+    show(
+        args.format,
+        out,
+        plain=lambda: renderer.render_checklist(checklist, fmt="text"),
+        markdown=lambda: renderer.render_checklist(checklist, fmt="md"),
+    )
     return 0
 
 
 def cmd_topics(args: argparse.Namespace, out: TextIO) -> int:
-    emit(load_advisor(args).renderer.render_topics(), out)
+    advisor = load_advisor(args)
+    renderer = advisor.renderer
+    if args.format == "json":
+        emit_json(_topics_json(renderer.views.topics().variables), out)
+        return 0
+    show(
+        args.format,
+        out,
+        plain=renderer.render_topics,
+        markdown=lambda: renderer.render_topics("markdown"),
+    )
     return 0
+
+
+def _topics_json(view: Any) -> dict[str, Any]:
+    return {
+        "guidance_version": view["version"],
+        "collections": [
+            {
+                "id": c["id"],
+                "title": c["title"],
+                "description": c["description"],
+                "items": c["members"],
+            }
+            for c in view["collections"]
+        ],
+    }
 
 
 def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
+    from pact_advisor.render import UnknownItem
+
     advisor = load_advisor(args)
-    if args.id not in advisor.guidance.items:
-        sys.stderr.write(f"unknown item {args.id!r}; `pact-advisor topics` lists them\n")
+    renderer, given = advisor.renderer, context(args)
+    try:
+        view = renderer.views.item(args.id, given)
+    except UnknownItem as exc:
+        listing = f"{PROG} topics"
+        sys.stderr.write(f"{PROG}: {not_found('item', args.id, exc.suggestions, listing)}\n")
         return EXIT_USAGE
-    emit(advisor.renderer.render_item(args.id, context(args)), out)
+    if args.format == "json":
+        emit_json(_item_json(view.variables), out)
+        return 0
+    item_id = view.variables["item"]["id"]
+    show(
+        args.format,
+        out,
+        plain=lambda: renderer.render_item(item_id, given),
+        markdown=lambda: renderer.render_item(item_id, given, "markdown"),
+    )
     return 0
 
 
+def _item_json(view: Any) -> dict[str, Any]:
+    item = view["item"]
+    return {
+        "id": item["id"],
+        "title": item["title"],
+        "collection": item["collection"]["id"],
+        "summary": item["summary"],
+        "advice": item["advice"],
+        "checklist": list(item["steps"]),
+        "quote": item["quote"],
+        "source": {k: v for k, v in item["source"].items() if k != "year_shown"},
+        "related": [r["id"] for r in item["related"]],
+        "keywords": item["keywords"],
+        "examples": item["examples"],
+        "context": view["context"],
+        "guidance_version": view["version"],
+    }
+
+
 def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
-    directory = guidance_dir(args.dir or args.guidance)
+    directory = guidance_dir(args.dir or args.settings.guidance)
     try:
         guidance = load_guidance(directory)
     except GuidanceError as exc:

@@ -14,7 +14,7 @@ import asyncio
 import logging
 import os
 import sys
-from dataclasses import replace
+from pathlib import Path
 from typing import TextIO
 
 import aiohttp
@@ -55,6 +55,10 @@ def configure_logging(level: str) -> None:
         format="%(asctime)s %(levelname)-8s %(name)s: %(message)s",
     )
     logging.getLogger("discord").setLevel(max(logging.INFO, logging.getLogger().level))
+    # The bot has no voice features: warnings that voice libraries are missing would only
+    # worry whoever reads the log.
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
 
 
 def _say(text: str, out: TextIO | None = None) -> None:
@@ -131,10 +135,14 @@ async def _start(services: Services, settings: Settings) -> int:
             if not current.message_content:
                 raise
             log.warning(INTENT_REFUSED)
-            current = replace(current, message_content=False)
+            current = _replace(current, message_content=False)
         except discord.LoginFailure:
             _say(BAD_TOKEN)
             return EXIT_PROBLEM
+
+
+def _replace(settings: Settings, **changes: object) -> Settings:
+    return settings.model_copy(update=changes)
 
 
 def _settings_with_token() -> Settings | None:
@@ -170,12 +178,14 @@ def run_bot(guidance_dir: str | os.PathLike[str] | None = None) -> int:
 async def _sync(
     settings: Settings, guild_id: int | None, guidance_dir: str | os.PathLike[str] | None
 ) -> int:
-    services = _open(settings, guidance_dir, writes=False)
+    # No development sync inside setup_hook: this command decides where to sync. Syncing
+    # stores nothing, so it creates no database either.
+    quiet = _replace(settings, dev_guild=None, db_path=Path(":memory:"))
+    services = _open(quiet, guidance_dir, writes=False)
     if services is None:
         return EXIT_PROBLEM
     try:
-        # No development sync inside setup_hook: this command decides where to sync.
-        async with AdvisorBot(services, replace(settings, dev_guild=None)) as bot:
+        async with AdvisorBot(services, quiet) as bot:
             synced = await _sync_tree(bot, settings, guild_id)
     finally:
         services.close()

@@ -29,6 +29,12 @@ _AT_SENTENCE_START = re.compile(
 )
 
 
+def _names(text: str, name: str) -> bool:
+    """Whether ``text`` names ``name`` itself, as a word, outside its slots."""
+    outside = re.sub(r"\{\{.*?\}\}", " ", text)
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", outside, re.IGNORECASE) is not None
+
+
 def slot_values(context: Any) -> dict[str, str]:
     """Every slot filled: the user's value, or its natural default."""
     return {slot: value or DEFAULTS[slot] for slot, value in context_values(context).items()}
@@ -54,7 +60,13 @@ class SlotFiller:
         """``text`` with ``{{ partner }}``, ``{{ sector }}`` and ``{{ programme }}`` filled in."""
         if "{" not in text:
             return text
-        rendered = self._compile(text).render(slot_values(context))
+        values = slot_values(context)
+        given = context_values(context)["programme"]
+        if given and _names(text, given):
+            # "Plan how EUDiF will connect with these EUDiF instruments": when the text
+            # already names the programme given, its slot reads as the default.
+            values["programme"] = DEFAULTS["programme"]
+        rendered = self._compile(text).render(values)
         # A default that opens a sentence gets a capital ("The programme …").
         return _AT_SENTENCE_START.sub(
             lambda m: m.group(1) + m.group(2)[0].upper() + m.group(2)[1:], rendered

@@ -8,17 +8,14 @@ YAML is only ever read with the safe loader.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jinja2
-import jinja2.meta
 from pydantic import BaseModel, ValidationError
 
 from pact_advisor.knowledge.models import (
-    CONTEXT_SLOTS,
     Collection,
     CollectionFile,
     ContextNames,
@@ -27,39 +24,23 @@ from pact_advisor.knowledge.models import (
     Negatives,
     Rules,
 )
+from pact_advisor.knowledge.problems import (
+    GuidanceError,
+    Problem,
+    plain_subject,
+    pydantic_problems,
+    slot_problems,
+    validate_part,
+)
 from pact_advisor.knowledge.yaml_lines import Path_, YamlProblem, line_for, read_yaml
+
+__all__ = ["Guidance", "GuidanceError", "Problem", "guidance_version", "load_guidance"]
 
 GLOSSARY_FILE = "glossary.yaml"
 RULES_FILE = "rules.yaml"
 CONTEXT_FILE = "context.yaml"
 NEGATIVES_FILE = "negatives.yaml"
 NOT_COLLECTIONS = (GLOSSARY_FILE, RULES_FILE, CONTEXT_FILE, NEGATIVES_FILE)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a guidance folder."""
-
-    file: str
-    line: int | None
-    subject: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return (
-            f"{where}: {self.subject}: {self.message}"
-            if self.subject
-            else f"{where}: {self.message}"
-        )
-
-
-class GuidanceError(Exception):
-    """The guidance folder could not be loaded; ``problems`` lists every reason."""
-
-    def __init__(self, problems: Iterable[Problem]):
-        self.problems = tuple(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 @dataclass(frozen=True)
@@ -83,83 +64,6 @@ class Guidance:
 
     def counts(self) -> dict[str, int]:
         return {cid: len(self.items_in(cid)) for cid in self.collections}
-
-
-# --- validation ---------------------------------------------------------------------------
-
-_PYDANTIC_WORDING = {
-    "extra_forbidden": "unknown key",
-    "missing": "required field is missing",
-}
-
-
-def _field_name(loc: Path_) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _pydantic_problems(
-    exc: ValidationError, data: Any, lines: Mapping[Path_, int], file: str, subject_of
-) -> Iterator[Problem]:
-    for err in exc.errors():
-        loc: Path_ = tuple(err["loc"])
-        message = _PYDANTIC_WORDING.get(err["type"]) or err["msg"].removeprefix("Value error, ")
-        subject, field_loc = subject_of(data, loc)
-        yield Problem(file, line_for(lines, loc), subject, f"{_field_name(field_loc)}: {message}")
-
-
-def _collection_subject(data: Any, loc: Path_) -> tuple[str, Path_]:
-    """``diaspora.umbrella`` and ``checklist`` for ``('items', 3, 'checklist')``."""
-    if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int):
-        try:
-            item_id = data["items"][loc[1]]["id"]
-        except (KeyError, IndexError, TypeError):
-            item_id = None
-        return (str(item_id) if item_id else f"items[{loc[1]}]"), loc[2:] or ("item",)
-    return "", loc
-
-
-def _plain_subject(name: str):
-    return lambda data, loc: (name, loc)
-
-
-_SLOT_ENV = jinja2.Environment(autoescape=False)
-
-
-def _slot_problems(
-    item: Item, lines: Mapping[Path_, int], base: Path_, file: str
-) -> Iterator[Problem]:
-    fields: list[tuple[Path_, str]] = [((*base, "advice"), item.advice)]
-    fields += [((*base, "checklist", i), step) for i, step in enumerate(item.checklist)]
-    for path, text in fields:
-        try:
-            used = jinja2.meta.find_undeclared_variables(_SLOT_ENV.parse(text))
-        except jinja2.TemplateSyntaxError as exc:
-            yield Problem(
-                file,
-                line_for(lines, path),
-                item.id,
-                f"{_field_name(path[len(base) :])}: template error: {exc.message}",
-            )
-            continue
-        for slot in sorted(used - set(CONTEXT_SLOTS)):
-            allowed = ", ".join(CONTEXT_SLOTS)
-            yield Problem(
-                file,
-                line_for(lines, path),
-                item.id,
-                f"{_field_name(path[len(base) :])}: unknown context slot {{{{ {slot} }}}} (allowed: {allowed})",
-            )
-    for name in ("title", "quote", "summary"):
-        if "{{" in getattr(item, name) or "{%" in getattr(item, name):
-            yield Problem(
-                file,
-                line_for(lines, (*base, name)),
-                item.id,
-                f"{name}: context slots are only allowed in advice and checklist",
-            )
 
 
 def _display(path: Path) -> str:
@@ -204,21 +108,22 @@ def _validate(
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_pydantic_problems(exc, data, lines, _display(path), subject_of))
+        problems.extend(pydantic_problems(exc, data, lines, _display(path), subject_of))
         return None
 
 
 def _load_file(
     model: type[BaseModel], path: Path, problems: list[Problem], subject_of
-) -> tuple[Any, dict]:
-    """Read, parse and validate one file: the model (or ``None``) and the lines of its keys."""
+) -> tuple[Any, dict, Any]:
+    """Read, parse and validate one file: the model (or ``None``), the lines of its keys and
+    the data as parsed (for cross-checks that still run when validation failed)."""
     text = _read(path, problems)
     if text is None:
-        return None, {}
+        return None, {}, None
     data, lines = _parse(path, text, problems)
     if data is None:
-        return None, {}
-    return _validate(model, path, data, lines, problems, subject_of), lines
+        return None, {}, None
+    return _validate(model, path, data, lines, problems, subject_of), lines, data
 
 
 @dataclass
@@ -229,27 +134,74 @@ class _Collections:
     items: dict[str, Item] = field(default_factory=dict)
     by_collection: dict[str, tuple[Item, ...]] = field(default_factory=dict)
     where: dict[str, tuple[str, Mapping[Path_, int], Path_]] = field(default_factory=dict)
+    #: Ids of items that are defined but invalid: already reported, so a reference to one
+    #: is not reported again as an unknown id.
+    broken: set[str] = field(default_factory=set)
+    #: Collections whose file could not be read or parsed: nothing in them is known.
+    unreadable: set[str] = field(default_factory=set)
+
+    def reported(self, ref: str) -> bool:
+        """Whether ``ref`` names something already reported as invalid or unreadable."""
+        return ref in self.broken or ref.split(".", 1)[0] in self.unreadable
 
 
 def _load_collections(paths: Iterable[Path], problems: list[Problem]) -> _Collections:
-    """Every collection file read, parsed and validated, each item checked on its own."""
+    """Every collection file read and parsed; its header and each item validated on its own,
+    so that one bad item costs only itself and every problem is reported once."""
     found = _Collections()
     for path in paths:
-        parsed, lines = _load_file(CollectionFile, path, problems, _collection_subject)
-        if parsed is not None:
-            _add_collection(found, path, parsed, lines, problems)
+        text = _read(path, problems)
+        data, lines = _parse(path, text, problems) if text is not None else (None, {})
+        if data is None:
+            found.unreadable.add(path.stem)
+        else:
+            _add_collection_file(found, path, data, lines, problems)
     return found
+
+
+def _add_collection_file(
+    found: _Collections,
+    path: Path,
+    data: dict[str, Any],
+    lines: Mapping[Path_, int],
+    problems: list[Problem],
+) -> None:
+    file = _display(path)
+    for key in data:
+        if key not in CollectionFile.model_fields:
+            problems.append(Problem(file, line_for(lines, (key,)), "", f"{key}: unknown key"))
+    coll = validate_part(Collection, data, ("collection",), file, lines, problems)
+    raw_items = data.get("items")
+    if not isinstance(raw_items, list) or not raw_items:
+        where = line_for(lines, ("items",)) or 1
+        problems.append(Problem(file, where, "", "items: a list of at least one item is required"))
+        raw_items = []
+    collection_id = coll.id if coll is not None else path.stem
+    if coll is None:
+        found.broken.add(path.stem)
+    if coll is not None and not _add_collection(found, path, coll, lines, problems):
+        return
+    kept = []
+    for index, raw in enumerate(raw_items):
+        item = validate_part(Item, data, ("items", index), file, lines, problems)
+        if item is None:
+            if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                found.broken.add(raw["id"])
+        elif _add_item(found, item, collection_id, file, lines, ("items", index), problems):
+            kept.append(item)
+    if coll is not None:
+        found.by_collection[coll.id] = tuple(kept)
 
 
 def _add_collection(
     found: _Collections,
     path: Path,
-    parsed: CollectionFile,
+    coll: Collection,
     lines: Mapping[Path_, int],
     problems: list[Problem],
-) -> None:
+) -> bool:
+    """Keep ``coll``, unless its id is taken (then ``False``)."""
     file = _display(path)
-    coll = parsed.collection
     line = line_for(lines, ("collection", "id"))
     if coll.id != path.stem:
         problems.append(
@@ -257,13 +209,9 @@ def _add_collection(
         )
     if coll.id in found.collections:
         problems.append(Problem(file, line, coll.id, "collection.id: duplicate collection id"))
-        return
+        return False
     found.collections[coll.id] = coll
-    kept = []
-    for index, item in enumerate(parsed.items):
-        if _add_item(found, item, coll.id, file, lines, ("items", index), problems):
-            kept.append(item)
-    found.by_collection[coll.id] = tuple(kept)
+    return True
 
 
 def _add_item(
@@ -288,7 +236,7 @@ def _add_item(
             Problem(file, line, item.id, f"id: duplicate id (first in {first_file}:{first_line})")
         )
         return False
-    problems.extend(_slot_problems(item, lines, base, file))
+    problems.extend(slot_problems(item, lines, base, file))
     found.items[item.id] = item
     found.where[item.id] = (file, lines, base)
     return True
@@ -300,6 +248,8 @@ def _check_related(found: _Collections, problems: list[Problem]) -> None:
         file, lines, base = found.where[item_id]
         for index, ref in enumerate(item.related):
             line = line_for(lines, (*base, "related", index))
+            if found.reported(ref):
+                continue  # the item is there but invalid, and already reported
             if ref not in found.items:
                 problems.append(Problem(file, line, item_id, f"related: unknown item id {ref!r}"))
             elif ref == item_id:
@@ -316,48 +266,61 @@ class _Support:
     names: ContextNames
     negatives: Mapping[str, tuple[str, ...]]
     rules: Rules | None
+    #: The line of each key and list entry of ``rules.yaml``, and its data as parsed.
+    rules_lines: Mapping[Path_, int] = field(default_factory=dict)
+    rules_data: Any = None
 
 
 def _load_support(root: Path, problems: list[Problem]) -> _Support:
     """The glossary, context names and negatives (all optional) and the rules, validated."""
     glossary = Glossary()
     if (root / GLOSSARY_FILE).exists():
-        parsed, _ = _load_file(Glossary, root / GLOSSARY_FILE, problems, _plain_subject("glossary"))
+        parsed, _, _ = _load_file(
+            Glossary, root / GLOSSARY_FILE, problems, plain_subject("glossary")
+        )
         glossary = parsed or glossary
     names = ContextNames()
     if (root / CONTEXT_FILE).exists():
-        parsed, _ = _load_file(
-            ContextNames, root / CONTEXT_FILE, problems, _plain_subject("context")
+        parsed, _, _ = _load_file(
+            ContextNames, root / CONTEXT_FILE, problems, plain_subject("context")
         )
         names = parsed or names
     negatives: Mapping[str, tuple[str, ...]] = {}
     if (root / NEGATIVES_FILE).exists():
-        pool, _ = _load_file(
-            Negatives, root / NEGATIVES_FILE, problems, _plain_subject("negatives")
+        pool, _, _ = _load_file(
+            Negatives, root / NEGATIVES_FILE, problems, plain_subject("negatives")
         )
         negatives = pool.negatives if pool else negatives
     rules_path = root / RULES_FILE
-    rules = None
+    rules, rules_lines, rules_data = None, {}, None
     if rules_path.exists():
-        rules, _ = _load_file(Rules, rules_path, problems, _plain_subject("rules"))
+        rules, rules_lines, rules_data = _load_file(
+            Rules, rules_path, problems, plain_subject("rules")
+        )
     else:
         problems.append(Problem(_display(rules_path), None, "", "missing rules file"))
-    return _Support(glossary, names, negatives, rules)
+    return _Support(glossary, names, negatives, rules, rules_lines, rules_data)
 
 
 def _check_rule_targets(
-    rules: Rules, found: _Collections, rules_path: Path, problems: list[Problem]
+    support: _Support, found: _Collections, rules_path: Path, problems: list[Problem]
 ) -> None:
-    """Phase 4, cross-check: every mention names a collection or item that exists."""
-    for rule in rules.mentions:
-        for target in rule.about:
-            if target not in found.collections and target not in found.items:
+    """Phase 4, cross-check: every mention names a collection or item that exists (checked
+    on the parsed rules, so that it runs even when another rule is invalid)."""
+    data = support.rules_data
+    mentions = data.get("mentions") if isinstance(data, dict) else None
+    known = found.collections.keys() | found.items.keys() | found.broken
+    for index, rule in enumerate(mentions if isinstance(mentions, list) else []):
+        about = rule.get("about") if isinstance(rule, dict) else None
+        for place, target in enumerate(about if isinstance(about, list) else []):
+            if isinstance(target, str) and target not in known and not found.reported(target):
+                line = line_for(support.rules_lines, ("mentions", index, "about", place))
                 problems.append(
                     Problem(
                         _display(rules_path),
-                        None,
+                        line,
                         "rules",
-                        f"mentions.{rule.name}: unknown collection or item {target!r}",
+                        f"mentions.{rule.get('name', index)}: unknown collection or item {target!r}",
                     )
                 )
 
@@ -397,8 +360,7 @@ def load_guidance(directory: str | Path) -> Guidance:
     found = _load_collections(collection_paths, problems)
     _check_related(found, problems)
     support = _load_support(root, problems)
-    if support.rules is not None:
-        _check_rule_targets(support.rules, found, root / RULES_FILE, problems)
+    _check_rule_targets(support, found, root / RULES_FILE, problems)
     if problems:
         raise GuidanceError(problems)
     assert support.rules is not None

@@ -7,7 +7,6 @@ Guidance advice and checklist steps are filled with the context by the sandboxed
 
 from __future__ import annotations
 
-import difflib
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from pact_advisor.knowledge import Guidance, Item, SlotFiller, context_values
+from pact_advisor.knowledge.lookup import resolve, suggest
 from pact_advisor.render.filters import truncate_sentence
 
 if TYPE_CHECKING:
@@ -36,11 +36,13 @@ ALSO_RELEVANT_FLOOR = 0.1
 
 
 class UnknownItem(LookupError):
-    """No item has this id; ``suggestions`` lists close ids."""
+    """No item has this id; ``suggestions`` lists close ids (by id, title or words;
+    ``known`` is the ids, or a mapping of id to title)."""
 
-    def __init__(self, item_id: str, known: list[str]):
+    def __init__(self, item_id: str, known: Sequence[str] | Mapping[str, str]):
         self.item_id = item_id
-        self.suggestions = tuple(difflib.get_close_matches(item_id, known, n=3, cutoff=0.5))
+        names = known if isinstance(known, Mapping) else {k: k for k in known}
+        self.suggestions = tuple(suggest(item_id, names, n=3))
         hint = f" Did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
         super().__init__(f"unknown item {item_id!r}.{hint}")
 
@@ -86,11 +88,16 @@ class Views:
     # -- items --------------------------------------------------------------------------------
 
     def item_of(self, item_id: str) -> Item:
-        """The item ``item_id``; raises :class:`UnknownItem` naming close ids."""
-        try:
-            return self.guidance.items[item_id]
-        except KeyError:
-            raise UnknownItem(item_id, list(self.guidance.items)) from None
+        """The item ``item_id`` (up to case and spacing, or its title); raises
+        :class:`UnknownItem` naming close ids."""
+        items = self.guidance.items
+        if item_id in items:
+            return items[item_id]
+        titles = {iid: item.title for iid, item in items.items()}
+        found = resolve(item_id, titles)
+        if found is None:
+            raise UnknownItem(item_id, titles)
+        return items[found]
 
     @staticmethod
     def _source(item: Item) -> dict[str, Any]:

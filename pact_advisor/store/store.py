@@ -22,6 +22,7 @@ the bot). :meth:`Store.purge_questions` blanks all of it at once.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -37,6 +38,16 @@ from pact_advisor.store.errors import StoreError, reason
 from pact_advisor.store.records import Report, Run, TurnRecord
 
 log = logging.getLogger(__name__)
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file readable and writable by its owner only, if it is new: it
+    holds the questions people asked. SQLite gives its -wal and -shm files the same mode."""
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except OSError:  # there already, or not creatable: sqlite3.connect opens it or says why
+        return
+    os.close(fd)
 
 
 class Store:
@@ -84,9 +95,10 @@ class Store:
     def _open(self) -> sqlite3.Connection:
         if self.path != ":memory:":
             try:
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             except OSError as exc:
                 raise self._open_error(f"cannot create its folder ({exc.strerror or exc})") from exc
+            _create_private(Path(self.path))
         try:
             conn = sqlite3.connect(
                 self.path,
