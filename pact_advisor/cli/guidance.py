@@ -61,6 +61,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Validate a guidance folder and report every problem with file, line and field.",
     )
     p.add_argument("dir", nargs="?", help="folder to check (default: the guidance in use)")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail (exit 1) on warnings too, such as missing French or Spanish text",
+    )
     p.set_defaults(func=cmd_validate)
 
 
@@ -107,12 +112,15 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
         emit(f"FAILED: {len(exc.problems)} {noun} in {directory}", out)
         return EXIT_PROBLEM
     counts = guidance.counts()
+    for warning in guidance.warnings:
+        emit(f"warning: {warning}", out)
+    warned = f", {len(guidance.warnings)} warning{'s' * (len(guidance.warnings) != 1)}"
     emit(
         f"OK: {sum(counts.values())} items in {len(counts)} collections "
-        f"(guidance version {guidance.version})",
+        f"(guidance version {guidance.version}{warned if guidance.warnings else ''})",
         out,
     )
     width = max(len(c) for c in counts)
     for collection, count in counts.items():
         emit(f"  {collection:<{width}}  {count}", out)
-    return 0
+    return EXIT_PROBLEM if args.strict and guidance.warnings else 0
