@@ -49,7 +49,9 @@ class Phrase:
     def definite(self) -> str:
         if not self.article:
             return self.bare
-        return f"{self.article}{self.bare}" if self.article == "l'" else f"{self.article} {self.bare}"
+        return (
+            f"{self.article}{self.bare}" if self.article == "l'" else f"{self.article} {self.bare}"
+        )
 
     def form(self, name: str) -> str:
         return _french(self, name) if self.language == "fr" else _spanish(self, name)

@@ -40,14 +40,16 @@ class Source(_Frozen):
 class ItemTranslation(_Frozen):
     """An item's text in another language. Advice and steps use the same context slots as
     the English, worded for the language (``{{ partner.en }}`` is "au Maroc", "en Marruecos").
-    ``quote`` is an unofficial translation of the quote, which itself stays verbatim. A field
-    left out is shown in English, and ``validate`` warns about it."""
+    ``quote`` is an unofficial translation of the quote, which itself stays verbatim, and
+    ``evidence`` the source's evidence as the citation names it. A field left out is shown in
+    English, and ``validate`` warns about it."""
 
     title: Text | None = None
     summary: Text | None = None
     advice: Text | None = None
     checklist: tuple[Text, ...] | None = None
     quote: Text | None = None
+    evidence: Text | None = None
 
 
 class CollectionTranslation(_Frozen):

@@ -113,7 +113,9 @@ def sectors(value: str, language: str) -> tuple[Phrase, ...]:
     for name in _split(value, "sectors"):
         phrase = _lookup("sectors", name, language)
         if phrase is None:
-            phrase = Phrase(language, "le" if language == "fr" else "el", _sector_word(language, name))
+            phrase = Phrase(
+                language, "le" if language == "fr" else "el", _sector_word(language, name)
+            )
         phrases.append(phrase)
     return tuple(phrases)
 
@@ -129,3 +131,20 @@ def programme(value: str, language: str) -> tuple[Phrase, ...]:
     if fold(value).startswith(fold(word)):
         return (Phrase(language, article, value),)
     return (Phrase(language, article, f"{word} {value}"),)
+
+
+def shown(slot: str, value: str, language: str) -> str:
+    """A slot's value as a label shows it in ``language``, without article ("For: Maroc"):
+    countries and sectors the tables know in the language's own words, anything else as
+    typed."""
+    if language not in ("fr", "es") or slot == "programme":
+        return value
+    table, find = ("countries", countries) if slot == "partner" else ("sectors", sectors)
+    words = []
+    for name, phrase in zip(_split(value, table), find(value, language), strict=True):
+        known = fold(name) in _table(table)[1]
+        words.append(phrase.bare if known else name)
+    if len(words) == 1:
+        return words[0]
+    joined = "et" if language == "fr" else "y"
+    return f"{', '.join(words[:-1])} {joined} {words[-1]}"

@@ -8,8 +8,10 @@ shown in English: rendering falls back field by field and says so, never mixing 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import jinja2
@@ -26,8 +28,9 @@ from pact_advisor.knowledge.models import (
     ItemTranslation,
 )
 
-#: The translated fields of an item, in the order a fallback note names them.
-ITEM_FIELDS = ("title", "summary", "advice", "checklist", "quote")
+#: The translated fields of an item, in the order a fallback note names them (``evidence``
+#: only for an item whose source names its evidence).
+ITEM_FIELDS = ("title", "summary", "advice", "checklist", "quote", "evidence")
 COLLECTION_FIELDS = ("title", "description")
 
 _ENV = jinja2.Environment(autoescape=False)
@@ -43,22 +46,30 @@ class ItemText:
     checklist: tuple[str, ...]
     #: The quote's unofficial translation (``None`` in English, or when there is none).
     quote_translation: str | None
+    #: The source's evidence as the citation names it (``None`` when the source names none).
+    evidence: str | None = None
     untranslated: tuple[str, ...] = ()
+
+
+def _fields(item: Item) -> tuple[str, ...]:
+    return ITEM_FIELDS if item.source.evidence else ITEM_FIELDS[:-1]
 
 
 def item_text(item: Item, language: str) -> ItemText:
     """``item`` in ``language``: each field translated when it can be, else English."""
-    english = ItemText(item.title, item.summary, item.advice, item.checklist, None)
     if language not in TRANSLATED:
-        return english
+        return ItemText(
+            item.title, item.summary, item.advice, item.checklist, None, item.source.evidence
+        )
     translation = item.translations.get(language) or ItemTranslation()  # type: ignore[call-overload]
-    missing = tuple(f for f in ITEM_FIELDS if getattr(translation, f) is None)
+    missing = tuple(f for f in _fields(item) if getattr(translation, f) is None)
     return ItemText(
         title=translation.title or item.title,
         summary=translation.summary or item.summary,
         advice=translation.advice or item.advice,
         checklist=translation.checklist or item.checklist,
         quote_translation=translation.quote,
+        evidence=(translation.evidence or item.source.evidence) if item.source.evidence else None,
         untranslated=missing,
     )
 
@@ -82,8 +93,17 @@ class Note:
     message: str
 
 
+_SIMPLE_SLOT = re.compile(r"\{\{\s*([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?\s*\}\}")
+
+
+@lru_cache(maxsize=4096)
 def _slot_use(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """The context slots ``text`` uses, and the forms it asks of them (``partner.en``)."""
+    simple = _SIMPLE_SLOT.findall(text)
+    if "{%" not in text and "{#" not in text and text.count("{{") == len(simple):
+        # Plain slots only (all guidance has): no need to parse, which is slow at load.
+        used = frozenset(name for name, _ in simple)
+        return used, frozenset(form for name, form in simple if form and name in CONTEXT_SLOTS)
     tree = _ENV.parse(text)
     used = frozenset(jinja2.meta.find_undeclared_variables(tree))
     forms = frozenset(
@@ -123,7 +143,7 @@ def _item_notes(item: Item, language: str) -> Iterator[Note]:
     if translation is None:
         yield Note(("translations",), f"translations.{language}: missing; shown in English")
         return
-    missing = [f for f in ITEM_FIELDS if getattr(translation, f) is None]
+    missing = [f for f in _fields(item) if getattr(translation, f) is None]
     if missing:
         yield Note(base, f"translations.{language}: missing {', '.join(missing)}; shown in English")
     if translation.advice is not None:
@@ -173,7 +193,10 @@ def collection_notes(collection: Collection) -> Iterator[Note]:
     for language in TRANSLATED:
         translation: CollectionTranslation | None = collection.translations.get(language)  # type: ignore[call-overload]
         if translation is None:
-            yield Note(("collection", "translations"), f"translations.{language}: missing; shown in English")
+            yield Note(
+                ("collection", "translations"),
+                f"translations.{language}: missing; shown in English",
+            )
             continue
         missing = [f for f in COLLECTION_FIELDS if getattr(translation, f) is None]
         if missing:

@@ -170,7 +170,9 @@ class Renderer:
         with speaking(language):
             return self.discord.render(self.views.related(item_id, language))
 
-    def discord_report(self, report: Report, since: datetime, language: str = "en") -> DiscordMessage:
+    def discord_report(
+        self, report: Report, since: datetime, language: str = "en"
+    ) -> DiscordMessage:
         """``/advisor report``: unanswered questions, answers marked not helpful since
         ``since``, and vote counts (items with the most "not helpful" first)."""
         with speaking(language):

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from pact_advisor.engine.text import LanguageGuess, fold
-from pact_advisor.knowledge import Guidance, Item, SlotFiller, context_values
+from pact_advisor.knowledge import Guidance, Item, SlotFiller, context_values, names
 from pact_advisor.knowledge.translations import collection_text, item_text
 from pact_advisor.render.filters import truncate_sentence
 
@@ -78,9 +78,10 @@ class _FilledSteps(Sequence[str]):
         return len(self._steps)
 
 
-def given(context: Any) -> dict[str, str]:
-    """Only the context values the user gave, for "For: Morocco (partner)" lines."""
-    return {k: v for k, v in context_values(context).items() if v}
+def given(context: Any, language: str = "en") -> dict[str, str]:
+    """Only the context values the user gave, for "For: Morocco (partner)" lines, with
+    country and sector names in ``language``."""
+    return {k: names.shown(k, v, language) for k, v in context_values(context).items() if v}
 
 
 class Views:
@@ -111,11 +112,11 @@ class Views:
             raise UnknownItem(item_id, list(self.guidance.items)) from None
 
     @staticmethod
-    def _source(item: Item) -> dict[str, Any]:
+    def _source(item: Item, language: str = "en") -> dict[str, Any]:
         s = item.source
         return {
             "programme": s.programme,
-            "evidence": s.evidence,
+            "evidence": item_text(item, language).evidence,
             "year": s.year,
             "year_shown": bool(s.year) and str(s.year) not in (s.evidence or ""),
         }
@@ -127,7 +128,7 @@ class Views:
             "id": item.id,
             "title": text.title,
             "summary": text.summary,
-            "source": self._source(item),
+            "source": self._source(item, language),
         }
 
     def _briefs(self, item_ids: Sequence[str], language: str) -> list[dict[str, Any]]:
@@ -163,7 +164,7 @@ class Views:
             "passages": list(item.quote_passages) or [item.quote],
             "quote_translation": text.quote_translation,
             "untranslated": list(text.untranslated),
-            "source": self._source(item),
+            "source": self._source(item, language),
             "collection": {
                 "id": item.collection,
                 "title": self.collection_title(item.collection, language),
@@ -181,7 +182,7 @@ class Views:
             "item",
             {
                 "item": view,
-                "context": given(context),
+                "context": given(context, language),
                 "version": self.guidance.version,
                 "language": language,
             },
@@ -224,7 +225,7 @@ class Views:
         base: dict[str, Any] = {
             # The answer repeats the question only as a reminder; pasted pages stay out.
             "question": truncate_sentence(result.question, QUESTION_SHOWN),
-            "context": given(result.context),
+            "context": given(result.context, language),
             "version": result.guidance_version,
             "confidence": result.confidence,
             "detail": detail,
@@ -300,7 +301,7 @@ class Views:
             {
                 "topic": checklist.topic,
                 "title": checklist.title,
-                "context": given(checklist.context),
+                "context": given(checklist.context, language),
                 "sections": sections,
                 "items": items,
                 "total": number,
