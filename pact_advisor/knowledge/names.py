@@ -61,29 +61,22 @@ def _lookup(table: str, name: str, language: str) -> Phrase | None:
 
 def _split(value: str, table: str) -> list[str]:
     """``value`` as the names it lists; "Bosnia and Herzegovina" stays one name."""
-    if _table(table)[1].get(fold(value)):
+    known = _table(table)[1]
+    if fold(value) in known:
         return [value]
-    parts, seps = [], []
-    last = 0
-    for match in _SEPARATOR.finditer(value):
-        parts.append(value[last : match.start()])
-        seps.append(match.group(0))
-        last = match.end()
-    parts.append(value[last:])
+    # Pieces between separators ("Morocco", " and ", "Tunisia"), separators kept.
+    pieces = _SEPARATOR.split(value)
+    seps = [m.group(0) for m in _SEPARATOR.finditer(value)]
+
+    def joined(i: int, j: int) -> str:
+        return "".join(p + s for p, s in zip(pieces[i:j], [*seps[i : j - 1], ""], strict=True))
+
     names: list[str] = []
     i = 0
-    while i < len(parts):
-        # The longest run of parts that is itself a known name ("Trinidad and Tobago").
-        j = next(
-            (
-                j
-                for j in range(len(parts), i + 1, -1)
-                if fold("".join(p + s for p, s in zip(parts[i:j], [*seps[i : j - 1], ""])))
-                in _table(table)[1]
-            ),
-            i + 1,
-        )
-        names.append("".join(p + s for p, s in zip(parts[i:j], [*seps[i : j - 1], ""])))
+    while i < len(pieces):
+        # The longest run of pieces that is itself a known name ("Trinidad and Tobago").
+        j = next((j for j in range(len(pieces), i + 1, -1) if fold(joined(i, j)) in known), i + 1)
+        names.append(joined(i, j))
         i = j
     return [n.strip() for n in names if n.strip()]
 
