@@ -7,7 +7,17 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, TextIO
 
-from pact_advisor.cli.common import UsageError, add_context, context, emit, load_advisor
+from pact_advisor import i18n
+from pact_advisor.cli.common import (
+    UsageError,
+    add_context,
+    add_language,
+    context,
+    emit,
+    load_advisor,
+    locale_language,
+)
+from pact_advisor.i18n import N_
 
 if TYPE_CHECKING:
     from pact_advisor.app import Advisor, Answer
@@ -17,7 +27,7 @@ if TYPE_CHECKING:
 BATCH = 256
 
 QUIT = ("quit", "exit", "q", ":q", "bye")
-CHAT_GREETING = (
+CHAT_GREETING = N_(
     'Pact Advisor. Ask a question; "checklist" turns the last answer into one; "quit" leaves.'
 )
 
@@ -36,6 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object per question")
     p.add_argument("--detail", action="store_true", help="show the full item, not just the advice")
     add_context(p)
+    add_language(p, question=True)
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser(
@@ -44,6 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description='Ask questions in a loop. Follow-ups such as "tell me more", "what about Morocco?" or "checklist" refer to the last answer; "quit" leaves.',
     )
     add_context(p)
+    add_language(p, question=True)
     p.set_defaults(func=cmd_chat)
 
 
@@ -83,13 +95,14 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
         )
     advisor = load_advisor(args, eager=True)
     given = context(args)
+    languages = {"language": args.lang, "fallback": locale_language()}
     if from_stdin:
         for batch in _questions_from_stdin(args.stdin):
-            answers = advisor.answer_many(batch, given, detail=args.detail)
+            answers = advisor.answer_many(batch, given, detail=args.detail, **languages)
             _print_answers(advisor, answers, out, as_json=args.json, spaced=True)
             out.flush()
     else:
-        answer = advisor.answer(question, context=given, detail=args.detail)
+        answer = advisor.answer(question, context=given, detail=args.detail, **languages)
         _print_answers(advisor, [answer], out, as_json=args.json, spaced=False)
     return 0
 
@@ -99,9 +112,11 @@ def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
     given = context(args)
     stream: TextIO = args.stdin
     interactive = stream.isatty()
+    fallback = locale_language()
     if interactive:
-        emit(CHAT_GREETING, out)
+        emit(i18n.translate(args.lang or fallback or i18n.SOURCE, CHAT_GREETING), out)
     previous: Turn | None = None
+    # A follow-up too short to tell its language ("checklist") stays in the conversation's.
     while True:
         if interactive:
             out.write("you> ")
@@ -114,10 +129,11 @@ def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
             continue
         if question.lower() in QUIT:
             break
-        answer = advisor.answer(question, previous, given)
+        answer = advisor.answer(question, previous, given, language=args.lang, fallback=fallback)
         emit(advisor.text(answer), out)
         out.write("\n")
         out.flush()
         if answer.result.answered:
             previous = answer.result.turn()
+            fallback = answer.language
     return 0

@@ -4,8 +4,10 @@ options and printing."""
 from __future__ import annotations
 
 import argparse
+import os
 from typing import TYPE_CHECKING, TextIO
 
+from pact_advisor import i18n
 from pact_advisor.knowledge import Context
 
 if TYPE_CHECKING:
@@ -31,6 +33,30 @@ def add_context(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--partner", help="partner country the advice is for, e.g. Morocco")
     parser.add_argument("--sector", help="sector the partnership targets, e.g. agriculture")
     parser.add_argument("--programme", help="programme or instrument, e.g. MPF")
+
+
+def add_language(parser: argparse.ArgumentParser, *, question: bool = False) -> None:
+    default = "the question's language, else the locale's" if question else "the locale's"
+    parser.add_argument(
+        "--lang",
+        choices=i18n.LANGUAGES,
+        help=f"language of the answer: en, fr or es (default: {default}, else en)",
+    )
+
+
+def locale_language() -> str | None:
+    """The terminal's language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG, as gettext reads them)
+    when Pact Advisor speaks it."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "").split(":", 1)[0]
+        if value:
+            return i18n.language_of(value)
+    return None
+
+
+def output_language(args: argparse.Namespace) -> str:
+    """``--lang``, else the locale's language, else English (commands without a question)."""
+    return getattr(args, "lang", None) or locale_language() or i18n.SOURCE
 
 
 def context(args: argparse.Namespace) -> Context:

@@ -15,9 +15,11 @@ from pact_advisor.cli.common import (
     EXIT_PROBLEM,
     EXIT_USAGE,
     add_context,
+    add_language,
     context,
     emit,
     load_advisor,
+    output_language,
 )
 from pact_advisor.knowledge import GuidanceError, load_guidance
 from pact_advisor.resources import guidance_dir
@@ -37,6 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="text",
         help="output format (default: text; md is a GitHub task list)",
     )
+    add_language(p)
     p.set_defaults(func=cmd_checklist)
 
     p = sub.add_parser(
@@ -44,6 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="list collections and items",
         description="List the guidance collections and their items, with ids.",
     )
+    add_language(p)
     p.set_defaults(func=cmd_topics)
 
     p = sub.add_parser(
@@ -53,6 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("id", help="item id, e.g. diaspora.umbrella-networks")
     add_context(p)
+    add_language(p)
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser(
@@ -74,7 +79,7 @@ def cmd_checklist(args: argparse.Namespace, out: TextIO) -> int:
 
     advisor = load_advisor(args)
     try:
-        checklist = advisor.checklist(args.topic, context(args))
+        checklist = advisor.checklist(args.topic, context(args), output_language(args))
     except UnknownTopic as exc:
         sys.stderr.write(f"unknown topic {args.topic!r}. Valid topics:\n")
         for topic in exc.topics:
@@ -88,7 +93,7 @@ def cmd_checklist(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_topics(args: argparse.Namespace, out: TextIO) -> int:
-    emit(load_advisor(args).renderer.render_topics(), out)
+    emit(load_advisor(args).renderer.render_topics(language=output_language(args)), out)
     return 0
 
 
@@ -97,7 +102,7 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     if args.id not in advisor.guidance.items:
         sys.stderr.write(f"unknown item {args.id!r}; `pact-advisor topics` lists them\n")
         return EXIT_USAGE
-    emit(advisor.renderer.render_item(args.id, context(args)), out)
+    emit(advisor.renderer.render_item(args.id, context(args), language=output_language(args)), out)
     return 0
 
 
