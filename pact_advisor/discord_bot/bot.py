@@ -17,6 +17,7 @@ from pact_advisor.discord_bot.components import DYNAMIC_ITEMS
 from pact_advisor.discord_bot.errors import AdvisorTree
 from pact_advisor.discord_bot.services import Limiter, Services
 from pact_advisor.discord_bot.settings import Settings
+from pact_advisor.discord_bot.translator import CatalogueTranslator
 from pact_advisor.resources import guidance_dir as default_guidance_dir
 from pact_advisor.resources import prompts_dir as default_prompts_dir
 from pact_advisor.store import AsyncStore, Store
@@ -54,6 +55,8 @@ class AdvisorBot(commands.Bot):
         self.settings = settings
 
     async def setup_hook(self) -> None:
+        # Command names and descriptions in each member's language, synced with the tree.
+        await self.tree.set_translator(CatalogueTranslator())
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
