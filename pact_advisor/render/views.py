@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from pact_advisor.engine.text import LanguageGuess, fold
+from pact_advisor.engine.text import fold
 from pact_advisor.knowledge import Guidance, Item, SlotFiller, context_values, names
 from pact_advisor.knowledge.translations import collection_text, item_text
 from pact_advisor.render.filters import truncate_sentence
@@ -90,17 +90,34 @@ class Views:
     def __init__(self, guidance: Guidance, filler: SlotFiller | None = None):
         self.guidance = guidance
         self.filler = filler or SlotFiller()
-        self._guess = LanguageGuess(guidance.rules.languages)
+        self._markers = {
+            lang: frozenset(fold(w) for w in words)
+            for lang, words in guidance.rules.languages.items()
+        }
+        self._own_examples: dict[tuple[str, str], list[str]] = {}
 
     def collection_title(self, collection_id: str, language: str = "en") -> str:
         collection = self.guidance.collections.get(collection_id)
         return collection_text(collection, language)[0] if collection else collection_id
 
+    def _written_in(self, question: str, language: str) -> bool:
+        """Clearly in ``language``: more of its function words than of any other's, by two
+        ("MIEUX+" is also a French word, so one is not enough)."""
+        words = fold(question).split()
+        counts = {lang: sum(w in markers for w in words) for lang, markers in self._markers.items()}
+        own = counts.get(language, 0)
+        return all(own >= n + 2 for lang, n in counts.items() if lang != language)
+
     def _examples(self, item: Item, language: str) -> list[str]:
         """The item's example questions written in ``language`` (all of them in English)."""
         if language == "en":
             return list(item.examples)
-        return [q for q in item.examples if self._guess.guess(fold(q).split()) == language]
+        key = (item.id, language)
+        own = self._own_examples.get(key)
+        if own is None:  # read once per item and language: folding every example is slow
+            own = [q for q in item.examples if self._written_in(q, language)]
+            self._own_examples[key] = own
+        return list(own)
 
     # -- items --------------------------------------------------------------------------------
 
