@@ -315,6 +315,8 @@ class Advisor:
             renderer.render_help(target)
             renderer.render_topics(target)
             renderer.render_item(first, target=target)
+        for language in i18n.LANGUAGES[1:]:  # a catalogue that breaks a template fails here
+            renderer.render_item(first, language=language)
         renderer.render_checklist(checklist, "text", {0: "check"})
         renderer.render_checklist(checklist, "md", {0: "check"})
         renderer.discord_help()

@@ -42,7 +42,10 @@ def test_the_readiness_review_reads_as_a_french_practitioner_would_write_it():
 
 
 def test_a_french_question_gets_a_french_answer_and_an_english_one_stays_english():
-    code, out = run("ask", "comment impliquer la diaspora dans la coopération avec le Maroc ?")
+    code, out = run(
+        "ask",
+        "comment renforcer les capacités de gestion des organisations de la diaspora liées au Maroc ?",
+    )
     assert code == 0 and "**Q :**" in out and "*Traduction non officielle :*" in out
     code, out = run("ask", "how do we involve the diaspora in cooperation with Morocco?")
     assert (
@@ -78,7 +81,7 @@ def test_json_output_says_the_answer_language():
 def test_a_short_follow_up_in_chat_stays_in_the_conversation_language():
     code, out = run(
         "chat",
-        stdin="comment impliquer la diaspora dans la coopération avec le Maroc ?\nchecklist\nquit\n",
+        stdin="comment renforcer les capacités de gestion des organisations de la diaspora liées au Maroc ?\nchecklist\nquit\n",
     )
     assert code == 0
     assert "LISTE DE CONTRÔLE" in out or "Liste de contrôle" in out

@@ -61,8 +61,16 @@ def test_every_template_renders_in_french_and_spanish(advisor, guidance, languag
 @pytest.mark.parametrize(
     ("question", "language", "said"),
     [
-        ("comment impliquer la diaspora dans notre coopération avec le Maroc ?", "fr", "**Q :**"),
-        ("¿cómo implicar a la diáspora en nuestra cooperación con Marruecos?", "es", "**P:**"),
+        (
+            "comment renforcer les capacités de gestion des organisations de la diaspora liées au Maroc ?",
+            "fr",
+            "**Q :**",
+        ),
+        (
+            "¿cómo reforzar las capacidades de gestión de las organizaciones de la diáspora vinculadas a Marruecos?",
+            "es",
+            "**P:**",
+        ),
     ],
 )
 def test_a_question_is_answered_in_its_own_language(advisor, question, language, said):
@@ -139,3 +147,10 @@ def test_a_missing_translation_falls_back_to_english_and_says_so(guidance):
     assert item.summary in text  # the English summary, not a mix
     assert item.translations["fr"].title in text  # the other fields stay French
     assert "*Pas encore traduit, affiché en anglais : résumé.*" in text
+
+
+def test_a_question_too_short_to_tell_takes_the_fallback_language(advisor):
+    assert advisor.answer("diaspora networks", fallback="es-419").language == "es"
+    assert advisor.answer("diaspora networks").language == "en"
+    assert advisor.answer("how do we support diaspora networks?", fallback="fr").language == "en"
+    assert advisor.answer("how do we support diaspora networks?", language="fr").language == "fr"
