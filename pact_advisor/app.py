@@ -4,6 +4,10 @@ An :class:`Advisor` is one guidance version with its renderer and engine, loaded
 once. It answers a question into one :class:`Answer`, which says what kind of answer it is
 and carries the checklist when it is one. What an answer is, and how a result becomes a
 checklist, is decided here and nowhere else; front ends only show the answer.
+
+An answer is in the asker's language: the one they chose, else the question's own (the
+engine's reading), else, when the question is too short to tell, the front end's fallback
+(a Discord member's client locale, the terminal's locale), else English.
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from pact_advisor import i18n
 from pact_advisor.checklists import Checklist, build_checklist, checklist_from_result
 from pact_advisor.engine import Context, Result, Turn
+from pact_advisor.engine.text import fold
 from pact_advisor.knowledge import Guidance, load_guidance
 from pact_advisor.render import AnswerKind, DiscordMessage, Renderer
 from pact_advisor.render.terminal import Target
@@ -55,6 +61,29 @@ def answer_kind(result: Result, guidance: Guidance) -> AnswerKind:
     return "programme" if top is not None and top.collection == "programmes" else "answer"
 
 
+def answer_language(
+    result: Result,
+    guidance: Guidance,
+    chosen: str | None = None,
+    fallback: str | None = None,
+) -> str:
+    """The language to answer ``result`` in: ``chosen``, else the question's language when the
+    question says it, else ``fallback``, else English.
+
+    The engine reads a message as English unless more French or Spanish function words say
+    otherwise; a question with no English ones either ("checklist diaspora", "MPF?") does not
+    say which language it is in.
+    """
+    if chosen:
+        return i18n.check(chosen)
+    if result.language != i18n.SOURCE and result.language in i18n.LANGUAGES:
+        return result.language
+    markers = {fold(w) for w in guidance.rules.languages.get("en", ())}
+    if markers & set(fold(result.question).split()):
+        return i18n.SOURCE
+    return i18n.language_of(fallback) or i18n.SOURCE
+
+
 @dataclass(frozen=True)
 class Answer:
     """One question answered: what kind of answer it is, the engine's result, and the
@@ -65,6 +94,8 @@ class Answer:
     checklist: Checklist | None = None
     #: Show the top item in full (asked for, or "tell me more").
     detail: bool = False
+    #: The language it is shown in (``en``, ``fr`` or ``es``).
+    language: str = "en"
 
     @property
     def item_id(self) -> str | None:
@@ -168,59 +199,104 @@ class Advisor:
         context: Context | None = None,
         *,
         detail: bool = False,
+        language: str | None = None,
+        fallback: str | None = None,
     ) -> Answer:
-        """Answer ``question``, as a follow-up to ``previous`` when given."""
+        """Answer ``question``, as a follow-up to ``previous`` when given, in ``language`` if
+        given (see :func:`answer_language`; ``fallback`` is a language or locale code)."""
         result = self.engine.ask(question, previous=previous, context=context)
-        return self.answer_of(result, detail=detail)
+        return self.answer_of(result, detail=detail, language=language, fallback=fallback)
 
     def answer_many(
-        self, questions: Sequence[str], context: Context | None = None, *, detail: bool = False
+        self,
+        questions: Sequence[str],
+        context: Context | None = None,
+        *,
+        detail: bool = False,
+        language: str | None = None,
+        fallback: str | None = None,
     ) -> list[Answer]:
         """Answer independent questions in one batch (faster than one by one)."""
         results = self.engine.ask_many(questions, context=context)
-        return [self.answer_of(result, detail=detail) for result in results]
+        return [
+            self.answer_of(result, detail=detail, language=language, fallback=fallback)
+            for result in results
+        ]
 
-    def answer_of(self, result: Result, *, detail: bool = False) -> Answer:
-        """The answer ``result`` makes: its kind, and its checklist when it asks for one."""
+    def answer_of(
+        self,
+        result: Result,
+        *,
+        detail: bool = False,
+        language: str | None = None,
+        fallback: str | None = None,
+    ) -> Answer:
+        """The answer ``result`` makes: its kind, its language, and its checklist when it
+        asks for one."""
         kind = answer_kind(result, self.guidance)
-        checklist = self._checklist_of(result) if kind == "checklist" else None
-        return Answer(kind, result, checklist, detail or result.followup == "more")
+        shown = answer_language(result, self.guidance, language, fallback)
+        checklist = self._checklist_of(result, None, shown) if kind == "checklist" else None
+        return Answer(kind, result, checklist, detail or result.followup == "more", shown)
 
-    def _checklist_of(self, result: Result, context: Context | None = None) -> Checklist:
-        return checklist_from_result(self.guidance, result, context, filler=self.renderer)
+    def _checklist_of(
+        self, result: Result, context: Context | None = None, language: str = "en"
+    ) -> Checklist:
+        return checklist_from_result(
+            self.guidance, result, context, filler=self.renderer, language=language
+        )
 
     # -- checklists ---------------------------------------------------------------------------
 
-    def checklist(self, topic: str, context: Context | None = None) -> Checklist:
-        """The checklist for a collection, an item or ``readiness``, filled for ``context``.
+    def checklist(
+        self, topic: str, context: Context | None = None, language: str = "en"
+    ) -> Checklist:
+        """The checklist for a collection, an item or ``readiness``, filled for ``context``,
+        in ``language``.
 
         Raises :class:`~pact_advisor.checklists.UnknownTopic` for anything else.
         """
-        return build_checklist(self.guidance, topic, context, filler=self.renderer)
+        return build_checklist(
+            self.guidance, topic, context, filler=self.renderer, language=i18n.check(language)
+        )
 
-    def answer_checklist(self, item_id: str, turn: Turn | None = None) -> Checklist:
+    def answer_checklist(
+        self, item_id: str, turn: Turn | None = None, fallback: str | None = None
+    ) -> Checklist:
         """The checklist of an answer showing ``item_id``, asked as ``turn``: the answer's
         own (top match and close runners-up) while asking again still leads with the item,
-        else the item's steps. Raises :class:`~pact_advisor.checklists.UnknownTopic` when
-        the item is no longer in the guidance."""
+        else the item's steps; in the language of the turn's question (``fallback``, a
+        language or locale code, when it does not tell). Raises
+        :class:`~pact_advisor.checklists.UnknownTopic` when the item is no longer in the
+        guidance."""
         if turn is not None:
             result = self.engine.ask(turn.question, context=turn.context)
+            language = answer_language(result, self.guidance, None, fallback)
             if result.answered and result.matches and result.matches[0].id == item_id:
-                return self._checklist_of(result, turn.context)
-        return self.checklist(item_id, turn.context if turn else None)
+                return self._checklist_of(result, turn.context, language)
+            return self.checklist(item_id, turn.context, language)
+        return self.checklist(item_id, None, i18n.language_of(fallback) or i18n.SOURCE)
 
     # -- showing ------------------------------------------------------------------------------
 
     def text(self, answer: Answer, target: Target = "terminal") -> str:
         """``answer`` as text for the terminal or as Markdown."""
         return self.renderer.render_answer(
-            answer.kind, answer.result, answer.checklist, detail=answer.detail, target=target
+            answer.kind,
+            answer.result,
+            answer.checklist,
+            detail=answer.detail,
+            target=target,
+            language=answer.language,
         )
 
     def message(self, answer: Answer) -> DiscordMessage:
         """``answer`` as a Discord message."""
         return self.renderer.discord_answer(
-            answer.kind, answer.result, answer.checklist, detail=answer.detail
+            answer.kind,
+            answer.result,
+            answer.checklist,
+            detail=answer.detail,
+            language=answer.language,
         )
 
     # -- the template check -------------------------------------------------------------------
@@ -239,6 +315,8 @@ class Advisor:
             renderer.render_help(target)
             renderer.render_topics(target)
             renderer.render_item(first, target=target)
+        for language in i18n.LANGUAGES[1:]:  # a catalogue that breaks a template fails here
+            renderer.render_item(first, language=language)
         renderer.render_checklist(checklist, "text", {0: "check"})
         renderer.render_checklist(checklist, "md", {0: "check"})
         renderer.discord_help()

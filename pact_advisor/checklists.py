@@ -1,7 +1,9 @@
 """Checklists built from guidance: for a collection, an item, an answer, or a readiness review.
 
 Pure data, no discord import. Steps are filled with the context (partner, sector, programme)
-by the sandboxed slot filler; every step keeps the id of the item it comes from.
+by the sandboxed slot filler; every step keeps the id of the item it comes from. A checklist
+is in one language: its steps and titles are the guidance's in that language (English for an
+item not translated yet).
 """
 
 from __future__ import annotations
@@ -11,13 +13,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
+from pact_advisor import i18n
 from pact_advisor.engine import Result
+from pact_advisor.i18n import N_
 from pact_advisor.knowledge import Context, Guidance, Item, SlotFiller, context_values
 from pact_advisor.knowledge.lookup import resolve, suggest
+from pact_advisor.knowledge.translations import collection_text, item_text
 
 #: The topic of the composite partnership readiness review.
 READINESS = "readiness"
-READINESS_TITLE = "Partnership readiness review"
+READINESS_TITLE = N_("Partnership readiness review")
 
 #: The readiness review: (item id, how many of its first steps). Overview items whose steps
 #: only repeat the specific ones are left out; the 3I overview is the lens itself. The first
@@ -45,7 +50,7 @@ ANSWER_ITEMS = 3
 class Filler(Protocol):
     """Anything that fills a guidance string with a context (a ``Renderer`` or ``SlotFiller``)."""
 
-    def fill(self, text: str, context: Any = None) -> str: ...
+    def fill(self, text: str, context: Any = None, language: str = "en") -> str: ...
 
 
 class UnknownTopic(ValueError):
@@ -98,6 +103,8 @@ class Checklist:
     title: str
     context: Context = field(default_factory=Context)
     sections: tuple[Section, ...] = ()
+    #: The language of its steps and titles (``en``, ``fr`` or ``es``).
+    language: str = "en"
 
     @property
     def steps(self) -> tuple[Step, ...]:
@@ -113,6 +120,7 @@ class Checklist:
             "topic": self.topic,
             "title": self.title,
             "context": context_values(self.context),
+            "language": self.language,
             "steps": [step.as_dict() for step in self.steps],
         }
 
@@ -124,12 +132,18 @@ class Checklist:
         context: Context,
         steps: Iterable[Step],
         guidance: Guidance | None = None,
+        language: str = "en",
     ) -> Checklist:
         """The checklist of ``steps`` in order (a stored run's, say): consecutive steps of one
         collection form a section, titled from ``guidance`` if given (else the collection id).
         """
-        titles = {cid: c.title for cid, c in guidance.collections.items()} if guidance else {}
-        return cls(topic=topic, title=title, context=context, sections=_group(steps, titles))
+        titles = (
+            {cid: collection_text(c, language)[0] for cid, c in guidance.collections.items()}
+            if guidance
+            else {}
+        )
+        sections = _group(steps, titles)
+        return cls(topic, title, context, sections, language)
 
 
 def _group(steps: Iterable[Step], titles: Mapping[str, str]) -> tuple[Section, ...]:
@@ -145,17 +159,25 @@ def _group(steps: Iterable[Step], titles: Mapping[str, str]) -> tuple[Section, .
 
 
 def _sections(
-    guidance: Guidance, picks: Iterable[tuple[Item, int | None]], filler: Filler, context: Context
+    guidance: Guidance,
+    picks: Iterable[tuple[Item, int | None]],
+    filler: Filler,
+    context: Context,
+    language: str,
 ) -> tuple[Section, ...]:
     """Sections of the picked items' steps, one per collection, in order of first appearance."""
     by_collection: dict[str, list[Step]] = {}
     for item, limit in picks:
-        steps = item.checklist if limit is None else item.checklist[:limit]
+        text = item_text(item, language)
+        # Steps shown in English (not translated yet) are filled as English.
+        steps_language = "en" if "checklist" in text.untranslated else language
+        steps = text.checklist if limit is None else text.checklist[:limit]
         by_collection.setdefault(item.collection, []).extend(
-            Step(filler.fill(text, context), item.id, item.collection) for text in steps
+            Step(filler.fill(step, context, steps_language), item.id, item.collection)
+            for step in steps
         )
     return tuple(
-        Section(cid, guidance.collections[cid].title, tuple(steps))
+        Section(cid, collection_text(guidance.collections[cid], language)[0], tuple(steps))
         for cid, steps in by_collection.items()
     )
 
@@ -184,8 +206,10 @@ def build_checklist(
     topic: str,
     context: Context | Mapping[str, Any] | None = None,
     filler: Filler | None = None,
+    language: str = "en",
 ) -> Checklist:
-    """The checklist for ``topic``: a collection id, an item id or ``readiness``.
+    """The checklist for ``topic``: a collection id, an item id or ``readiness``, in
+    ``language``.
 
     Ids and titles are matched up to case and spacing (``Success factors``). Raises
     :class:`UnknownTopic` (a ``ValueError``) for anything else.
@@ -197,17 +221,17 @@ def build_checklist(
         key = resolve(key, topic_titles(guidance)) or key
     if key in guidance.collections:
         picks = [(item, None) for item in guidance.items_in(key)]
-        title = guidance.collections[key].title
+        title = collection_text(guidance.collections[key], language)[0]
     elif key in guidance.items:
         picks = [(guidance.items[key], None)]
-        title = guidance.items[key].title
+        title = item_text(guidance.items[key], language).title
     elif key.lower() == READINESS:
         key = READINESS
         picks = [(guidance.items[i], n) for i, n in READINESS_ITEMS if i in guidance.items]
-        title = READINESS_TITLE
+        title = i18n.translate(language, READINESS_TITLE)
     else:
         raise UnknownTopic(topic, checklist_topics(guidance), topic_titles(guidance))
-    return Checklist(key, title, ctx, _sections(guidance, picks, fill, ctx))
+    return Checklist(key, title, ctx, _sections(guidance, picks, fill, ctx, language), language)
 
 
 def checklist_from_result(
@@ -215,6 +239,7 @@ def checklist_from_result(
     result: Result,
     context: Context | Mapping[str, Any] | None = None,
     filler: Filler | None = None,
+    language: str = "en",
 ) -> Checklist:
     """A checklist for an answered question: the top match's steps, plus those of close
     runners-up (at least :data:`RUNNER_UP_RATIO` of the top match's ranker probability), at
@@ -231,6 +256,7 @@ def checklist_from_result(
     picks = [(guidance.items[m.id], None) for m in chosen[:ANSWER_ITEMS] if m.id in guidance.items]
     # Titled after the guidance, not the question: checklists are kept as a record, and
     # question text must not outlive the retention period.
-    title = guidance.items[top.id].title if top.id in guidance.items else top.title
-    sections = _sections(guidance, picks, filler or _default_filler(), ctx)
-    return Checklist(top.id, title, ctx, sections)
+    item = guidance.items.get(top.id)
+    title = item_text(item, language).title if item is not None else top.title
+    sections = _sections(guidance, picks, filler or _default_filler(), ctx, language)
+    return Checklist(top.id, title, ctx, sections, language)

@@ -24,6 +24,15 @@ def _private_cache(tmp_path_factory):
         os.environ["PACT_ADVISOR_CACHE"] = previous
 
 
+@pytest.fixture(autouse=True)
+def _english_locale(monkeypatch):
+    """Commands without a question answer in the terminal's language: tests start from an
+    English one, whatever the machine's."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 @pytest.fixture(scope="session")
 def guidance() -> Guidance:
     return load_guidance(guidance_dir())

@@ -171,7 +171,7 @@ def test_a_renderer_can_fill_the_steps(guidance, renderer):
 def test_as_dict_has_the_json_shape(guidance):
     checklist = build_checklist(guidance, "three-i", Context(partner="Morocco"))
     data = checklist.as_dict()
-    assert set(data) == {"topic", "title", "context", "steps"}
+    assert set(data) == {"topic", "title", "context", "language", "steps"}
     assert data["topic"] == "three-i"
     assert data["context"] == {"partner": "Morocco", "sector": None, "programme": None}
     assert data["steps"][0] == {

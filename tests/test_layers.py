@@ -1,6 +1,6 @@
 """The package in layers that only point down:
 
-    knowledge ← engine ← checklists ← store ← render ← app ← cli / discord_bot
+    i18n ← knowledge ← engine ← checklists ← store ← render ← app ← cli / discord_bot
 
 Every import is counted, also those inside functions or under ``TYPE_CHECKING``: a type a
 module names is a dependency too. Only the Discord glue imports discord.py, and no two
@@ -25,6 +25,7 @@ LAYER = {
     "__init__": 0,
     "resources": 0,
     "settings": 0,
+    "i18n": 0,
     "knowledge": 1,
     "engine": 2,
     "checklists": 3,

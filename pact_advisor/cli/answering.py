@@ -11,9 +11,11 @@ from pact_advisor.cli.common import (
     UsageError,
     add_context,
     add_format,
+    add_language,
     context,
     is_terminal,
     load_advisor,
+    locale_language,
     show,
 )
 from pact_advisor.cli.parser import PROG, add_command
@@ -50,6 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--detail", action="store_true", help="show the full item, not just the advice")
     add_context(p)
     add_format(p)
+    add_language(p, question=True)
     p.set_defaults(func=cmd_ask)
 
 
@@ -92,14 +95,15 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
     fmt = "json" if args.json else args.format
     advisor = load_advisor(args, eager=True)
     given = context(args)
+    languages = {"language": args.lang, "fallback": locale_language()}
     if not from_stdin:
-        answer = advisor.answer(question, context=given, detail=args.detail)
+        answer = advisor.answer(question, context=given, detail=args.detail, **languages)
         _print_answers(advisor, [answer], out, fmt=fmt, spaced=False)
         return 0
     # Progress only while the answers go elsewhere: on the same screen they would mix.
     with progress("Answering", shown=not is_terminal(out)) as advance:
         for batch in _questions_from_stdin(args.stdin):
-            answers = advisor.answer_many(batch, given, detail=args.detail)
+            answers = advisor.answer_many(batch, given, detail=args.detail, **languages)
             _print_answers(advisor, answers, out, fmt=fmt, spaced=True)
             out.flush()
             advance(len(batch))

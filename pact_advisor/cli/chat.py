@@ -14,7 +14,15 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from pact_advisor.cli.common import add_context, context, emit, is_terminal, load_advisor
+from pact_advisor.cli.common import (
+    add_context,
+    add_language,
+    context,
+    emit,
+    is_terminal,
+    load_advisor,
+    locale_language,
+)
 from pact_advisor.cli.conversation import COMMANDS, GREETING, Conversation, Reply, describe
 from pact_advisor.cli.parser import PROG, add_command
 
@@ -35,11 +43,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         ),
     )
     add_context(p)
+    add_language(p, question=True)
     p.set_defaults(func=cmd_chat)
 
 
 def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
-    conversation = Conversation(load_advisor(args, eager=True), context(args))
+    conversation = Conversation(
+        load_advisor(args, eager=True), context(args), args.lang, locale_language()
+    )
     if is_terminal(args.stdin) and is_terminal(out):
         return _interactive(conversation, out, args.settings.history_path)
     for line in _lines(args.stdin):

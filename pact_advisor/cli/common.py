@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
+from pact_advisor import i18n
 from pact_advisor.knowledge import Context
 
 if TYPE_CHECKING:
@@ -44,6 +46,30 @@ def add_context(parser: argparse.ArgumentParser) -> None:
 
 def add_format(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=FORMATS, default="text", help=FORMAT_HELP)
+
+
+def add_language(parser: argparse.ArgumentParser, *, question: bool = False) -> None:
+    default = "the question's language, else the locale's" if question else "the locale's"
+    parser.add_argument(
+        "--lang",
+        choices=i18n.LANGUAGES,
+        help=f"language of the answer: en, fr or es (default: {default}, else en)",
+    )
+
+
+def locale_language() -> str | None:
+    """The terminal's language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG, as gettext reads them)
+    when Pact Advisor speaks it."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "").split(":", 1)[0]
+        if value:
+            return i18n.language_of(value)
+    return None
+
+
+def output_language(args: argparse.Namespace) -> str:
+    """``--lang``, else the locale's language, else English (commands without a question)."""
+    return getattr(args, "lang", None) or locale_language() or i18n.SOURCE
 
 
 def context(args: argparse.Namespace) -> Context:

@@ -80,8 +80,18 @@ class Reply:
 class Conversation:
     """One chat: the last answer and the context, and what each line typed does to them."""
 
-    def __init__(self, advisor: Advisor, context: Context | None = None) -> None:
+    def __init__(
+        self,
+        advisor: Advisor,
+        context: Context | None = None,
+        language: str | None = None,
+        fallback: str | None = None,
+    ) -> None:
         self.advisor = advisor
+        #: ``--lang``, if given; else each answer is in its question's language, and a
+        #: follow-up too short to tell ("/checklist") stays in the conversation's.
+        self.language = language
+        self.fallback = fallback
         self.start = context or Context()
         self.context = self.start
         self.previous: Turn | None = None
@@ -103,11 +113,14 @@ class Conversation:
         return self.ask(line)
 
     def ask(self, question: str) -> Reply:
-        answer = self.advisor.answer(question, self.previous, self.context)
+        answer = self.advisor.answer(
+            question, self.previous, self.context, language=self.language, fallback=self.fallback
+        )
         reply = self._answer_reply(answer)
         if not answer.result.answered:
             return reply
         self.previous = answer.result.turn()
+        self.fallback = answer.language
         self.item_id = answer.item_id or (answer.checklist.topic if answer.checklist else None)
         if answer.result.context != self.context:
             self.context = answer.result.context

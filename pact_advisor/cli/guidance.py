@@ -16,10 +16,12 @@ from pact_advisor.cli.common import (
     EXIT_USAGE,
     add_context,
     add_format,
+    add_language,
     context,
     emit,
     emit_json,
     load_advisor,
+    output_language,
     show,
 )
 from pact_advisor.cli.parser import PROG, add_command, either
@@ -42,6 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("topic", help="a collection id or title, an item id, or readiness")
     add_context(p)
     add_format(p)
+    add_language(p)
     p.set_defaults(func=cmd_checklist)
 
     p = add_command(
@@ -52,6 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         example_lines=(f"{PROG} topics", f"{PROG} topics --format json"),
     )
     add_format(p)
+    add_language(p)
     p.set_defaults(func=cmd_topics)
 
     p = add_command(
@@ -67,8 +71,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("id", help="item id, e.g. diaspora.umbrella-networks")
     add_context(p)
     add_format(p)
+    add_language(p)
     p.set_defaults(func=cmd_show)
+    _register_validate(sub)
 
+
+def _register_validate(sub: argparse._SubParsersAction) -> None:
     p = add_command(
         sub,
         "validate",
@@ -80,6 +88,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("dir", nargs="?", help="folder to check (default: the guidance in use)")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail (exit 1) on warnings too, such as missing French or Spanish text",
+    )
     p.set_defaults(func=cmd_validate)
 
 
@@ -94,7 +107,7 @@ def cmd_checklist(args: argparse.Namespace, out: TextIO) -> int:
 
     advisor = load_advisor(args)
     try:
-        checklist = advisor.checklist(args.topic, context(args))
+        checklist = advisor.checklist(args.topic, context(args), output_language(args))
     except UnknownTopic as exc:
         listing = f"{PROG} topics"
         sys.stderr.write(f"{PROG}: {not_found('topic', args.topic, exc.suggestions, listing)}\n")
@@ -117,15 +130,16 @@ def cmd_checklist(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_topics(args: argparse.Namespace, out: TextIO) -> int:
     advisor = load_advisor(args)
+    language = output_language(args)
     renderer = advisor.renderer
     if args.format == "json":
-        emit_json(_topics_json(renderer.views.topics().variables), out)
+        emit_json(_topics_json(renderer.views.topics(language).variables), out)
         return 0
     show(
         args.format,
         out,
-        plain=renderer.render_topics,
-        markdown=lambda: renderer.render_topics("markdown"),
+        plain=lambda: renderer.render_topics(language=language),
+        markdown=lambda: renderer.render_topics("markdown", language),
     )
     return 0
 
@@ -163,8 +177,8 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     show(
         args.format,
         out,
-        plain=lambda: renderer.render_item(item_id, given),
-        markdown=lambda: renderer.render_item(item_id, given, "markdown"),
+        plain=lambda: renderer.render_item(item_id, given, language=output_language(args)),
+        markdown=lambda: renderer.render_item(item_id, given, "markdown", output_language(args)),
     )
     return 0
 
@@ -199,12 +213,15 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
         emit(f"FAILED: {len(exc.problems)} {noun} in {directory}", out)
         return EXIT_PROBLEM
     counts = guidance.counts()
+    for warning in guidance.warnings:
+        emit(f"warning: {warning}", out)
+    warned = f", {len(guidance.warnings)} warning{'s' * (len(guidance.warnings) != 1)}"
     emit(
         f"OK: {sum(counts.values())} items in {len(counts)} collections "
-        f"(guidance version {guidance.version})",
+        f"(guidance version {guidance.version}{warned if guidance.warnings else ''})",
         out,
     )
     width = max(len(c) for c in counts)
     for collection, count in counts.items():
         emit(f"  {collection:<{width}}  {count}", out)
-    return 0
+    return EXIT_PROBLEM if args.strict and guidance.warnings else 0

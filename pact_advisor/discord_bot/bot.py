@@ -15,6 +15,7 @@ from pact_advisor.discord_bot.core.adapter import NO_MENTIONS
 from pact_advisor.discord_bot.core.errors import AdvisorTree
 from pact_advisor.discord_bot.core.services import Limiter, Services
 from pact_advisor.discord_bot.settings import Settings
+from pact_advisor.discord_bot.translator import CatalogueTranslator
 from pact_advisor.resources import guidance_dir as default_guidance_dir
 from pact_advisor.resources import prompts_dir as default_prompts_dir
 from pact_advisor.store import AsyncStore, Store
@@ -67,6 +68,8 @@ class AdvisorBot(commands.Bot):
         self.owns_store = owns_store
 
     async def setup_hook(self) -> None:
+        # Command names and descriptions in each member's language, synced with the tree.
+        await self.tree.set_translator(CatalogueTranslator())
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if not self.intents.message_content:

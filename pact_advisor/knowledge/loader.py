@@ -3,6 +3,9 @@
 Every problem is collected, not just the first, and each names the file, the line and the
 field: ``guidance/diaspora.yaml:42: diaspora.umbrella: checklist: at least 2 steps required``.
 YAML is only ever read with the safe loader.
+
+A missing or unusable translation is a warning, not a problem: the guidance loads, the field
+is shown in English, and :attr:`Guidance.warnings` lists it in the same form.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from pact_advisor.knowledge.problems import (
     slot_problems,
     validate_part,
 )
+from pact_advisor.knowledge.translations import checked_item, collection_notes
 from pact_advisor.knowledge.yaml_lines import Path_, YamlProblem, line_for, read_yaml
 
 __all__ = ["Guidance", "GuidanceError", "Problem", "guidance_version", "load_guidance"]
@@ -58,6 +62,8 @@ class Guidance:
     #: Short hash of every loaded file, so an answer can be traced to the guidance it used.
     version: str
     _by_collection: Mapping[str, tuple[Item, ...]] = field(repr=False, default_factory=dict)
+    #: Missing or unusable French and Spanish text (each shown in English meanwhile).
+    warnings: tuple[Problem, ...] = ()
 
     def items_in(self, collection_id: str) -> tuple[Item, ...]:
         return self._by_collection.get(collection_id, ())
@@ -144,6 +150,9 @@ class _Collections:
         """Whether ``ref`` names something already reported as invalid or unreadable."""
         return ref in self.broken or ref.split(".", 1)[0] in self.unreadable
 
+    #: Missing or inconsistent translations: reported, never fatal.
+    warnings: list[Problem] = field(default_factory=list)
+
 
 def _load_collections(paths: Iterable[Path], problems: list[Problem]) -> _Collections:
     """Every collection file read and parsed; its header and each item validated on its own,
@@ -187,8 +196,10 @@ def _add_collection_file(
         if item is None:
             if isinstance(raw, dict) and isinstance(raw.get("id"), str):
                 found.broken.add(raw["id"])
-        elif _add_item(found, item, collection_id, file, lines, ("items", index), problems):
-            kept.append(item)
+        else:
+            added = _add_item(found, item, collection_id, file, lines, ("items", index), problems)
+            if added is not None:
+                kept.append(added)
     if coll is not None:
         found.by_collection[coll.id] = tuple(kept)
 
@@ -211,6 +222,10 @@ def _add_collection(
         problems.append(Problem(file, line, coll.id, "collection.id: duplicate collection id"))
         return False
     found.collections[coll.id] = coll
+    found.warnings.extend(
+        Problem(file, line_for(lines, note.path), coll.id, note.message)
+        for note in collection_notes(coll)
+    )
     return True
 
 
@@ -222,8 +237,9 @@ def _add_item(
     lines: Mapping[Path_, int],
     base: Path_,
     problems: list[Problem],
-) -> bool:
-    """Check ``item`` on its own and keep it, unless its id is taken (then ``False``)."""
+) -> Item | None:
+    """Check ``item`` on its own and keep it (translations checked), unless its id is taken
+    (then ``None``)."""
     line = line_for(lines, (*base, "id"))
     if item.collection != collection:
         problems.append(
@@ -235,11 +251,15 @@ def _add_item(
         problems.append(
             Problem(file, line, item.id, f"id: duplicate id (first in {first_file}:{first_line})")
         )
-        return False
+        return None
     problems.extend(slot_problems(item, lines, base, file))
+    item, notes = checked_item(item)
+    found.warnings.extend(
+        Problem(file, line_for(lines, (*base, *note.path)), item.id, note.message) for note in notes
+    )
     found.items[item.id] = item
     found.where[item.id] = (file, lines, base)
-    return True
+    return item
 
 
 def _check_related(found: _Collections, problems: list[Problem]) -> None:
@@ -338,6 +358,7 @@ def _build(root: Path, found: _Collections, support: _Support, rules: Rules) -> 
         negatives=support.negatives,
         version=guidance_version(root),
         _by_collection=found.by_collection,
+        warnings=tuple(found.warnings),
     )
 
 

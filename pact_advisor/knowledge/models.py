@@ -12,6 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 #: Context slots that advice and checklist steps may use.
 CONTEXT_SLOTS: tuple[str, ...] = ("partner", "sector", "programme")
+#: The languages guidance is translated into (English is the source).
+TRANSLATED: tuple[str, ...] = ("fr", "es")
+Translated = Literal["fr", "es"]
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
@@ -34,6 +37,28 @@ class Source(_Frozen):
     year: int | None = Field(default=None, ge=1900, le=2100)
 
 
+class ItemTranslation(_Frozen):
+    """An item's text in another language. Advice and steps use the same context slots as
+    the English, worded for the language (``{{ partner.en }}`` is "au Maroc", "en Marruecos").
+    ``quote`` is an unofficial translation of the quote, which itself stays verbatim, and
+    ``evidence`` the source's evidence as the citation names it. A field left out is shown in
+    English, and ``validate`` warns about it."""
+
+    title: Text | None = None
+    summary: Text | None = None
+    advice: Text | None = None
+    checklist: tuple[Text, ...] | None = None
+    quote: Text | None = None
+    evidence: Text | None = None
+
+
+class CollectionTranslation(_Frozen):
+    """A collection's title and description in another language."""
+
+    title: Text | None = None
+    description: Text | None = None
+
+
 class Item(_Frozen):
     """One piece of guidance."""
 
@@ -47,6 +72,7 @@ class Item(_Frozen):
     keywords: tuple[Text, ...] = Field(min_length=1)
     examples: tuple[Text, ...]
     related: tuple[ItemId, ...] = ()
+    translations: dict[Translated, ItemTranslation] = Field(default_factory=dict)
 
     @field_validator("checklist")
     @classmethod
@@ -83,6 +109,7 @@ class Collection(_Frozen):
     programme: Text
     #: Position in topic lists (the source document's order); ties sort by id.
     order: int = 100
+    translations: dict[Translated, CollectionTranslation] = Field(default_factory=dict)
 
 
 class CollectionFile(_Frozen):

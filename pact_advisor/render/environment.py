@@ -2,6 +2,10 @@
 
 Strict (a missing variable is an error, never an empty string), no autoescaping (each
 template escapes user data for its target with ``esc``, ``md_escape`` or ``discord_escape``).
+
+Fixed wording goes through Jinja2's i18n extension (``{% trans %}``, ``_()``), new-style and
+trimmed, with the Babel catalogues of :mod:`pact_advisor.i18n`: the language is the one the
+renderer is :func:`~pact_advisor.i18n.speaking` at the time.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from pathlib import Path
 
 import jinja2
 
+from pact_advisor import i18n
 from pact_advisor.render.filters import discord_escape, md_escape, plain, truncate_sentence
 
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -51,7 +56,17 @@ def environment(
         lstrip_blocks=True,
         autoescape=False,
         keep_trailing_newline=False,
-        extensions=["jinja2.ext.do"],
+        extensions=["jinja2.ext.do", "jinja2.ext.i18n"],
+    )
+    # Whitespace inside {% trans %} blocks is collapsed, so that catalogue entries do not
+    # depend on how a template is indented (Babel's extractor reads the same policy).
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=i18n.gettext,
+        ngettext=i18n.ngettext,
+        pgettext=i18n.pgettext,
+        npgettext=i18n.npgettext,
+        newstyle=True,
     )
     env.filters.update(
         discord_escape=discord_escape,

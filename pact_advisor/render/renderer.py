@@ -8,7 +8,8 @@ Markdown (:mod:`pact_advisor.render.terminal`) or for Discord
 What a user typed (question, partner, sector, programme, names of people who ticked a step)
 is only ever passed to templates as data and escaped for the target; guidance advice and
 checklist steps are filled in a sandbox (:mod:`pact_advisor.knowledge.fill`). The renderer
-decides nothing about an answer: it is told which kind of answer it shows.
+decides nothing about an answer: it is told which kind of answer it shows, and in which
+language (``en``, ``fr`` or ``es``); a checklist is in its own language.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pact_advisor.i18n import speaking
 from pact_advisor.knowledge import Guidance, SlotFiller
 from pact_advisor.render.discord_target import DiscordTarget, page_count
 from pact_advisor.render.embeds import DiscordMessage
@@ -54,9 +56,10 @@ class Renderer:
         self.terminal = TerminalTarget(self.env)
         self.discord = DiscordTarget(self.env)
 
-    def fill(self, text: str, context: Any = None) -> str:
-        """A guidance advice or step string with the context slots filled (sandboxed)."""
-        return self.views.filler.fill(text, context)
+    def fill(self, text: str, context: Any = None, language: str = "en") -> str:
+        """A guidance advice or step string (written in ``language``) with the context slots
+        filled (sandboxed)."""
+        return self.views.filler.fill(text, context, language)
 
     # -- terminal and Markdown ----------------------------------------------------------------
 
@@ -68,10 +71,13 @@ class Renderer:
         *,
         detail: bool = False,
         target: Target = "terminal",
+        language: str = "en",
     ) -> str:
         """``result`` shown as ``kind``: help, thanks, topics, its checklist, an answer, a
         programme card, two candidates to choose from, or "not covered" with suggestions."""
-        return self.terminal.render(self.views.answer(kind, result, checklist, detail), target)
+        with speaking(checklist.language if checklist is not None else language):
+            view = self.views.answer(kind, result, checklist, detail, language)
+            return self.terminal.render(view, target)
 
     def render_checklist(
         self,
@@ -85,19 +91,25 @@ class Renderer:
         steps are marked done with who ticked them (``- [x] step — ticked by Ana``).
         """
         target = checklist_target(fmt)
-        return self.terminal.render(self.views.checklist(checklist, ticks), target)
+        with speaking(checklist.language):
+            return self.terminal.render(self.views.checklist(checklist, ticks), target)
 
-    def render_topics(self, target: Target = "terminal") -> str:
+    def render_topics(self, target: Target = "terminal", language: str = "en") -> str:
         """Every collection with its item count and item titles."""
-        return self.terminal.render(self.views.topics(), target)
+        with speaking(language):
+            return self.terminal.render(self.views.topics(language), target)
 
-    def render_item(self, item_id: str, context: Any = None, target: Target = "terminal") -> str:
+    def render_item(
+        self, item_id: str, context: Any = None, target: Target = "terminal", language: str = "en"
+    ) -> str:
         """Everything about one item; raises :class:`UnknownItem` for an unknown id."""
-        return self.terminal.render(self.views.item(item_id, context), target)
+        with speaking(language):
+            return self.terminal.render(self.views.item(item_id, context, language), target)
 
-    def render_help(self, target: Target = "terminal") -> str:
+    def render_help(self, target: Target = "terminal", language: str = "en") -> str:
         """What Pact Advisor does, example questions, and the commands."""
-        return self.terminal.render(self.views.help(), target)
+        with speaking(language):
+            return self.terminal.render(self.views.help(language), target)
 
     # -- Discord ------------------------------------------------------------------------------
 
@@ -108,13 +120,15 @@ class Renderer:
         checklist: Checklist | None = None,
         *,
         detail: bool = False,
+        language: str = "en",
     ) -> DiscordMessage:
         """``result`` shown as ``kind``, as a Discord message (see :meth:`render_answer`);
         a checklist shows its first page."""
-        view = self.views.answer(kind, result, checklist, detail)
-        if view.name == "checklist":
-            return self.discord.checklist(view)
-        return self.discord.render(view)
+        with speaking(checklist.language if checklist is not None else language):
+            view = self.views.answer(kind, result, checklist, detail, language)
+            if view.name == "checklist":
+                return self.discord.checklist(view)
+            return self.discord.render(view)
 
     @staticmethod
     def checklist_pages(checklist: Checklist) -> int:
@@ -130,36 +144,51 @@ class Renderer:
         of whoever ticked it. ``page`` is 0-based and clamped (see
         :func:`~pact_advisor.render.discord_target.page_steps`).
         """
-        return self.discord.checklist(self.views.checklist(checklist, ticks), page)
+        with speaking(checklist.language):
+            return self.discord.checklist(self.views.checklist(checklist, ticks), page)
 
-    def discord_item(self, item_id: str, context: Any = None) -> DiscordMessage:
+    def discord_item(
+        self, item_id: str, context: Any = None, language: str = "en"
+    ) -> DiscordMessage:
         """Everything about one item; raises :class:`UnknownItem` for an unknown id."""
-        return self.discord.render(self.views.item(item_id, context))
+        with speaking(language):
+            return self.discord.render(self.views.item(item_id, context, language))
 
-    def discord_topics(self) -> DiscordMessage:
+    def discord_topics(self, language: str = "en") -> DiscordMessage:
         """Every collection with its item count and item titles, one field each."""
-        return self.discord.render(self.views.topics())
+        with speaking(language):
+            return self.discord.render(self.views.topics(language))
 
-    def discord_help(self) -> DiscordMessage:
+    def discord_help(self, language: str = "en") -> DiscordMessage:
         """What Pact Advisor does, example questions, and the commands."""
-        return self.discord.render(self.views.help())
+        with speaking(language):
+            return self.discord.render(self.views.help(language))
 
-    def discord_related(self, item_id: str) -> DiscordMessage:
+    def discord_related(self, item_id: str, language: str = "en") -> DiscordMessage:
         """The reply to an answer's "Related" button (the buttons come with it);
         raises :class:`UnknownItem` for an unknown id."""
-        return self.discord.render(self.views.related(item_id))
+        with speaking(language):
+            return self.discord.render(self.views.related(item_id, language))
 
-    def discord_report(self, report: Report, since: datetime) -> DiscordMessage:
+    def discord_report(
+        self, report: Report, since: datetime, language: str = "en"
+    ) -> DiscordMessage:
         """``/advisor report``: unanswered questions, answers marked not helpful since
         ``since``, and vote counts (items with the most "not helpful" first)."""
-        return self.discord.render(self.views.report(report, since))
+        with speaking(language):
+            return self.discord.render(self.views.report(report, since))
 
-    def discord_reload_problems(self, problems: Sequence[str], version: str) -> DiscordMessage:
+    def discord_reload_problems(
+        self, problems: Sequence[str], version: str, language: str = "en"
+    ) -> DiscordMessage:
         """A failed ``/advisor reload``: every problem that fits (each trimmed), then how many
         more there are; ``version`` is the guidance still served."""
-        return self.discord.reload_problems(problems, version)
+        with speaking(language):
+            return self.discord.reload_problems(problems, version)
 
-    def discord_text(self, name: str, /, **values: Any) -> str:
-        """A short Discord text (a reply, a hint, a button label): the macro ``name`` of
-        ``messages.discord.j2`` called with ``values``, within Discord's content limit."""
-        return self.discord.text(name, **values)
+    def discord_text(self, name: str, /, language: str = "en", **values: Any) -> str:
+        """A short Discord text (a reply, a hint, a button label) in ``language``: the macro
+        ``name`` of ``messages.discord.j2`` called with ``values``, within Discord's content
+        limit."""
+        with speaking(language):
+            return self.discord.text(name, **values)

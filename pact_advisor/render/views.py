@@ -3,6 +3,10 @@
 Pure: no Jinja2, no I/O and no decisions about what an answer is. The caller says which kind
 of answer to show (see :data:`AnswerKind`); a view only gathers what that kind displays.
 Guidance advice and checklist steps are filled with the context by the sandboxed slot filler.
+
+Every view is built in one language: guidance text in that language where it is translated
+(English where not, with the fields named in ``untranslated``), the quote always verbatim
+with its unofficial translation beside it, and the ``language`` for the templates.
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from pact_advisor.knowledge import Guidance, Item, SlotFiller, context_values
+from pact_advisor.engine.text import fold
+from pact_advisor.knowledge import Guidance, Item, SlotFiller, context_values, names
 from pact_advisor.knowledge.lookup import resolve, suggest
+from pact_advisor.knowledge.translations import collection_text, item_text
 from pact_advisor.render.filters import truncate_sentence
 
 if TYPE_CHECKING:
@@ -59,12 +65,13 @@ class _FilledSteps(Sequence[str]):
     """An item's checklist steps, filled with the context only if a template shows them
     (an answer shows them only in detail)."""
 
-    def __init__(self, filler: SlotFiller, steps: Sequence[str], context: Any):
+    def __init__(self, filler: SlotFiller, steps: Sequence[str], context: Any, language: str):
         self._filler, self._steps, self._context = filler, steps, context
+        self._language = language
 
     @functools.cached_property
     def _filled(self) -> list[str]:
-        return [self._filler.fill(step, self._context) for step in self._steps]
+        return [self._filler.fill(step, self._context, self._language) for step in self._steps]
 
     def __getitem__(self, index):  # type: ignore[override]
         return self._filled[index]
@@ -73,9 +80,10 @@ class _FilledSteps(Sequence[str]):
         return len(self._steps)
 
 
-def given(context: Any) -> dict[str, str]:
-    """Only the context values the user gave, for "For: Morocco (partner)" lines."""
-    return {k: v for k, v in context_values(context).items() if v}
+def given(context: Any, language: str = "en") -> dict[str, str]:
+    """Only the context values the user gave, for "For: Morocco (partner)" lines, with
+    country and sector names in ``language``."""
+    return {k: names.shown(k, v, language) for k, v in context_values(context).items() if v}
 
 
 class Views:
@@ -84,6 +92,34 @@ class Views:
     def __init__(self, guidance: Guidance, filler: SlotFiller | None = None):
         self.guidance = guidance
         self.filler = filler or SlotFiller()
+        self._markers = {
+            lang: frozenset(fold(w) for w in words)
+            for lang, words in guidance.rules.languages.items()
+        }
+        self._own_examples: dict[tuple[str, str], list[str]] = {}
+
+    def collection_title(self, collection_id: str, language: str = "en") -> str:
+        collection = self.guidance.collections.get(collection_id)
+        return collection_text(collection, language)[0] if collection else collection_id
+
+    def _written_in(self, question: str, language: str) -> bool:
+        """Clearly in ``language``: more of its function words than of any other's, by two
+        ("MIEUX+" is also a French word, so one is not enough)."""
+        words = fold(question).split()
+        counts = {lang: sum(w in markers for w in words) for lang, markers in self._markers.items()}
+        own = counts.get(language, 0)
+        return all(own >= n + 2 for lang, n in counts.items() if lang != language)
+
+    def _examples(self, item: Item, language: str) -> list[str]:
+        """The item's example questions written in ``language`` (all of them in English)."""
+        if language == "en":
+            return list(item.examples)
+        key = (item.id, language)
+        own = self._own_examples.get(key)
+        if own is None:  # read once per item and language: folding every example is slow
+            own = [q for q in item.examples if self._written_in(q, language)]
+            self._own_examples[key] = own
+        return list(own)
 
     # -- items --------------------------------------------------------------------------------
 
@@ -100,70 +136,93 @@ class Views:
         return items[found]
 
     @staticmethod
-    def _source(item: Item) -> dict[str, Any]:
+    def _source(item: Item, language: str = "en") -> dict[str, Any]:
         s = item.source
         return {
             "programme": s.programme,
-            "evidence": s.evidence,
+            "evidence": item_text(item, language).evidence,
             "year": s.year,
             "year_shown": bool(s.year) and str(s.year) not in (s.evidence or ""),
         }
 
-    def brief(self, item_id: str) -> dict[str, Any]:
+    def brief(self, item_id: str, language: str = "en") -> dict[str, Any]:
         item = self.item_of(item_id)
+        text = item_text(item, language)
         return {
             "id": item.id,
-            "title": item.title,
-            "summary": item.summary,
-            "source": self._source(item),
+            "title": text.title,
+            "summary": text.summary,
+            "source": self._source(item, language),
         }
 
-    def _briefs(self, item_ids: Sequence[str]) -> list[dict[str, Any]]:
-        return [self.brief(i) for i in item_ids if i in self.guidance.items]
+    def _briefs(self, item_ids: Sequence[str], language: str) -> list[dict[str, Any]]:
+        return [self.brief(i, language) for i in item_ids if i in self.guidance.items]
 
-    def _programme(self, item: Item) -> dict[str, Any] | None:
+    def _programme(self, item: Item, language: str) -> dict[str, Any] | None:
         if item.collection != "programmes":
             return None
         name = item.source.programme
         collections = [
-            {"id": c.id, "title": c.title, "count": len(self.guidance.items_in(c.id))}
+            {
+                "id": c.id,
+                "title": collection_text(c, language)[0],
+                "count": len(self.guidance.items_in(c.id)),
+            }
             for c in self.guidance.collections.values()
             if c.programme == name and c.id != "programmes"
         ]
         return {"name": name, "collections": collections}
 
-    def _item(self, item: Item, context: Any) -> dict[str, Any]:
-        collection = self.guidance.collections.get(item.collection)
+    def _item(self, item: Item, context: Any, language: str) -> dict[str, Any]:
+        text = item_text(item, language)
+        # A field shown in English is filled as English.
+        advice_language = "en" if "advice" in text.untranslated else language
+        steps_language = "en" if "checklist" in text.untranslated else language
         return {
             "id": item.id,
-            "title": item.title,
-            "summary": item.summary,
-            "advice": self.filler.fill(item.advice, context),
-            "steps": _FilledSteps(self.filler, item.checklist, context),
+            "title": text.title,
+            "summary": text.summary,
+            "advice": self.filler.fill(text.advice, context, advice_language),
+            "steps": _FilledSteps(self.filler, text.checklist, context, steps_language),
             "quote": item.quote,
             "passages": list(item.quote_passages) or [item.quote],
-            "source": self._source(item),
+            "quote_translation": text.quote_translation,
+            "untranslated": list(text.untranslated),
+            "source": self._source(item, language),
             "collection": {
                 "id": item.collection,
-                "title": collection.title if collection else item.collection,
+                "title": self.collection_title(item.collection, language),
             },
-            "related": self._briefs(item.related),
+            "related": self._briefs(item.related, language),
             "keywords": list(item.keywords),
-            "examples": list(item.examples),
-            "programme": self._programme(item),
+            "examples": self._examples(item, language),
+            "programme": self._programme(item, language),
         }
 
-    def item(self, item_id: str, context: Any = None) -> View:
+    def item(self, item_id: str, context: Any = None, language: str = "en") -> View:
         """Everything about one item; raises :class:`UnknownItem` for an unknown id."""
-        view = self._item(self.item_of(item_id.strip()), context)
+        view = self._item(self.item_of(item_id.strip()), context, language)
         return View(
-            "item", {"item": view, "context": given(context), "version": self.guidance.version}
+            "item",
+            {
+                "item": view,
+                "context": given(context, language),
+                "version": self.guidance.version,
+                "language": language,
+            },
         )
 
-    def related(self, item_id: str) -> View:
+    def related(self, item_id: str, language: str = "en") -> View:
         """An item and the items related to it; raises :class:`UnknownItem` for an unknown id."""
         item = self.item_of(item_id.strip())
-        return View("related", {"item": self.brief(item.id), "related": self._briefs(item.related)})
+        return View(
+            "related",
+            {
+                "item": self.brief(item.id, language),
+                "related": self._briefs(item.related, language),
+                "language": language,
+            },
+        )
 
     # -- answers ------------------------------------------------------------------------------
 
@@ -173,14 +232,16 @@ class Views:
         result: Result,
         checklist: Checklist | None = None,
         detail: bool = False,
+        language: str = "en",
     ) -> View:
-        """The view of ``result`` shown as ``kind`` (a ``checklist`` answer shows ``checklist``)."""
+        """The view of ``result`` shown as ``kind`` (a ``checklist`` answer shows ``checklist``),
+        in ``language``."""
         if kind == "help":
-            return self.help()
+            return self.help(language)
         if kind == "topics":
-            return self.topics()
+            return self.topics(language)
         if kind == "thanks":
-            return View("thanks", {"version": result.guidance_version})
+            return View("thanks", {"version": result.guidance_version, "language": language})
         if kind == "checklist":
             if checklist is None:
                 raise ValueError("a checklist answer needs its checklist")
@@ -188,33 +249,34 @@ class Views:
         base: dict[str, Any] = {
             # The answer repeats the question only as a reminder; pasted pages stay out.
             "question": truncate_sentence(result.question, QUESTION_SHOWN),
-            "context": given(result.context),
+            "context": given(result.context, language),
             "version": result.guidance_version,
             "confidence": result.confidence,
             "detail": detail,
+            "language": language,
         }
         if kind == "not_covered":
             base.update(
                 reason=result.reason,
-                suggestions=self._briefs([m.id for m in result.suggestions]),
+                suggestions=self._briefs([m.id for m in result.suggestions], language),
             )
         elif kind == "ambiguous":
-            base.update(candidates=[self.brief(m.id) for m in result.matches[:2]])
+            base.update(candidates=[self.brief(m.id, language) for m in result.matches[:2]])
         else:
-            top = self._match(result.matches[0], result.context)
-            base.update(top=top, also=self._also(result, top))
+            top = self._match(result.matches[0], result.context, language)
+            base.update(top=top, also=self._also(result, top, language))
         return View(kind, base)
 
-    def _match(self, match: Match, context: Any) -> dict[str, Any]:
-        view = self._item(self.item_of(match.id), context)
+    def _match(self, match: Match, context: Any, language: str) -> dict[str, Any]:
+        view = self._item(self.item_of(match.id), context, language)
         view.update(score=match.score, why=list(match.why))
         return view
 
-    def _also(self, result: Result, top: dict[str, Any]) -> list[dict[str, Any]]:
+    def _also(self, result: Result, top: dict[str, Any], language: str) -> list[dict[str, Any]]:
         floor = ALSO_RELEVANT_FLOOR
         related = {r["id"] for r in top["related"]}
         return [
-            self.brief(m.id)
+            self.brief(m.id, language)
             for m in result.matches[1:]
             if m.score >= floor and m.id not in related and m.id in self.guidance.items
         ][:ALSO_RELEVANT]
@@ -243,52 +305,76 @@ class Views:
             sections.append(
                 {"collection": section.collection, "title": section.title, "steps": steps}
             )
+        language = checklist.language
         items = [
-            {"id": i, "title": self.guidance.items[i].title if i in self.guidance.items else i}
+            {
+                "id": i,
+                "title": item_text(self.guidance.items[i], language).title
+                if i in self.guidance.items
+                else i,
+            }
             for i in checklist.item_ids
         ]
+        untranslated = any(
+            "checklist" in item_text(self.guidance.items[i], language).untranslated
+            for i in checklist.item_ids
+            if i in self.guidance.items
+        )
         return View(
             "checklist",
             {
                 "topic": checklist.topic,
                 "title": checklist.title,
-                "context": given(checklist.context),
+                "context": given(checklist.context, language),
                 "sections": sections,
                 "items": items,
                 "total": number,
                 "done": sum(1 for i in ticks if 0 <= i < number),
+                "untranslated": untranslated,
+                "language": language,
             },
         )
 
-    def topics(self) -> View:
+    def topics(self, language: str = "en") -> View:
         """Every collection with its item count and item titles."""
-        collections = [
-            {
-                "id": c.id,
-                "title": c.title,
-                "description": c.description,
-                "count": len(self.guidance.items_in(c.id)),
-                "members": [{"id": i.id, "title": i.title} for i in self.guidance.items_in(c.id)],
-            }
-            for c in self.guidance.collections.values()
-        ]
+        collections = []
+        for c in self.guidance.collections.values():
+            title, description = collection_text(c, language)
+            members = [
+                {"id": i.id, "title": item_text(i, language).title}
+                for i in self.guidance.items_in(c.id)
+            ]
+            collections.append(
+                {
+                    "id": c.id,
+                    "title": title,
+                    "description": description,
+                    "count": len(members),
+                    "members": members,
+                }
+            )
         return View(
             "topics",
             {
                 "collections": collections,
                 "total": len(self.guidance.items),
                 "version": self.guidance.version,
+                "language": language,
             },
         )
 
-    def help(self) -> View:
-        """What Pact Advisor does, with one example question from each collection."""
-        examples = [
-            items[0].examples[0]
-            for cid in self.guidance.collections
-            if (items := self.guidance.items_in(cid))
-        ]
-        return View("help", {"examples": examples, "version": self.guidance.version})
+    def help(self, language: str = "en") -> View:
+        """What Pact Advisor does, with one example question from each collection (in
+        ``language`` when the collection's first item has one)."""
+        examples = []
+        for cid in self.guidance.collections:
+            items = self.guidance.items_in(cid)
+            if items:
+                own = self._examples(items[0], language)
+                examples.append(own[0] if own else items[0].examples[0])
+        return View(
+            "help", {"examples": examples, "version": self.guidance.version, "language": language}
+        )
 
     # -- the Discord bot's reports ------------------------------------------------------------
 

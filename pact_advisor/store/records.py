@@ -35,6 +35,8 @@ class Run:
     created_by: int
     created_at: float
     ticks: Mapping[int, Tick] = field(default_factory=dict)
+    #: The language of its steps and titles (``en``, ``fr`` or ``es``).
+    language: str = "en"
 
     @property
     def ticked_count(self) -> int:
@@ -52,8 +54,10 @@ class Run:
 
     def checklist(self, guidance: Guidance | None = None) -> Checklist:
         """The checklist this run was made from; sections are titled from ``guidance``
-        (the current one) when given, else by their collection id."""
-        return Checklist.of_steps(self.topic, self.title, self.context, self.steps, guidance)
+        (the current one, in the run's language) when given, else by their collection id."""
+        return Checklist.of_steps(
+            self.topic, self.title, self.context, self.steps, guidance, self.language
+        )
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ def insert(
     """Store a run of ``checklist``'s steps as they are now; returns its id."""
     cur = conn.execute(
         "INSERT INTO runs (topic, title, context, steps, guild_id, channel_id,"
-        " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " created_by, created_at, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             checklist.topic,
             checklist.title,
@@ -33,6 +33,7 @@ def insert(
             channel_id,
             created_by,
             now,
+            checklist.language,
         ),
     )
     assert cur.lastrowid is not None
@@ -42,8 +43,8 @@ def insert(
 def load(conn: sqlite3.Connection, run_id: int) -> Run | None:
     """The run with its current ticks, or None."""
     row = conn.execute(
-        "SELECT id, topic, title, context, steps, guild_id, channel_id, created_by, created_at"
-        " FROM runs WHERE id = ?",
+        "SELECT id, topic, title, context, steps, guild_id, channel_id, created_by, created_at,"
+        " language FROM runs WHERE id = ?",
         (run_id,),
     ).fetchone()
     if row is None:
@@ -66,6 +67,7 @@ def load(conn: sqlite3.Connection, run_id: int) -> Run | None:
         created_by=row[7],
         created_at=row[8],
         ticks=ticks,
+        language=row[9],
     )
 
 

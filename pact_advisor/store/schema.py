@@ -92,6 +92,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX turns_channel ON turns (channel_id, message_id)
         WHERE channel_id IS NOT NULL;
     """,
+    # v4: the language a checklist run was made in, so that its message keeps its
+    # language (labels, titles, progress) when a tick re-renders it, also after a restart.
+    """
+    ALTER TABLE runs ADD COLUMN language TEXT NOT NULL DEFAULT 'en';
+    """,
 )
 
 #: The schema version this program writes.

@@ -26,7 +26,8 @@ def broken_guidance(tmp_path: Path) -> Path:
     target = tmp_path / "broken"
     shutil.copytree(guidance_dir(), target)
     path = target / "diaspora.yaml"
-    path.write_text(path.read_text().replace("    title:", "    titel:", 1))
+    item = "  - id: diaspora.overview\n    title:"
+    path.write_text(path.read_text().replace(item, item.replace("title:", "titel:"), 1))
     return target
 
 

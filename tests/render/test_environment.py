@@ -39,7 +39,9 @@ def test_a_content_editor_rewords_discord_replies_without_code(guidance, tmp_pat
     shutil.copytree(prompts_dir(), tmp_path / "prompts")
     path = tmp_path / "prompts" / "messages.discord.j2"
     path.write_text(
-        path.read_text(encoding="utf-8").replace("Helpful{% endmacro %}", "Utile{% endmacro %}"),
+        path.read_text(encoding="utf-8").replace(
+            '{{ _("Helpful") }}{% endmacro %}', "Utile{% endmacro %}"
+        ),
         encoding="utf-8",
     )
     custom = Renderer(guidance, prompts_dir=tmp_path / "prompts")

@@ -17,6 +17,7 @@ from discord.ext import commands
 from pact_advisor.discord_bot.admin.parsing import describe_problem, parse_since, template_problem
 from pact_advisor.discord_bot.core.adapter import message_kwargs
 from pact_advisor.discord_bot.core.errors import AdvisorError
+from pact_advisor.discord_bot.translator import member_language
 from pact_advisor.knowledge import GuidanceError
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ class Admin(commands.Cog):
             counts = new.guidance.counts()
             text = new.renderer.discord_text(
                 "reloaded",
+                member_language(interaction),
                 old=old.version,
                 new=new.version,
                 items=sum(counts.values()),
@@ -68,7 +70,9 @@ class Admin(commands.Cog):
         log.warning(
             "reload failed with %d problem(s); still serving %s", len(problems), old.version
         )
-        message = old.renderer.discord_reload_problems(problems, old.version)
+        message = old.renderer.discord_reload_problems(
+            problems, old.version, member_language(interaction)
+        )
         await interaction.followup.send(**message_kwargs(message), ephemeral=True)
 
     @advisor.command(name="report")
@@ -81,11 +85,11 @@ class Admin(commands.Cog):
         try:
             start = parse_since(since, discord.utils.utcnow())
         except ValueError:
-            raise AdvisorError(renderer.discord_text("bad_date", text=since)) from None
+            text = renderer.discord_text("bad_date", member_language(interaction), text=since)
+            raise AdvisorError(text) from None
         report = await services.store.report(start)
-        await interaction.response.send_message(
-            **message_kwargs(renderer.discord_report(report, start)), ephemeral=True
-        )
+        message = renderer.discord_report(report, start, member_language(interaction))
+        await interaction.response.send_message(**message_kwargs(message), ephemeral=True)
 
     @advisor.command(name="purge")
     @manage_guild
@@ -95,7 +99,10 @@ class Admin(commands.Cog):
         count = await services.store.purge_questions()
         log.info("purged %d stored question(s) on request of %s", count, interaction.user.id)
         await interaction.response.send_message(
-            services.advisor.renderer.discord_text("purged", count=count), ephemeral=True
+            services.advisor.renderer.discord_text(
+                "purged", member_language(interaction), count=count
+            ),
+            ephemeral=True,
         )
 
 

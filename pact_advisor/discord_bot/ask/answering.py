@@ -54,8 +54,10 @@ async def prepare(
         message, view = render_run(run, advisor)
         return Reply(answer, message, view)
     message = advisor.message(answer)
+    language = answer.language
     if answer.item_id is not None:
-        return Reply(answer, message, answer_view(services, answer.item_id, answer.candidates))
+        view = answer_view(services, answer.item_id, answer.candidates, language=language)
+        return Reply(answer, message, view)
     if answer.kind != "not_covered":
         return Reply(answer, message)
     if answer.unanswered:
@@ -65,7 +67,8 @@ async def prepare(
             )
         except StoreError as exc:  # the user still gets an answer
             log.warning("could not record an unanswered question: %s", exc)
-    return Reply(answer, message, suggestion_view(services, answer.suggestions), private=True)
+    view = suggestion_view(services, answer.suggestions, language=language)
+    return Reply(answer, message, view, private=True)
 
 
 async def sent(
@@ -88,9 +91,13 @@ async def answer_interaction(
     services: Services,
     question: str,
     previous: Turn | None = None,
+    *,
+    language: str | None = None,
 ) -> None:
-    """Answer a slash command or context menu: publicly, or privately when not covered."""
-    answer = services.advisor.answer(question, previous)
+    """Answer a slash command or context menu: publicly, or privately when not covered; in
+    ``language`` if chosen, else the question's, else the member's client's."""
+    fallback = str(interaction.locale)
+    answer = services.advisor.answer(question, previous, language=language, fallback=fallback)
     reply = await prepare(
         services,
         answer,
@@ -108,7 +115,9 @@ async def answer_message(
 ) -> discord.Message | None:
     """Answer a mention, DM or follow-up with a reply. Failures to post are logged, not raised:
     there is no interaction to report them on, and the next question must still work."""
-    answer = services.advisor.answer(text, previous)
+    # No client locale on a message: a server's preferred locale, when it says one.
+    fallback = str(message.guild.preferred_locale) if message.guild else None
+    answer = services.advisor.answer(text, previous, fallback=fallback)
     try:
         reply = await prepare(
             services,

@@ -19,6 +19,7 @@ from pact_advisor.discord_bot.ask.answering import answer_interaction, answer_me
 from pact_advisor.discord_bot.ask.components import AnswerButton, SuggestionButton
 from pact_advisor.discord_bot.core.errors import AdvisorError
 from pact_advisor.discord_bot.core.services import conversation_channel
+from pact_advisor.discord_bot.translator import LANGUAGE_CHOICES, member_language
 from pact_advisor.engine import Turn
 
 if TYPE_CHECKING:
@@ -53,24 +54,34 @@ class Ask(commands.Cog):
         self.bot.remove_dynamic_items(AnswerButton, SuggestionButton)
 
     @app_commands.command(name="ask")
-    @app_commands.describe(question="Your question, in your own words (English, French or Spanish)")
+    @app_commands.describe(
+        question="Your question, in your own words (English, French or Spanish)",
+        language="The language of the answer (default: your question's)",
+    )
+    @app_commands.choices(language=LANGUAGE_CHOICES)
     @app_commands.check(_cooldown)
     async def ask(
         self,
         interaction: discord.Interaction,
         question: app_commands.Range[str, 1, QUESTION_MAX],
+        language: app_commands.Choice[str] | None = None,
     ) -> None:
         """Ask a question about designing or running a migration partnership."""
         services = self.bot.services
         # In a thread or DM where the bot answered, a short question can be a follow-up.
         previous = await services.turn_for_channel(interaction.channel_id)
-        await answer_interaction(interaction, services, question, previous)
+        chosen = language.value if language else None
+        await answer_interaction(interaction, services, question, previous, language=chosen)
 
     async def ask_about(self, interaction: discord.Interaction, message: discord.Message) -> None:
         """Answer the selected message as a question."""
         text = " ".join(message.content.split())[:QUESTION_MAX]
         if not text:
-            raise AdvisorError(self.bot.services.advisor.renderer.discord_text("no_text"))
+            raise AdvisorError(
+                self.bot.services.advisor.renderer.discord_text(
+                    "no_text", language=member_language(interaction)
+                )
+            )
         await answer_interaction(interaction, self.bot.services, text)
 
     # -- messages -----------------------------------------------------------------------------

@@ -23,7 +23,9 @@ from pact_advisor.discord_bot.core.errors import (
     send_ephemeral,
 )
 from pact_advisor.discord_bot.core.services import Services
+from pact_advisor.discord_bot.translator import member_language
 from pact_advisor.engine import Context, Turn
+from pact_advisor.knowledge.translations import item_text
 from pact_advisor.render import UnknownItem
 
 log = logging.getLogger(__name__)
@@ -49,27 +51,29 @@ def _label(text: str) -> str:
 
 
 def answer_view(
-    services: Services, item_id: str, candidates: tuple[str, ...] = ()
+    services: Services, item_id: str, candidates: tuple[str, ...] = (), *, language: str = "en"
 ) -> discord.ui.View:
     """Checklist / Helpful / Not helpful / Related for ``item_id``, and a button per candidate
-    when the answer was ambiguous."""
+    when the answer was ambiguous, labelled in ``language``."""
     view = AdvisorView(timeout=None)
     advisor = services.advisor
     item = advisor.guidance.items.get(item_id)
     for action in STYLES:
-        label = advisor.renderer.discord_text(f"label_{action}")
+        label = advisor.renderer.discord_text(f"label_{action}", language=language)
         disabled = action == "related" and not (item and item.related)
         view.add_item(AnswerButton(action, item_id, label=label, disabled=disabled))
     for number, candidate in enumerate(candidates[:ROW_SIZE], start=1):
-        add_suggestion(view, services, candidate, number=number, row=1)
+        add_suggestion(view, services, candidate, number=number, row=1, language=language)
     return view
 
 
-def suggestion_view(services: Services, item_ids: tuple[str, ...]) -> discord.ui.View | None:
+def suggestion_view(
+    services: Services, item_ids: tuple[str, ...], *, language: str = "en"
+) -> discord.ui.View | None:
     """One "did you mean" button per suggested item (``None`` when there are none)."""
     view = AdvisorView(timeout=None)
     for item_id in item_ids[: ROW_SIZE * 4]:
-        add_suggestion(view, services, item_id)
+        add_suggestion(view, services, item_id, language=language)
     return view if view.children else None
 
 
@@ -80,15 +84,19 @@ def add_suggestion(
     *,
     number: int | None = None,
     row: int | None = None,
+    language: str = "en",
 ) -> None:
-    """A button opening ``item_id``, labelled with its title (numbered for candidates)."""
+    """A button opening ``item_id``, labelled with its title in ``language`` (numbered for
+    candidates)."""
     advisor = services.advisor
     item = advisor.guidance.items.get(item_id)
     if item is None:
         return
-    label = item.title
+    label = item_text(item, language).title
     if number is not None:
-        label = advisor.renderer.discord_text("label_candidate", number=number, title=label)
+        label = advisor.renderer.discord_text(
+            "label_candidate", number=number, title=label, language=language
+        )
     view.add_item(SuggestionButton(item_id, label=_label(label), row=row))
 
 
@@ -135,9 +143,10 @@ class AnswerButton(
         helpful: bool,
     ) -> None:
         renderer = services.advisor.renderer
+        language = member_language(interaction)
         key = (interaction.message.id if interaction.message else 0, interaction.user.id)
         if key in services.votes:
-            await send_ephemeral(interaction, renderer.discord_text("already_rated"))
+            await send_ephemeral(interaction, renderer.discord_text("already_rated", language))
             return
         await services.store.record_feedback(
             turn.question if turn else None,
@@ -147,17 +156,20 @@ class AnswerButton(
             guidance_version=services.advisor.version,
         )
         services.votes.add(key)
-        text = renderer.discord_text("thanks_helpful" if helpful else "thanks_not_helpful")
+        name = "thanks_helpful" if helpful else "thanks_not_helpful"
+        text = renderer.discord_text(name, language)
         await send_ephemeral(interaction, text)
 
     async def _related(self, interaction: discord.Interaction, services: Services) -> None:
         advisor = services.advisor
+        language = member_language(interaction)
         try:
-            message = advisor.renderer.discord_related(self.item_id)
+            message = advisor.renderer.discord_related(self.item_id, language)
         except UnknownItem:
-            raise AdvisorError(advisor.renderer.discord_text("item_gone")) from None
+            raise AdvisorError(advisor.renderer.discord_text("item_gone", language)) from None
         kwargs = message_kwargs(message)
-        view = suggestion_view(services, advisor.guidance.items[self.item_id].related)
+        related = advisor.guidance.items[self.item_id].related
+        view = suggestion_view(services, related, language=language)
         if view is not None:
             kwargs["view"] = view
         await interaction.response.send_message(**kwargs, ephemeral=True)
@@ -166,10 +178,13 @@ class AnswerButton(
         self, interaction: discord.Interaction, services: Services, turn: Turn | None
     ) -> None:
         advisor = services.advisor
+        # The answer's language: its question's, else the member's client's.
+        locale = str(interaction.locale)
         try:
-            checklist = advisor.answer_checklist(self.item_id, turn)
+            checklist = advisor.answer_checklist(self.item_id, turn, fallback=locale)
         except UnknownTopic:
-            raise AdvisorError(advisor.renderer.discord_text("item_gone")) from None
+            text = advisor.renderer.discord_text("item_gone", member_language(interaction))
+            raise AdvisorError(text) from None
         run = await create_run(
             services,
             checklist,
@@ -207,14 +222,15 @@ class SuggestionButton(
     async def handle(self, interaction: discord.Interaction) -> None:
         services: Services = interaction.client.services  # type: ignore[attr-defined]
         advisor = services.advisor
+        language = member_language(interaction)
         if self.item_id not in advisor.guidance.items:
-            raise AdvisorError(advisor.renderer.discord_text("item_gone"))
+            raise AdvisorError(advisor.renderer.discord_text("item_gone", language))
         previous = await services.turn_for_message(
             interaction.message.id if interaction.message else None
         )
         context = previous.context if previous else None
-        message = advisor.renderer.discord_item(self.item_id, context)
-        view = answer_view(services, self.item_id)
+        message = advisor.renderer.discord_item(self.item_id, context, language)
+        view = answer_view(services, self.item_id, language=language)
         await interaction.response.send_message(**message_kwargs(message), view=view)
         await remember_item(
             services,

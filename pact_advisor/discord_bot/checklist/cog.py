@@ -13,6 +13,7 @@ from pact_advisor.checklists import UnknownTopic
 from pact_advisor.discord_bot.checklist.components import ChecklistButton, create_run, post_run
 from pact_advisor.discord_bot.core.autocomplete import topic_choices
 from pact_advisor.discord_bot.core.errors import AdvisorError
+from pact_advisor.discord_bot.translator import LANGUAGE_CHOICES, member_language
 from pact_advisor.engine import Context
 
 if TYPE_CHECKING:
@@ -42,7 +43,9 @@ class Checklists(commands.Cog):
         partner="Partner country the steps are written for (optional)",
         sector="Sector the steps are written for (optional)",
         programme="Programme the steps are written for (optional)",
+        language="The language of the checklist (default: your Discord's)",
     )
+    @app_commands.choices(language=LANGUAGE_CHOICES)
     async def checklist(
         self,
         interaction: discord.Interaction,
@@ -50,17 +53,19 @@ class Checklists(commands.Cog):
         partner: app_commands.Range[str, 1, CONTEXT_MAX] | None = None,
         sector: app_commands.Range[str, 1, CONTEXT_MAX] | None = None,
         programme: app_commands.Range[str, 1, CONTEXT_MAX] | None = None,
+        language: app_commands.Choice[str] | None = None,
     ) -> None:
         """Post a checklist that anyone here can tick, step by step."""
         services = self.bot.services
         advisor = services.advisor
         context = Context.of(partner=partner, sector=sector, programme=programme)
+        shown = language.value if language else member_language(interaction)
         try:
-            checklist = advisor.checklist(topic, context)
+            checklist = advisor.checklist(topic, context, shown)
         except UnknownTopic as exc:
             raise AdvisorError(
                 advisor.renderer.discord_text(
-                    "unknown_topic", topic=topic, suggestions=exc.suggestions
+                    "unknown_topic", shown, topic=topic, suggestions=exc.suggestions
                 )
             ) from None
         run = await create_run(
@@ -76,7 +81,8 @@ class Checklists(commands.Cog):
     async def topic_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return topic_choices(self.bot.services.advisor.renderer, current)
+        language = member_language(interaction)
+        return topic_choices(self.bot.services.advisor.renderer, current, language)
 
 
 async def setup(bot: AdvisorBot) -> None:

@@ -24,6 +24,7 @@ from pact_advisor.discord_bot.core.adapter import (
 )
 from pact_advisor.discord_bot.core.errors import AdvisorError, AdvisorView, SafeDynamicItem
 from pact_advisor.discord_bot.core.services import Services
+from pact_advisor.discord_bot.translator import member_language
 from pact_advisor.render import DiscordMessage, Renderer
 from pact_advisor.render.discord_target import (
     PAGE_SIZE,
@@ -57,7 +58,11 @@ def render_run(run: Run, advisor: Advisor, page: int = 0) -> tuple[DiscordMessag
 
 
 def checklist_view(run: Run, page: int, renderer: Renderer) -> discord.ui.View:
-    text = renderer.discord_text
+    """The controls of one page, labelled in the run's language."""
+
+    def text(name: str, **values: Any) -> str:
+        return renderer.discord_text(name, run.language, **values)
+
     view = AdvisorView(timeout=None)
     for step in page_steps(page, len(run.steps)):
         ticked = run.is_ticked(step)
@@ -97,8 +102,9 @@ async def post_run(
     return await interaction.original_response()
 
 
-def _gone(advisor: Advisor) -> AdvisorError:
-    return AdvisorError(advisor.renderer.discord_text("checklist_gone"))
+def _gone(advisor: Advisor, interaction: discord.Interaction) -> AdvisorError:
+    text = advisor.renderer.discord_text("checklist_gone", member_language(interaction))
+    return AdvisorError(text)
 
 
 def export_file(run: Run, advisor: Advisor) -> discord.File:
@@ -176,11 +182,11 @@ class ChecklistButton(
         if self.action == "export":
             run = await store.get_run(self.run_id)
             if run is None:
-                raise _gone(advisor)
+                raise _gone(advisor, interaction)
             file = export_file(run, advisor)
             await interaction.response.send_message(
                 advisor.renderer.discord_text(
-                    "exported", done=run.ticked_count, total=len(run.steps)
+                    "exported", run.language, done=run.ticked_count, total=len(run.steps)
                 ),
                 file=file,
                 ephemeral=True,
@@ -202,9 +208,9 @@ class ChecklistButton(
                     user_name=display_name(interaction.user),
                 )
             except UnknownRunError:
-                raise _gone(advisor) from None
+                raise _gone(advisor, interaction) from None
             page = page_of(step)
         if run is None:
-            raise _gone(advisor)
+            raise _gone(advisor, interaction)
         message, view = render_run(run, advisor, page)
         await interaction.response.edit_message(**edit_kwargs(message), view=view)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from discord import app_commands
 
+from pact_advisor import i18n
 from pact_advisor.checklists import READINESS, READINESS_TITLE
+from pact_advisor.knowledge.translations import collection_text, item_text
 from pact_advisor.render import Renderer
 
 #: Discord shows at most 25 choices; a choice name is at most 100 characters.
@@ -13,25 +15,39 @@ MAX_CHOICES = 25
 CHOICE_NAME_MAX = 100
 
 
-def topic_choices(renderer: Renderer, typed: str) -> list[app_commands.Choice[str]]:
-    """Collections, ``readiness`` and items whose id or title contains what was typed."""
-    text = renderer.discord_text
+def topic_choices(
+    renderer: Renderer, typed: str, language: str = "en"
+) -> list[app_commands.Choice[str]]:
+    """Collections, ``readiness`` and items whose id or title (in ``language``) contains what
+    was typed."""
+
+    def text(name: str, **values: str) -> str:
+        return renderer.discord_text(name, language, **values)
+
     entries: list[tuple[str, str]] = [
-        (text("choice_collection", title=c.title), cid)
+        (text("choice_collection", title=collection_text(c, language)[0]), cid)
         for cid, c in renderer.guidance.collections.items()
     ]
-    entries.append((text("choice_readiness", title=READINESS_TITLE), READINESS))
-    return choices(entries + _items(renderer), typed)
+    readiness = i18n.translate(language, READINESS_TITLE)
+    entries.append((text("choice_readiness", title=readiness), READINESS))
+    return choices(entries + _items(renderer, language), typed)
 
 
-def item_choices(renderer: Renderer, typed: str) -> list[app_commands.Choice[str]]:
+def item_choices(
+    renderer: Renderer, typed: str, language: str = "en"
+) -> list[app_commands.Choice[str]]:
     """Items whose id or title contains what was typed."""
-    return choices(_items(renderer), typed)
+    return choices(_items(renderer, language), typed)
 
 
-def _items(renderer: Renderer) -> list[tuple[str, str]]:
+def _items(renderer: Renderer, language: str) -> list[tuple[str, str]]:
     return [
-        (renderer.discord_text("choice_item", title=item.title, id=iid), iid)
+        (
+            renderer.discord_text(
+                "choice_item", language, title=item_text(item, language).title, id=iid
+            ),
+            iid,
+        )
         for iid, item in renderer.guidance.items.items()
     ]
 

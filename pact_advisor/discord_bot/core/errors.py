@@ -14,6 +14,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from pact_advisor import i18n
 from pact_advisor.discord_bot.core.adapter import NO_MENTIONS
 from pact_advisor.render import Renderer
 from pact_advisor.store import StoreError
@@ -50,11 +51,14 @@ def is_cannot_post(error: BaseException) -> bool:
     )
 
 
-def friendly_message(error: BaseException, renderer: Renderer) -> str | None:
-    """The user-facing text for an expected error (from ``messages.discord.j2``), or ``None``
-    for a bug."""
+def friendly_message(error: BaseException, renderer: Renderer, language: str = "en") -> str | None:
+    """The user-facing text for an expected error (from ``messages.discord.j2``, in
+    ``language``), or ``None`` for a bug."""
     error = unwrap(error)
-    text = renderer.discord_text
+
+    def text(name: str, **values: Any) -> str:
+        return renderer.discord_text(name, language, **values)
+
     if isinstance(error, app_commands.CommandOnCooldown):
         wait = max(1, math.ceil(error.retry_after))
         return text("cooldown", rate=error.cooldown.rate, per=error.cooldown.per, wait=wait)
@@ -87,11 +91,12 @@ async def send_ephemeral(interaction: discord.Interaction, content: str, **kwarg
 async def report_error(interaction: discord.Interaction, error: BaseException, where: str) -> None:
     """Tell the user what went wrong (friendly for expected errors) and log bugs."""
     renderer: Renderer = interaction.client.services.advisor.renderer  # type: ignore[attr-defined]
+    language = i18n.language_of(str(interaction.locale)) or i18n.SOURCE
     try:
-        message = friendly_message(error, renderer)
+        message = friendly_message(error, renderer, language)
         if message is None:
             log.exception("unexpected error in %s", where, exc_info=unwrap(error))
-            message = renderer.discord_text("unexpected")
+            message = renderer.discord_text("unexpected", language)
         else:
             log.info("%s: %s", where, type(unwrap(error)).__name__)
     except Exception:  # a broken template must not leave the user without an answer

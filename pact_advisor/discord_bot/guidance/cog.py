@@ -12,6 +12,7 @@ from pact_advisor.discord_bot.ask.components import answer_view, remember_item
 from pact_advisor.discord_bot.core.adapter import message_kwargs
 from pact_advisor.discord_bot.core.autocomplete import item_choices
 from pact_advisor.discord_bot.core.errors import AdvisorError
+from pact_advisor.discord_bot.translator import member_language
 from pact_advisor.render import UnknownItem
 
 if TYPE_CHECKING:
@@ -27,7 +28,8 @@ class GuidanceBrowser(commands.Cog):
     @app_commands.command(name="topics")
     async def topics(self, interaction: discord.Interaction) -> None:
         """See what the guidance covers: every collection and its items."""
-        message = self.bot.services.advisor.renderer.discord_topics()
+        renderer = self.bot.services.advisor.renderer
+        message = renderer.discord_topics(member_language(interaction))
         await interaction.response.send_message(**message_kwargs(message), ephemeral=True)
 
     @app_commands.command(name="guidance")
@@ -36,20 +38,23 @@ class GuidanceBrowser(commands.Cog):
         """Show everything on one guidance item: advice, checklist, source and related items."""
         services = self.bot.services
         renderer = services.advisor.renderer
+        language = member_language(interaction)
         if not item or not item.strip():
             await interaction.response.send_message(
-                **message_kwargs(renderer.discord_topics()), ephemeral=True
+                **message_kwargs(renderer.discord_topics(language)), ephemeral=True
             )
             return
         try:
-            message = renderer.discord_item(item.strip())
+            message = renderer.discord_item(item.strip(), language=language)
         except UnknownItem as exc:
             raise AdvisorError(
-                renderer.discord_text("unknown_item", item=item, suggestions=exc.suggestions)
+                renderer.discord_text(
+                    "unknown_item", language, item=item, suggestions=exc.suggestions
+                )
             ) from None
         item_id = item.strip()
         await interaction.response.send_message(
-            **message_kwargs(message), view=answer_view(services, item_id)
+            **message_kwargs(message), view=answer_view(services, item_id, language=language)
         )
         await remember_item(
             services, await interaction.original_response(), item_id, None, interaction.channel
@@ -59,12 +64,13 @@ class GuidanceBrowser(commands.Cog):
     async def item_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return item_choices(self.bot.services.advisor.renderer, current)
+        language = member_language(interaction)
+        return item_choices(self.bot.services.advisor.renderer, current, language)
 
     @app_commands.command(name="help")
     async def help(self, interaction: discord.Interaction) -> None:
         """How to use Pact Advisor, with example questions."""
-        message = self.bot.services.advisor.renderer.discord_help()
+        message = self.bot.services.advisor.renderer.discord_help(member_language(interaction))
         await interaction.response.send_message(**message_kwargs(message), ephemeral=True)
 
 
