@@ -71,3 +71,194 @@ def test_old_cache_entries_are_pruned(team_guidance, tmp_path):
         path.write_text(path.read_text() + f"\n# edit {n}\n")
         load_engine(team_guidance, tmp_path / "cache")
     assert len(list((tmp_path / "cache").glob("index-*.pickle"))) == 4
+
+
+# --- integrity: a planted, truncated or foreign entry is never unpickled ---------------------
+
+
+class _Planted:
+    """Unpickling this runs code: it must never happen for a file we did not write."""
+
+    def __reduce__(self):
+        import os
+
+        return (os.mkdir, (_PLANTED_MARK,))
+
+
+_PLANTED_MARK = ""
+
+
+def _only_entry(cache):
+    (entry,) = cache.glob("index-*.pickle")
+    return entry
+
+
+def test_a_planted_pickle_is_never_unpickled(team_guidance, tmp_path):
+    global _PLANTED_MARK
+    import pickle
+
+    cache = tmp_path / "cache"
+    load_engine(team_guidance, cache)
+    mark = tmp_path / "pwned"
+    _PLANTED_MARK = str(mark)
+    entry = _only_entry(cache)
+    entry.write_bytes(pickle.dumps(_Planted()))
+    engine = load_engine(team_guidance, cache)
+    assert not mark.exists()
+    assert engine.ask("what are the success factors?").answered
+
+
+def test_a_planted_pickle_in_a_fresh_cache_folder_is_never_unpickled(team_guidance, tmp_path):
+    """No key yet: an attacker who guesses the entry's name still gets nothing loaded."""
+    global _PLANTED_MARK
+    import pickle
+
+    from pact_advisor.engine import cache as cache_module
+    from pact_advisor.engine.index import IndexConfig
+    from pact_advisor.knowledge import guidance_version
+
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    key = cache_module.cache_key(guidance_version(team_guidance), IndexConfig())
+    mark = tmp_path / "pwned"
+    _PLANTED_MARK = str(mark)
+    (cache / f"index-{key}.pickle").write_bytes(b"\0" * 32 + pickle.dumps(_Planted()))
+    load_engine(team_guidance, cache)
+    assert not mark.exists()
+
+
+def test_an_entry_under_another_name_is_refused(team_guidance, tmp_path):
+    from pact_advisor.engine import cache as cache_module
+
+    cache = tmp_path / "cache"
+    engine = load_engine(team_guidance, cache)
+    entry = _only_entry(cache)
+    (cache / "index-0123456789abcdef0123.pickle").write_bytes(entry.read_bytes())
+    assert cache_module.load(cache, "0123456789abcdef0123") is None
+    assert cache_module.load(cache, entry.stem.removeprefix("index-")) is not None
+    assert engine.ask("what are the success factors?").answered
+
+
+def test_the_key_file_is_owner_only(team_guidance, tmp_path):
+    cache = tmp_path / "cache"
+    load_engine(team_guidance, cache)
+    assert (cache / ".key").stat().st_mode & 0o777 == 0o600
+    assert cache.stat().st_mode & 0o022 == 0
+
+
+def test_a_key_file_others_can_read_disables_the_cache(team_guidance, tmp_path, caplog):
+    from pact_advisor.engine import cache as cache_module
+
+    cache = tmp_path / "cache"
+    load_engine(team_guidance, cache)
+    entry = _only_entry(cache)
+    (cache / ".key").chmod(0o644)
+    assert cache_module.load(cache, entry.stem.removeprefix("index-")) is None
+    assert "not using the index cache" in caplog.text
+
+
+def test_a_cache_folder_others_can_write_is_refused(team_guidance, tmp_path, caplog):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    cache.chmod(0o777)
+    engine = load_engine(team_guidance, cache)
+    assert engine.ask("what are the success factors?").answered
+    assert not list(cache.iterdir())
+    assert "can be written by other users" in caplog.text
+
+
+@pytest.mark.parametrize("keep", [0, 1, 31, 33, 1000])
+def test_a_truncated_entry_is_rebuilt(team_guidance, tmp_path, keep):
+    cache = tmp_path / "cache"
+    load_engine(team_guidance, cache)
+    entry = _only_entry(cache)
+    entry.write_bytes(entry.read_bytes()[:keep])
+    engine = load_engine(team_guidance, cache)
+    assert engine.ask("what are the success factors?").answered
+    # and the rebuilt entry is whole again
+    assert load_engine(team_guidance, cache).version == engine.version
+
+
+def test_a_change_to_the_schema_code_misses_the_cache():
+    from pact_advisor.engine import cache
+
+    names = {str(p.relative_to(cache._PACKAGE)) for p in cache._source_files()}
+    assert {"knowledge/models.py", "knowledge/loader.py", "checklists.py"} <= names
+    assert "engine/index.py" in names
+
+
+def test_a_read_only_cache_folder_is_skipped(team_guidance, tmp_path):
+    import os
+
+    if os.geteuid() == 0:
+        pytest.skip("root writes anywhere")
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    cache.chmod(0o500)
+    try:
+        engine = load_engine(team_guidance, cache)
+        assert engine.ask("what are the success factors?").answered
+    finally:
+        cache.chmod(0o700)
+    assert not list(cache.iterdir())
+
+
+def test_a_full_disk_leaves_no_partial_entry(team_guidance, tmp_path, monkeypatch):
+    import errno
+    import os
+
+    from pact_advisor.engine import cache as cache_module
+
+    cache = tmp_path / "cache"
+    real_fsync = os.fsync
+    calls = {"n": 0}
+
+    def full(fd):
+        calls["n"] += 1
+        if calls["n"] > 1:  # the key is written; the entry finds the disk full
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(cache_module.os, "fsync", full)
+    engine = load_engine(team_guidance, cache)
+    assert engine.ask("what are the success factors?").answered
+    assert sorted(p.name for p in cache.iterdir()) == [".key"]
+
+
+def test_concurrent_starts_share_one_key_and_whole_entries(team_guidance, tmp_path):
+    import subprocess
+    import sys
+
+    cache = tmp_path / "cache"
+    script = (
+        "import sys; from pathlib import Path;"
+        "from pact_advisor.engine.cache import load_engine;"
+        "e = load_engine(Path(sys.argv[1]), Path(sys.argv[2]));"
+        "assert e.ask('what are the success factors?').answered"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, str(team_guidance), str(cache)])
+        for _ in range(4)
+    ]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0, 0]
+    names = sorted(p.name for p in cache.iterdir())
+    assert names[0] == ".key" and len(names) == 2 and names[1].startswith("index-")
+    from pact_advisor.engine import cache as cache_module
+
+    assert cache_module.load(cache, names[1][len("index-") : -len(".pickle")]) is not None
+
+
+def test_a_read_only_file_system_is_skipped(team_guidance, tmp_path, monkeypatch):
+    import errno
+
+    from pact_advisor.engine import cache as cache_module
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    monkeypatch.setattr(cache_module.tempfile, "mkstemp", read_only)
+    engine = load_engine(team_guidance, cache)
+    assert engine.ask("what are the success factors?").answered
+    assert not list(cache.iterdir())

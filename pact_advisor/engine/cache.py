@@ -1,17 +1,30 @@
 """An on-disk cache of the loaded guidance and fitted index, so a one-shot ``pact-advisor ask``
 starts fast.
 
-The key covers everything the fitted state depends on: the guidance files' hash, the retrieval
-settings and the versions of this package, scikit-learn and NumPy. A missing, stale or
+The key covers everything the cached state depends on: the guidance files' hash, the retrieval
+settings, the source of the engine, the schema and validation code (``knowledge/``) and the
+checklist code, and the versions of this package, scikit-learn and NumPy. A missing, stale or
 unreadable entry is simply rebuilt; the cache never changes an answer.
+
+An entry is a pickle, and unpickling runs code, so nothing is unpickled unless it carries an
+HMAC made with this installation's key: a random key in ``.key`` inside the cache folder, a
+file only the owner can read. A cache folder that others can write to (or that belongs to
+someone else) is not used at all: whoever can write there could replace the key. Entries are
+written to a temporary file and renamed, so a crash, a full disk or a concurrent start never
+leaves a half-written entry under an entry's name.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
+import hmac
 import logging
 import os
 import pickle
+import secrets
+import stat
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,13 +47,97 @@ log = logging.getLogger(__name__)
 #: Cache entries kept (one per guidance folder and version in use).
 KEEP = 4
 
+#: The per-installation key, inside the (owner-only) cache folder.
+KEY_FILE = ".key"
+_KEY_BYTES = 32
+_TAG_BYTES = hashlib.sha256().digest_size
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def _source_files() -> list[Path]:
+    """The code that shapes a cache entry: the engine, the schema and validation, checklists."""
+    files = [
+        *sorted((_PACKAGE / "engine").glob("*.py")),
+        *sorted((_PACKAGE / "knowledge").glob("*.py")),
+        _PACKAGE / "checklists.py",
+    ]
+    return files
+
 
 def _engine_source() -> str:
-    """Hash of the engine's own code: a changed class must never meet an old pickle."""
+    """Hash of the code behind a cache entry: a changed class or validator never meets an old
+    pickle."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    for path in _source_files():
+        digest.update(str(path.relative_to(_PACKAGE)).encode() + b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+class UnsafeCacheDir(Exception):
+    """A cache folder (or key file) that someone other than the owner could have written."""
+
+
+def _check_private_dir(directory: Path) -> None:
+    """Raise :class:`UnsafeCacheDir` unless ``directory`` is ours and writable by us alone."""
+    info = os.lstat(directory)
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+        raise UnsafeCacheDir(f"{directory} is not a plain folder")
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        raise UnsafeCacheDir(f"{directory} belongs to another user")
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise UnsafeCacheDir(f"{directory} can be written by other users")
+
+
+def _read_key(path: Path) -> bytes | None:
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnsafeCacheDir(f"{path} is a symbolic link") from None
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise UnsafeCacheDir(f"{path} is not a plain file")
+        if hasattr(os, "getuid") and info.st_uid != os.getuid():
+            raise UnsafeCacheDir(f"{path} belongs to another user")
+        if info.st_mode & 0o077:
+            raise UnsafeCacheDir(f"{path} can be read or written by other users")
+        key = handle.read(_KEY_BYTES + 1)
+    if len(key) != _KEY_BYTES:
+        raise UnsafeCacheDir(f"{path} is not a cache key")
+    return key
+
+
+def _installation_key(directory: Path, *, create: bool) -> bytes | None:
+    """This installation's HMAC key, made on first use (safely against concurrent starts)."""
+    _check_private_dir(directory)
+    path = directory / KEY_FILE
+    key = _read_key(path)
+    if key is not None or not create:
+        return key
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".key-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:  # mkstemp makes it 0600
+            handle.write(secrets.token_bytes(_KEY_BYTES))
+            handle.flush()
+            os.fsync(handle.fileno())
+        # Atomic, and never replaces a key that a concurrent start has just made.
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)
+    finally:
+        os.unlink(tmp)
+    return _read_key(path)
+
+
+def _tag(key: bytes, entry_key: str, body: bytes) -> bytes:
+    # The entry's name is signed too: a valid entry copied under another name is refused.
+    return hmac.new(key, entry_key.encode() + b"\0" + body, hashlib.sha256).digest()
 
 
 def cache_key(guidance_version: str, config: IndexConfig) -> str:
@@ -56,13 +153,30 @@ def cache_key(guidance_version: str, config: IndexConfig) -> str:
 
 
 def load(directory: Path, key: str) -> tuple[Guidance, Index] | None:
+    """The entry for ``key``, or None when it is missing, unauthentic, damaged or unsafe."""
     path = directory / f"index-{key}.pickle"
     try:
+        secret = _installation_key(directory, create=False)
+        if secret is None:
+            return None
         with open(path, "rb") as handle:
-            entry = pickle.load(handle)
+            data = handle.read()
     except FileNotFoundError:
         return None
-    except Exception:  # a corrupt or foreign file: rebuild rather than fail
+    except UnsafeCacheDir as exc:
+        log.warning("not using the index cache: %s", exc)
+        return None
+    except OSError:
+        log.warning("ignoring unreadable index cache %s", path, exc_info=True)
+        return None
+    tag, body = data[:_TAG_BYTES], data[_TAG_BYTES:]
+    if len(tag) != _TAG_BYTES or not hmac.compare_digest(tag, _tag(secret, key, body)):
+        # Truncated, foreign or planted: never unpickle it.
+        log.warning("ignoring index cache %s: it was not written by this installation", path)
+        return None
+    try:
+        entry = pickle.loads(body)
+    except Exception:  # an authentic entry from a build that cannot read it: rebuild
         log.warning("ignoring unreadable index cache %s", path, exc_info=True)
         return None
     ok = isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], Index)
@@ -70,21 +184,42 @@ def load(directory: Path, key: str) -> tuple[Guidance, Index] | None:
 
 
 def save(directory: Path, key: str, guidance: Guidance, index: Index) -> None:
+    """Write the entry for ``key`` atomically; a cache that cannot be written is skipped."""
+    tmp: str | None = None
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        secret = _installation_key(directory, create=True)
+        if secret is None:  # pragma: no cover - _installation_key creates it
+            return
+        body = pickle.dumps((guidance, index), protocol=pickle.HIGHEST_PROTOCOL)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".index-", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump((guidance, index), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.write(_tag(secret, key, body))
+            handle.write(body)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, directory / f"index-{key}.pickle")
+        tmp = None
         _prune(directory)
+    except UnsafeCacheDir as exc:
+        log.warning("not using the index cache: %s", exc)
     except OSError:
-        log.debug("could not write the index cache in %s", directory, exc_info=True)
+        log.warning("could not write the index cache in %s", directory, exc_info=True)
+    finally:
+        if tmp is not None:  # a full or failing disk: leave no partial file behind
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 def _prune(directory: Path) -> None:
     """Keep the few newest entries: each guidance edit or upgrade leaves an old one behind."""
-    entries = sorted(directory.glob("index-*.pickle"), key=lambda p: p.stat().st_mtime)
-    for stale in entries[:-KEEP]:
+    entries = []
+    for path in directory.glob("index-*.pickle"):
+        try:
+            entries.append((path.stat().st_mtime, path))
+        except FileNotFoundError:  # pruned by a concurrent start
+            continue
+    for _, stale in sorted(entries)[:-KEEP]:
         stale.unlink(missing_ok=True)
 
 
