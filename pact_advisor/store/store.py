@@ -127,6 +127,9 @@ class Store:
         if mode.lower() not in ("wal", "memory"):
             log.warning("%s: journal_mode is %s, not WAL", self.path, mode)
         conn.execute("PRAGMA synchronous = FULL")
+        # Deleted and overwritten content is zeroed, so purged question text does not linger
+        # in free pages or free space inside a page.
+        conn.execute("PRAGMA secure_delete = ON")
 
     def close(self) -> None:
         """Close the connection. Safe to call twice."""
@@ -333,8 +336,11 @@ class Store:
 
         Votes, suggestions and counts are kept.
         """
-        with self._tx(write=True) as conn:
-            return retention.blank(conn)
+        with self._lock:
+            with self._tx(write=True) as conn:
+                blanked = retention.blank(conn)
+            self._scrub_wal()
+            return blanked
 
     def purge_expired(self) -> int:
         """Blank question text older than ``retention_days``; returns how many.
@@ -350,4 +356,18 @@ class Store:
                 if not retention.has_expired(conn, before):
                     return 0
             with self._tx(write=True) as conn:
-                return retention.blank(conn, before)
+                blanked = retention.blank(conn, before)
+            self._scrub_wal()
+            return blanked
+
+    def _scrub_wal(self) -> None:
+        """Copy the WAL into the database and truncate it: the WAL still holds the pages as
+        they were before a purge, question text included."""
+        conn = self._connection()
+        try:
+            busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.Error as exc:
+            log.warning("%s: could not checkpoint after a purge: %s", self.path, reason(exc))
+            return
+        if busy:  # another connection is reading; the next purge (hourly) tries again
+            log.warning("%s: purged text may remain in the WAL until the next purge", self.path)

@@ -101,3 +101,49 @@ def test_without_a_retention_period_questions_are_kept(tmp_path: Path) -> None:
         clock.advance(10_000 * DAY)
         assert s.purge_expired() == 0
         assert [q.question for q in s.report(0).unanswered] == ["keep me"]
+
+
+def _raw_bytes(db_path: Path) -> dict[str, bytes]:
+    """The database and its -wal and -shm files, byte for byte, as they are on disk now."""
+    found = {}
+    for suffix in ("", "-wal", "-shm"):
+        path = Path(f"{db_path}{suffix}")
+        found[path.name] = path.read_bytes() if path.exists() else b""
+    return found
+
+
+LONG_SECRET = "long-secret-" + "x" * 6000  # spills onto overflow pages
+
+
+def _store_secrets(s: Store) -> None:
+    s.record_feedback("purple elephant question", "item-a", False, user_id=1, guidance_version="v")
+    s.record_unanswered("zebra crossing secret", ["item-b"], user_id=2)
+    s.record_unanswered(LONG_SECRET, [], user_id=2)
+    s.save_turn(1, Turn("giraffe turn question", ("item-a",), Context(partner="Morocco")))
+
+
+def test_purged_text_is_gone_from_the_raw_files_while_the_store_is_open(tmp_path: Path) -> None:
+    path = tmp_path / "advisor.db"
+    with Store(path, retention_days=None) as s:
+        _store_secrets(s)
+        s.purge_questions()
+        files = _raw_bytes(path)  # the store is still open: nothing flushed by closing
+        for name, data in files.items():
+            for text in ("purple elephant", "zebra crossing", "giraffe turn", "long-secret-"):
+                assert text.encode() not in data, f"{text!r} still in {name}"
+
+
+def test_expired_text_is_gone_from_the_raw_files_while_the_store_is_open(tmp_path: Path) -> None:
+    clock = FakeClock()
+    path = tmp_path / "advisor.db"
+    with Store(path, clock=clock, retention_days=30) as s:
+        _store_secrets(s)
+        clock.advance(31 * DAY)
+        assert s.purge_expired() == 4
+        for name, data in _raw_bytes(path).items():
+            for text in ("purple elephant", "zebra crossing", "giraffe turn", "long-secret-"):
+                assert text.encode() not in data, f"{text!r} still in {name}"
+
+
+def test_the_store_turns_on_secure_delete(db: Store) -> None:
+    assert db._connection().execute("PRAGMA secure_delete").fetchone()[0] == 1
