@@ -87,7 +87,7 @@ def _check_private_dir(directory: Path) -> None:
     if hasattr(os, "getuid") and info.st_uid != os.getuid():
         raise UnsafeCacheDir(f"{directory} belongs to another user")
     if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        raise UnsafeCacheDir(f"{directory} can be written by other users")
+        raise UnsafeCacheDir(f"{directory} can be written by other users (chmod 700 it)")
 
 
 def _read_key(path: Path) -> bytes | None:
