@@ -274,3 +274,81 @@ def test_guidance_env_variable_points_at_another_folder(tmp_path, monkeypatch, c
 
 def test_fixture_texts_are_dedented_yaml():
     assert textwrap.dedent(ITEM) != ITEM  # items are nested under `items:`
+
+
+# -- hostile guidance files: each a clear problem naming the file, found quickly --------------
+
+BILLION_LAUGHS = """\
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
+
+
+@pytest.fixture
+def hostile_copy(tmp_path):
+    import shutil
+
+    return shutil.copytree(guidance_dir(), tmp_path / "guidance")
+
+
+def _validate_output(root, capsys) -> str:
+    import time
+
+    started = time.perf_counter()
+    assert main(["validate", str(root)]) == 1
+    assert time.perf_counter() - started < 10
+    out = capsys.readouterr().out
+    assert "Traceback" not in out
+    return out
+
+
+def test_a_billion_laughs_file_is_refused_without_expanding(hostile_copy, capsys):
+    (hostile_copy / "laughs.yaml").write_text(BILLION_LAUGHS)
+    out = _validate_output(hostile_copy, capsys)
+    assert "laughs.yaml:2: YAML aliases (*a) are not allowed" in out
+
+
+def test_a_self_referencing_alias_is_refused(hostile_copy, capsys):
+    (hostile_copy / "loop.yaml").write_text("collection: &x [*x]\n")
+    assert "loop.yaml:1: YAML aliases (*x) are not allowed" in _validate_output(
+        hostile_copy, capsys
+    )
+
+
+def test_deep_nesting_is_refused(hostile_copy, capsys):
+    (hostile_copy / "deep.yaml").write_text("collection: " + "[" * 500 + "]" * 500 + "\n")
+    assert "deep.yaml:1: nesting deeper than 32 levels" in _validate_output(hostile_copy, capsys)
+
+
+def test_a_file_far_larger_than_real_guidance_is_refused(hostile_copy, capsys):
+    (hostile_copy / "huge.yaml").write_text("# padding\n" * 200_000)
+    assert "huge.yaml: file too large" in _validate_output(hostile_copy, capsys)
+
+
+def test_a_symlink_out_of_the_guidance_folder_is_refused(hostile_copy, tmp_path, capsys):
+    outside = tmp_path / "secret.yaml"
+    outside.write_text((hostile_copy / "pact.yaml").read_text().replace("pact", "leak"))
+    (hostile_copy / "leak.yaml").symlink_to(outside)
+    assert "leak.yaml: symbolic link pointing outside the guidance folder" in _validate_output(
+        hostile_copy, capsys
+    )
+
+
+def test_non_utf8_bytes_are_a_problem_with_their_line(hostile_copy, capsys):
+    path = hostile_copy / "pact.yaml"
+    path.write_bytes(b"# fine\n# still fine\ntitle: caf\xe9\n" + path.read_bytes())
+    assert "pact.yaml:3: not UTF-8 text (byte 0xe9)" in _validate_output(hostile_copy, capsys)
+
+
+def test_a_fifo_named_like_guidance_does_not_block(hostile_copy, capsys):
+    import os
+
+    os.mkfifo(hostile_copy / "pipe.yaml")
+    assert "pipe.yaml: not a regular file" in _validate_output(hostile_copy, capsys)

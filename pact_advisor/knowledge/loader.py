@@ -79,12 +79,38 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+#: Far larger than any real guidance file (the largest is about 70 kB): a bigger one is refused
+#: before it is read, so a stray dump or a hostile file cannot exhaust memory.
+MAX_FILE_BYTES = 1_000_000
+
+
 def _read(path: Path, problems: list[Problem]) -> str | None:
     """Phase 1, read: the file's text, or ``None`` after noting why it cannot be read."""
+    file = _display(path)
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(_display(path), None, "", f"cannot read file: {exc}"))
+        # Guidance files sit directly in the folder; a link may not lead out of it.
+        resolved = path.resolve(strict=True)
+        if path.is_symlink() and resolved.parent != path.parent.resolve():
+            problems.append(
+                Problem(file, None, "", "symbolic link pointing outside the guidance folder")
+            )
+            return None
+        if not resolved.is_file():  # a folder, a FIFO or a device: never block reading it
+            problems.append(Problem(file, None, "", "not a regular file"))
+            return None
+        with open(resolved, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        problems.append(Problem(file, None, "", f"cannot read file: {exc}"))
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        problems.append(Problem(file, None, "", f"file too large (over {MAX_FILE_BYTES:,} bytes)"))
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        problems.append(Problem(file, line, "", f"not UTF-8 text (byte 0x{data[exc.start]:02x})"))
         return None
 
 

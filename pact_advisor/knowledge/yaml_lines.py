@@ -20,13 +20,54 @@ class YamlProblem(Exception):
         super().__init__(message)
 
 
+#: Deeper than any real guidance (which nests about six levels); refused before composing, so
+#: a hostile file cannot exhaust the recursion of the composer or of the line index.
+MAX_DEPTH = 32
+
+
+def _refuse_aliases_and_depth(yaml: Any, loader: Any) -> None:
+    """Scan the event stream: no alias, no nesting beyond :data:`MAX_DEPTH`.
+
+    Aliases are what a "billion laughs" file (or a self-referencing one) is made of; no real
+    guidance uses them, so refusing them outright costs nothing and bounds every later phase.
+    The scan itself is linear in the size of the text.
+    """
+    depth = 0
+    while True:
+        event = loader.get_event()
+        if event is None or isinstance(event, yaml.StreamEndEvent):
+            return
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlProblem(
+                event.start_mark.line + 1,
+                f"YAML aliases (*{event.anchor}) are not allowed in guidance files",
+            )
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlProblem(
+                    event.start_mark.line + 1,
+                    f"nesting deeper than {MAX_DEPTH} levels",
+                )
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
 def read_yaml(text: str) -> tuple[Any, dict[Path_, int]]:
     """Parse ``text`` safely; return the data and the line of every mapping key and list entry."""
     # Imported here: a start-up served from the cache never parses YAML.
     import yaml
 
     # libyaml's safe loader when PyYAML was built with it (ten times faster); both are safe.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    safe_loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    scanner = safe_loader(text)
+    try:
+        _refuse_aliases_and_depth(yaml, scanner)
+    except yaml.MarkedYAMLError:
+        pass  # a syntax error: reported, with its line, by the full parse below
+    finally:
+        scanner.dispose()
+    loader = safe_loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
