@@ -97,10 +97,6 @@ class Analyzer:
         """Inverse document frequency of a word in the guidance (smoothed, as scikit-learn)."""
         return float(np.log((1 + self._documents) / (1 + self.frequency.get(word, 0))) + 1)
 
-    def near_known(self, word: str) -> bool:
-        """Known, or one typo away from a known word (in any language)."""
-        return word in self.frequency or self._speller.near(word)
-
     def words(self, folded: str, language: str) -> list[str]:
         out = []
         for token in folded.split():

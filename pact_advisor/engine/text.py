@@ -230,8 +230,3 @@ class Glossary:
     def meanings(self, folded: str) -> str:
         """The meanings of the glossary terms found in ``folded``, joined."""
         return " ".join(self._table[k] for k in self.terms_in(folded))
-
-    def expand(self, folded: str) -> str:
-        """``folded`` followed by the meanings of its glossary terms."""
-        meanings = self.meanings(folded)
-        return f"{folded} {meanings}" if meanings else folded
