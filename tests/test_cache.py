@@ -20,7 +20,7 @@ def test_a_cache_hit_answers_like_a_fresh_fit(team_guidance, tmp_path):
     cache = tmp_path / "cache"
     fresh = load_engine(team_guidance, None)
     first = load_engine(team_guidance, cache)
-    assert len(list(cache.glob("index-*.pickle"))) == 1
+    assert len(list(cache.glob("index-*.npz"))) == 1
     second = load_engine(team_guidance, cache)
     question = "how do we keep employers on board in a talent partnership?"
     answers = [e.ask(question) for e in (fresh, first, second)]
@@ -50,8 +50,8 @@ def test_broken_guidance_is_reported_even_with_a_cache(team_guidance, tmp_path):
 def test_a_corrupt_cache_file_is_rebuilt(team_guidance, tmp_path):
     cache = tmp_path / "cache"
     load_engine(team_guidance, cache)
-    (entry,) = cache.glob("index-*.pickle")
-    entry.write_bytes(b"not a pickle")
+    (entry,) = cache.glob("index-*.npz")
+    entry.write_bytes(b"not an entry")
     engine = load_engine(team_guidance, cache)
     assert engine.ask("what are the success factors?").answered
 
@@ -62,7 +62,7 @@ def test_a_change_to_the_engine_code_misses_the_cache(team_guidance, tmp_path, m
     load_engine(team_guidance, tmp_path / "cache")
     monkeypatch.setattr(cache, "_engine_source", lambda: "a newer engine")
     load_engine(team_guidance, tmp_path / "cache")
-    assert len(list((tmp_path / "cache").glob("index-*.pickle"))) == 2
+    assert len(list((tmp_path / "cache").glob("index-*.npz"))) == 2
 
 
 def test_old_cache_entries_are_pruned(team_guidance, tmp_path):
@@ -70,10 +70,10 @@ def test_old_cache_entries_are_pruned(team_guidance, tmp_path):
     for n in range(6):
         path.write_text(path.read_text() + f"\n# edit {n}\n")
         load_engine(team_guidance, tmp_path / "cache")
-    assert len(list((tmp_path / "cache").glob("index-*.pickle"))) == 4
+    assert len(list((tmp_path / "cache").glob("index-*.npz"))) == 4
 
 
-# --- integrity: a planted, truncated or foreign entry is never unpickled ---------------------
+# --- integrity: a planted, truncated or foreign entry is never used ---------------------------
 
 
 class _Planted:
@@ -89,7 +89,7 @@ _PLANTED_MARK = ""
 
 
 def _only_entry(cache):
-    (entry,) = cache.glob("index-*.pickle")
+    (entry,) = cache.glob("index-*.npz")
     return entry
 
 
@@ -122,7 +122,7 @@ def test_a_planted_pickle_in_a_fresh_cache_folder_is_never_unpickled(team_guidan
     key = cache_module.cache_key(guidance_version(team_guidance), IndexConfig())
     mark = tmp_path / "pwned"
     _PLANTED_MARK = str(mark)
-    (cache / f"index-{key}.pickle").write_bytes(b"\0" * 32 + pickle.dumps(_Planted()))
+    (cache / f"index-{key}.npz").write_bytes(b"\0" * 32 + pickle.dumps(_Planted()))
     load_engine(team_guidance, cache)
     assert not mark.exists()
 
@@ -133,7 +133,7 @@ def test_an_entry_under_another_name_is_refused(team_guidance, tmp_path):
     cache = tmp_path / "cache"
     engine = load_engine(team_guidance, cache)
     entry = _only_entry(cache)
-    (cache / "index-0123456789abcdef0123.pickle").write_bytes(entry.read_bytes())
+    (cache / "index-0123456789abcdef0123.npz").write_bytes(entry.read_bytes())
     assert cache_module.load(cache, "0123456789abcdef0123") is None
     assert cache_module.load(cache, entry.stem.removeprefix("index-")) is not None
     assert engine.ask("what are the success factors?").answered
@@ -245,7 +245,7 @@ def test_concurrent_starts_share_one_key_and_whole_entries(team_guidance, tmp_pa
     assert names[0] == ".key" and len(names) == 2 and names[1].startswith("index-")
     from pact_advisor.engine import cache as cache_module
 
-    assert cache_module.load(cache, names[1][len("index-") : -len(".pickle")]) is not None
+    assert cache_module.load(cache, names[1][len("index-") : -len(".npz")]) is not None
 
 
 def test_a_read_only_file_system_is_skipped(team_guidance, tmp_path, monkeypatch):
@@ -262,3 +262,50 @@ def test_a_read_only_file_system_is_skipped(team_guidance, tmp_path, monkeypatch
     engine = load_engine(team_guidance, cache)
     assert engine.ask("what are the success factors?").answered
     assert not list(cache.iterdir())
+
+
+def test_an_authentic_entry_holding_a_pickle_is_still_never_unpickled(team_guidance, tmp_path):
+    """Even signed with this installation's key, an entry is read with allow_pickle=False."""
+    global _PLANTED_MARK
+    import io
+
+    import numpy as np
+
+    from pact_advisor.engine import cache as cache_module
+
+    cache = tmp_path / "cache"
+    load_engine(team_guidance, cache)
+    entry = _only_entry(cache)
+    key = entry.stem.removeprefix("index-")
+    mark = tmp_path / "pwned"
+    _PLANTED_MARK = str(mark)
+    buffer = io.BytesIO()
+    np.savez(buffer, planted=np.array([_Planted()], dtype=object))
+    body = buffer.getvalue()
+    secret = (cache / ".key").read_bytes()
+    entry.write_bytes(cache_module._tag(secret, key, body) + body)
+    assert cache_module.load(cache, key) is None
+    assert not mark.exists()
+
+
+def test_a_warm_start_imports_neither_scikit_learn_nor_scipy(team_guidance, tmp_path):
+    import subprocess
+    import sys
+
+    cache = tmp_path / "cache"
+    load_engine(team_guidance, cache)
+    script = (
+        "import sys; from pathlib import Path;"
+        "from pact_advisor.engine.cache import load_engine;"
+        "e = load_engine(Path(sys.argv[1]), Path(sys.argv[2]));"
+        "r = e.ask('how do we keep employers on board in a talent partnership?');"
+        "assert r.answered, r;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(team_guidance), str(cache)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "[]"

@@ -200,12 +200,25 @@ def test_library_layers_never_import_discord(layer):
 def test_query_vectors_equal_scikit_learns_transform(engine):
     import numpy as np
 
-    space = engine.index.space
-    texts = ["success factor", "gouvern des partenariat de talent", "", "zzz"]
-    for fitted, fast in ((space._word, space._qword), (space._char, space._qchar)):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from pact_advisor.engine.vectors import QueryVectorizer, Weighting
+
+    docs = ["success factors of a partnership", "gouvernance des partenariats de talents", "a b"]
+    texts = ["success factor", "gouvern des partenariat de talent", "", "zzz", "a b  c"]
+    for weighting in (Weighting("word", (1, 2)), Weighting("char_wb", (3, 5))):
+        pattern = {"token_pattern": r"\S+"} if weighting.analyzer == "word" else {}
+        fitted = TfidfVectorizer(
+            analyzer=weighting.analyzer,
+            ngram_range=weighting.ngram_range,
+            lowercase=False,
+            sublinear_tf=True,
+            **pattern,
+        ).fit(docs)
+        terms = sorted(fitted.vocabulary_, key=fitted.vocabulary_.get)
+        ours = QueryVectorizer(weighting, terms, fitted.idf_)
         expected = fitted.transform(texts).toarray()
-        got = fast.transform(texts).toarray()
-        assert np.allclose(expected, got, atol=1e-6)
+        assert np.allclose(expected, ours.transform(texts).toarray(), atol=1e-6)
 
 
 def test_a_message_in_another_script_is_not_covered_for_its_language(engine):
@@ -264,14 +277,15 @@ def test_confidence_is_the_coverage_models_probability_in_words(engine):
 
 
 def test_an_index_loaded_from_the_cache_answers_exactly_as_when_fitted(engine):
-    import pickle
+    from pact_advisor.engine import cache
 
     questions = [
         "Je prépare le dialogue avec l'UE sur la diaspora. Que recommande le document ?",
         "how do we support diaspora umbrella networks?",
         "¿qué pilotos de migración legal ha financiado el MPF?",
     ] * 10
-    loaded = Engine(engine.guidance, index=pickle.loads(pickle.dumps(engine.index)))
+    guidance, state = cache._decode(cache._encode(engine.guidance, engine.index.state()))
+    loaded = Engine(guidance, state=state)
     fitted = [(r.covered, [m.id for m in r.matches]) for r in engine.ask_many(questions)]
     again = [(r.covered, [m.id for m in r.matches]) for r in loaded.ask_many(questions)]
     assert fitted == again

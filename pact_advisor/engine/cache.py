@@ -6,12 +6,15 @@ settings, the source of the engine, the schema and validation code (``knowledge/
 checklist code, and the versions of this package, scikit-learn and NumPy. A missing, stale or
 unreadable entry is simply rebuilt; the cache never changes an answer.
 
-An entry is a pickle, and unpickling runs code, so nothing is unpickled unless it carries an
-HMAC made with this installation's key: a random key in ``.key`` inside the cache folder, a
-file only the owner can read. A cache folder that others can write to (or that belongs to
-someone else) is not used at all: whoever can write there could replace the key. Entries are
-written to a temporary file and renamed, so a crash, a full disk or a concurrent start never
-leaves a half-written entry under an entry's name.
+An entry holds nothing that can run code: the fitted index as NumPy arrays in an ``.npz``
+(read with ``allow_pickle=False``) and the validated guidance, the vocabularies and the
+speller's tables as JSON, so loading it imports neither scikit-learn nor scipy. It also
+carries an HMAC made with this installation's key (a random key in ``.key`` inside the cache
+folder, a file only the owner can read), so a planted or altered entry, which could not run
+code but could change answers, is never used. A cache folder that others can write to (or
+that belongs to someone else) is not used at all: whoever can write there could replace the
+key. Entries are written to a temporary file and renamed, so a crash, a full disk or a
+concurrent start never leaves a half-written entry under an entry's name.
 """
 
 from __future__ import annotations
@@ -20,27 +23,33 @@ import contextlib
 import errno
 import hashlib
 import hmac
+import io
+import json
 import logging
 import os
-import pickle
 import secrets
 import stat
 import tempfile
+import zipfile
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy
-import sklearn
 
 from pact_advisor import __version__
-from pact_advisor.engine.index import Index, IndexConfig
+from pact_advisor.engine.index import IndexConfig
 from pact_advisor.knowledge import Guidance, guidance_version, load_guidance
+from pact_advisor.knowledge.snapshot import from_data, to_data
 from pact_advisor.resources import CACHE_ENV, default_cache_dir
 
 __all__ = ["CACHE_ENV", "cache_key", "default_cache_dir", "load", "load_engine", "save"]
 
 if TYPE_CHECKING:
     from pact_advisor.engine.engine import Engine
+
+#: An entry: the guidance (as data) and the index's fitted state (arrays and data).
+Entry = tuple[Guidance, tuple[dict[str, numpy.ndarray], dict]]
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +76,7 @@ def _source_files() -> list[Path]:
 
 def _engine_source() -> str:
     """Hash of the code behind a cache entry: a changed class or validator never meets an old
-    pickle."""
+    entry."""
     digest = hashlib.sha256()
     for path in _source_files():
         digest.update(str(path.relative_to(_PACKAGE)).encode() + b"\0")
@@ -146,15 +155,42 @@ def cache_key(guidance_version: str, config: IndexConfig) -> str:
         repr(config),
         __version__,
         _engine_source(),
-        sklearn.__version__,
+        _version("scikit-learn"),
+        _version("symspellpy"),
         numpy.__version__,
     )
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20]
 
 
-def load(directory: Path, key: str) -> tuple[Guidance, Index] | None:
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def _entry_path(directory: Path, key: str) -> Path:
+    return directory / f"index-{key}.npz"
+
+
+def _encode(guidance: Guidance, state: tuple[dict[str, numpy.ndarray], dict]) -> bytes:
+    arrays, meta = state
+    text = json.dumps({"guidance": to_data(guidance), "index": meta}, ensure_ascii=False)
+    buffer = io.BytesIO()
+    numpy.savez(buffer, **arrays, **{"meta.json": numpy.frombuffer(text.encode(), numpy.uint8)})
+    return buffer.getvalue()
+
+
+def _decode(body: bytes) -> Entry:
+    with numpy.load(io.BytesIO(body), allow_pickle=False) as npz:
+        arrays = {name: npz[name] for name in npz.files}
+    meta = json.loads(arrays.pop("meta.json").tobytes().decode())
+    return from_data(meta["guidance"]), (arrays, meta["index"])
+
+
+def load(directory: Path, key: str) -> Entry | None:
     """The entry for ``key``, or None when it is missing, unauthentic, damaged or unsafe."""
-    path = directory / f"index-{key}.pickle"
+    path = _entry_path(directory, key)
     try:
         secret = _installation_key(directory, create=False)
         if secret is None:
@@ -171,19 +207,19 @@ def load(directory: Path, key: str) -> tuple[Guidance, Index] | None:
         return None
     tag, body = data[:_TAG_BYTES], data[_TAG_BYTES:]
     if len(tag) != _TAG_BYTES or not hmac.compare_digest(tag, _tag(secret, key, body)):
-        # Truncated, foreign or planted: never unpickle it.
         log.warning("ignoring index cache %s: it was not written by this installation", path)
         return None
     try:
-        entry = pickle.loads(body)
-    except Exception:  # an authentic entry from a build that cannot read it: rebuild
+        return _decode(body)
+    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile):
+        # An authentic entry that this build cannot read: rebuild.
         log.warning("ignoring unreadable index cache %s", path, exc_info=True)
         return None
-    ok = isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], Index)
-    return entry if ok else None
 
 
-def save(directory: Path, key: str, guidance: Guidance, index: Index) -> None:
+def save(
+    directory: Path, key: str, guidance: Guidance, state: tuple[dict[str, numpy.ndarray], dict]
+) -> None:
     """Write the entry for ``key`` atomically; a cache that cannot be written is skipped."""
     tmp: str | None = None
     try:
@@ -191,14 +227,14 @@ def save(directory: Path, key: str, guidance: Guidance, index: Index) -> None:
         secret = _installation_key(directory, create=True)
         if secret is None:  # pragma: no cover - _installation_key creates it
             return
-        body = pickle.dumps((guidance, index), protocol=pickle.HIGHEST_PROTOCOL)
+        body = _encode(guidance, state)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".index-", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             handle.write(_tag(secret, key, body))
             handle.write(body)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, directory / f"index-{key}.pickle")
+        os.replace(tmp, _entry_path(directory, key))
         tmp = None
         _prune(directory)
     except UnsafeCacheDir as exc:
@@ -214,13 +250,15 @@ def save(directory: Path, key: str, guidance: Guidance, index: Index) -> None:
 def _prune(directory: Path) -> None:
     """Keep the few newest entries: each guidance edit or upgrade leaves an old one behind."""
     entries = []
-    for path in directory.glob("index-*.pickle"):
+    for path in directory.glob("index-*.npz"):
         try:
             entries.append((path.stat().st_mtime, path))
         except FileNotFoundError:  # pruned by a concurrent start
             continue
     for _, stale in sorted(entries)[:-KEEP]:
         stale.unlink(missing_ok=True)
+    for legacy in directory.glob("index-*.pickle"):  # the format of earlier releases
+        legacy.unlink(missing_ok=True)
 
 
 def load_engine(
@@ -242,8 +280,8 @@ def load_engine(
         return Engine(load_guidance(directory), config)
     cached = load(cache_dir, key)
     if cached is not None:
-        guidance, index = cached
-        return Engine(guidance, config, index=index)
+        guidance, state = cached
+        return Engine(guidance, config, state=state)
     engine = Engine(load_guidance(directory), config)
-    save(cache_dir, key, engine.guidance, engine.index)
+    save(cache_dir, key, engine.guidance, engine.index.state())
     return engine

@@ -7,8 +7,10 @@ no I/O and fits nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+
+import numpy as np
 
 from pact_advisor.engine.index import Hit, Hits, Index, IndexConfig
 from pact_advisor.engine.message import Reading
@@ -35,23 +37,29 @@ class Engine:
     """Maps questions to guidance items. Build once per guidance version."""
 
     def __init__(
-        self, guidance: Guidance, config: IndexConfig | None = None, *, index: Index | None = None
+        self,
+        guidance: Guidance,
+        config: IndexConfig | None = None,
+        *,
+        state: tuple[Mapping[str, np.ndarray], dict] | None = None,
     ):
-        """Fit the engine on ``guidance``, or reuse ``index`` fitted on it earlier."""
+        """Fit the engine on ``guidance``, or restore the index fitted on it earlier from its
+        ``state`` (:meth:`Index.state`)."""
         self.guidance = guidance
         self.rules = CompiledRules(guidance.rules)
-        if index is None:
-            g = guidance.glossary
-            index = Index.build(
-                list(guidance.items.values()),
-                rules=self.rules,
-                glossary=Glossary(g.abbreviations, g.synonyms, g.translations),
-                countries=guidance.names.countries,
-                sectors=guidance.names.sectors,
-                negatives=guidance.negatives,
-                config=config,
-            )
-        self.index = index
+        g = guidance.glossary
+        common = {
+            "rules": self.rules,
+            "glossary": Glossary(g.abbreviations, g.synonyms, g.translations),
+            "countries": guidance.names.countries,
+            "sectors": guidance.names.sectors,
+            "config": config,
+        }
+        items = list(guidance.items.values())
+        if state is None:
+            self.index = Index.build(items, negatives=guidance.negatives, **common)
+        else:
+            self.index = Index.restore(items, state, **common)
 
     @property
     def version(self) -> str:

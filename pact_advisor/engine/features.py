@@ -14,11 +14,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from pact_advisor.engine.message import Reading
 from pact_advisor.engine.text import LanguageGuess, Speller, Stems, fold
+from pact_advisor.engine.vectors import Documents, QueryVectorizer, Weighting, fit_tfidf
 from pact_advisor.knowledge import Item
 
 FIELDS = ("title", "body", "quote", "keywords")
@@ -159,60 +158,114 @@ def item_fields(item: Item) -> tuple[str, str, str, str]:
     return (item.title, body, item.quote, " ".join(item.keywords))
 
 
-class FeatureSpace:
-    """Fitted vectorizers and document matrices; ``features`` turns texts into a tensor."""
+#: How each text is vectorised: word uni- and bigrams of stems, and character n-grams of the
+#: spelled words (``char_wb``, which carries typos and cognates; very common n-grams dropped).
+WORDS = Weighting("word", (1, 2))
+LETTERS = Weighting("char_wb", (3, 5), max_df=0.2)
 
-    def __init__(self, items: Sequence[Item], analyzer_for: callable, languages: LanguageGuess):
-        self.n_items = len(items)
+
+class FeatureSpace:
+    """Fitted vectorizers and document matrices; ``similarities`` compares texts with every
+    item. Build with :meth:`fit`, or :meth:`restore` from :meth:`state`."""
+
+    def __init__(
+        self,
+        analyzer: Analyzer,
+        vectorizers: tuple[QueryVectorizer, QueryVectorizer],
+        documents: tuple[Documents, Documents],
+        example_owner: np.ndarray,
+        item_words: list[Counter[str]],
+        item_stems: list[Counter[str]],
+    ):
+        self.analyzer = analyzer
+        self._qword, self._qchar = vectorizers
+        self._doc_word, self._doc_char = documents
+        self.example_owner = np.asarray(example_owner, dtype=np.int64)
+        #: In how many of each item's documents (fields and examples) each word occurs.
+        self._item_words = item_words
+        #: The same by stem, for the coverage model's overlap features.
+        self._item_stems = item_stems
+        self.n_items = len(item_words)
+        # Examples of each item, padded to a rectangle (-1 where an item has fewer).
+        counts = np.bincount(self.example_owner, minlength=self.n_items)
+        pad = np.full((self.n_items, max(int(counts.max(initial=0)), 1)), -1, dtype=np.int64)
+        for position in range(self.n_items):
+            mine = np.flatnonzero(self.example_owner == position)
+            pad[position, : len(mine)] = mine
+        self._pad = pad
+
+    @classmethod
+    def fit(
+        cls, items: Sequence[Item], analyzer_for: callable, languages: LanguageGuess
+    ) -> FeatureSpace:
         fields = [fold(f) for item in items for f in item_fields(item)]
         examples, owners = [], []
         for position, item in enumerate(items):
             for example in item.examples:
                 examples.append(fold(example))
                 owners.append(position)
-        self.example_owner = np.asarray(owners)
         docs = fields + examples
         langs = [languages.guess(d.split()) for d in docs]
         analyzer = analyzer_for(docs)
         doc_words = [analyzer.words(d, lang) for d, lang in zip(docs, langs, strict=True)]
-        self.analyzer = analyzer
         word_docs = [analyzer.stems(w, lang) for w, lang in zip(doc_words, langs, strict=True)]
-        letter_docs = [" ".join(w) for w in doc_words]
-        self._word = TfidfVectorizer(
-            token_pattern=r"\S+", ngram_range=(1, 2), lowercase=False, sublinear_tf=True
-        ).fit(word_docs)
-        self._char = TfidfVectorizer(
-            analyzer="char_wb",
-            ngram_range=(3, 5),
-            lowercase=False,
-            sublinear_tf=True,
-            max_df=0.2,
-        ).fit(letter_docs)
-        self._doc_word = Documents(self._word.transform(word_docs).T.tocsr().astype(np.float32))
-        self._doc_char = Documents(self._char.transform(letter_docs).T.tocsr().astype(np.float32))
-        self._qword = QueryVectorizer(self._word)
-        self._qchar = QueryVectorizer(self._char)
-        # Examples of each item, padded to a rectangle (-1 where an item has fewer).
-        width = max(Counter(owners).values())
-        pad = np.full((self.n_items, width), -1, dtype=np.int64)
-        for position in range(self.n_items):
-            mine = np.flatnonzero(self.example_owner == position)
-            pad[position, : len(mine)] = mine
-        self._pad = pad
-        # In how many of each item's documents (fields and examples) each word occurs.
-        self._item_words: list[Counter[str]] = [
-            Counter(w for f in range(4) for w in set(doc_words[position * 4 + f]))
-            for position in range(self.n_items)
+        qword, dword = fit_tfidf(word_docs, WORDS)
+        qchar, dchar = fit_tfidf([" ".join(w) for w in doc_words], LETTERS)
+        n = len(items)
+        item_words = [
+            Counter(w for f in range(4) for w in set(doc_words[p * 4 + f])) for p in range(n)
         ]
-        for owner, words in zip(owners, doc_words[len(fields) :], strict=True):
-            self._item_words[owner].update(set(words))
-        # The same by stem, for the coverage model's overlap features.
-        self._item_stems: list[Counter[str]] = [
-            Counter(t for f in range(4) for t in set(word_docs[position * 4 + f].split()))
-            for position in range(self.n_items)
+        item_stems = [
+            Counter(t for f in range(4) for t in set(word_docs[p * 4 + f].split()))
+            for p in range(n)
         ]
-        for owner, stems in zip(owners, word_docs[len(fields) :], strict=True):
-            self._item_stems[owner].update(set(stems.split()))
+        for owner, words, stems in zip(
+            owners, doc_words[len(fields) :], word_docs[len(fields) :], strict=True
+        ):
+            item_words[owner].update(set(words))
+            item_stems[owner].update(set(stems.split()))
+        return cls(
+            analyzer, (qword, qchar), (dword, dchar), np.asarray(owners), item_words, item_stems
+        )
+
+    def state(self) -> tuple[dict[str, np.ndarray], dict]:
+        """The fitted state as arrays and plain data (JSON), for the start-up cache."""
+        arrays = {"example_owner": self.example_owner}
+        meta: dict = {
+            "item_words": [dict(c) for c in self._item_words],
+            "item_stems": [dict(c) for c in self._item_stems],
+        }
+        for name, vectorizer, documents in (
+            ("words", self._qword, self._doc_word),
+            ("letters", self._qchar, self._doc_char),
+        ):
+            arrays[f"{name}.idf"] = vectorizer.idf
+            arrays.update({f"{name}.{k}": v for k, v in documents.arrays().items()})
+            meta[f"{name}.terms"] = vectorizer.terms
+        return arrays, meta
+
+    @classmethod
+    def restore(
+        cls, analyzer: Analyzer, arrays: Mapping[str, np.ndarray], meta: dict
+    ) -> FeatureSpace:
+        parts = []
+        for name, weighting in (("words", WORDS), ("letters", LETTERS)):
+            prefix = f"{name}."
+            mine = {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}
+            parts.append(
+                (
+                    QueryVectorizer(weighting, meta[f"{name}.terms"], mine["idf"]),
+                    Documents.from_arrays(mine),
+                )
+            )
+        return cls(
+            analyzer,
+            (parts[0][0], parts[1][0]),
+            (parts[0][1], parts[1][1]),
+            arrays["example_owner"],
+            [Counter(c) for c in meta["item_words"]],
+            [Counter(c) for c in meta["item_stems"]],
+        )
 
     def similarities(self, words: list[str], letters: list[str], exclude: np.ndarray) -> np.ndarray:
         """``(n, items, 12)``: word then letter similarity to each field and the examples.
@@ -275,118 +328,3 @@ class FeatureSpace:
         """How much rare vocabulary the question shares with this item (sum of idf)."""
         shared = self._shared(words, position, own, by_stem=False)
         return sum(self.analyzer.idf(t) for t in shared)
-
-
-class QueryVectorizer:
-    """``TfidfVectorizer.transform`` for short questions, from the fitted vectorizer's own parts.
-
-    It uses the vectorizer's analyzer, vocabulary and idf weights, so it gives the same
-    vectors (``tests/test_engine.py`` checks that), without the input validation and sparse
-    matrix construction that ``transform`` pays on every call. ``char_wb`` n-grams never cross
-    a word, so each word's feature ids are worked out once and remembered.
-    """
-
-    #: Words whose n-gram ids are remembered, at most.
-    MEMO = 50_000
-
-    def __init__(self, fitted: TfidfVectorizer):
-        if not (fitted.sublinear_tf and fitted.norm == "l2" and fitted.use_idf):
-            raise ValueError("QueryVectorizer mirrors sublinear, l2-normalised TF-IDF only")
-        self._fitted = fitted
-        self._size = len(fitted.idf_)
-        self._setup()
-
-    def _setup(self) -> None:
-        self._analyze = self._fitted.build_analyzer()
-        self._vocabulary = self._fitted.vocabulary_
-        self._idf = self._fitted.idf_.astype(np.float64)
-        self._per_word = self._fitted.analyzer == "char_wb"
-        self._memo: dict[str, list[int]] = {}
-
-    def __getstate__(self) -> dict:
-        return {"_fitted": self._fitted, "_size": self._size}
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self._setup()
-
-    def _ids(self, text: str) -> list[int]:
-        lookup = self._vocabulary.get
-        if not self._per_word:
-            return [i for i in map(lookup, self._analyze(text)) if i is not None]
-        ids: list[int] = []
-        memo = self._memo
-        for word in text.split():
-            known = memo.get(word)
-            if known is None:
-                known = [i for i in map(lookup, self._analyze(word)) if i is not None]
-                if len(memo) < self.MEMO:
-                    memo[word] = known
-            ids.extend(known)
-        return ids
-
-    def vectors(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Each text as (feature ids, l2-normalised sublinear tf-idf weights)."""
-        out = []
-        for text in texts:
-            counts = Counter(self._ids(text))
-            columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-            if counts:
-                tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-                weights = (np.log(tf) + 1.0) * self._idf[columns]
-                weights /= np.sqrt(weights @ weights)
-            else:
-                weights = np.empty(0)
-            out.append((columns, weights))
-        return out
-
-    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        vectors = self.vectors(texts)
-        indptr = np.cumsum([0, *(len(c) for c, _ in vectors)])
-        matrix = sp.csr_matrix(
-            (
-                np.concatenate([w for _, w in vectors]) if vectors else np.empty(0),
-                np.concatenate([c for c, _ in vectors]) if vectors else np.empty(0, np.int64),
-                indptr,
-            ),
-            shape=(len(texts), self._size),
-            dtype=np.float32,
-        )
-        matrix.sort_indices()
-        return matrix
-
-
-class Documents:
-    """A (features x documents) TF-IDF matrix, multiplied by queries without building sparse
-    matrices for them: a few texts at a time, NumPy gathers beat scipy's set-up costs."""
-
-    #: Above this many texts, one scipy product is cheaper than a loop of gathers.
-    BATCH = 24
-
-    def __init__(self, matrix: sp.csr_matrix):
-        self.matrix = matrix
-        self._indptr = matrix.indptr
-        self._indices = matrix.indices
-        self._data = matrix.data.astype(np.float64)
-        self.size = matrix.shape[1]
-
-    def similarities(self, vectorizer: QueryVectorizer, texts: Sequence[str]) -> np.ndarray:
-        if len(texts) > self.BATCH:
-            return (vectorizer.transform(texts) @ self.matrix).toarray()
-        out = np.zeros((len(texts), self.size))
-        for row, (columns, weights) in enumerate(vectorizer.vectors(texts)):
-            if not len(columns):
-                continue
-            starts = self._indptr[columns]
-            lengths = self._indptr[columns + 1] - starts
-            total = int(lengths.sum())
-            if not total:
-                continue
-            offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-            gather = offsets + np.arange(total)
-            out[row] = np.bincount(
-                self._indices[gather],
-                weights=self._data[gather] * np.repeat(weights, lengths),
-                minlength=self.size,
-            )
-        return out

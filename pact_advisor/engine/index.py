@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from pact_advisor.engine.coverage import coverage_features, length_share
 from pact_advisor.engine.features import FEATURES, Analyzer, FeatureSpace, Texts
 from pact_advisor.engine.learn import (
     COVERAGE_FEATURES,
@@ -27,7 +28,6 @@ from pact_advisor.engine.rules import CompiledRules
 from pact_advisor.engine.text import Glossary, Speller, tokens
 from pact_advisor.knowledge import Item
 
-_LENGTH_SCALE = np.log1p(60.0)
 #: Messages scored together: enough to share the sparse products, few enough that the dense
 #: similarity arrays stay small.
 CHUNK = 128
@@ -102,25 +102,69 @@ class Index:
         negatives: Mapping[str, Sequence[str]] | None = None,
         config: IndexConfig | None = None,
     ) -> Index:
-        self = cls.__new__(cls)
-        self.config = config = config or IndexConfig()
-        self.items = tuple(items)
-        self.reader = Reader(
-            rules, glossary if config.use_glossary else Glossary(), countries, sectors
-        )
-        stop = rules.stopwords
+        self = cls._prepare(items, rules, glossary, countries, sectors, config)
+        config = self.config
 
         def analyzer_for(docs: list[str]) -> Analyzer:
             counts = Counter(t for d in docs for t in set(tokens(d)) if len(t) > 1)
             speller = Speller(counts if config.use_speller else {})
             for word in glossary.words:
                 counts[word] += 2  # glossary terms are known, never "corrected"
-            analyzer = Analyzer(stop, speller, counts, len(docs))
-            if not config.use_stemming:
-                analyzer.stems = lambda words, language: " ".join(words)  # type: ignore[method-assign]
-            return analyzer
+            return self._analyzer(rules, speller, counts, len(docs))
 
-        self.space = FeatureSpace(self.items, analyzer_for, self.reader.languages)
+        self.space = FeatureSpace.fit(self.items, analyzer_for, self.reader.languages)
+        self._fit(negatives or {})
+        return self
+
+    @classmethod
+    def restore(
+        cls,
+        items: Sequence[Item],
+        state: tuple[Mapping[str, np.ndarray], dict],
+        *,
+        rules: CompiledRules,
+        glossary: Glossary,
+        countries: Sequence[str] = (),
+        sectors: Sequence[str] = (),
+        config: IndexConfig | None = None,
+    ) -> Index:
+        """The index that :meth:`state` describes, fitted on these ``items`` before."""
+        arrays, meta = state
+        self = cls._prepare(items, rules, glossary, countries, sectors, config)
+        speller = Speller.from_tables(meta["speller"])
+        analyzer = self._analyzer(rules, speller, Counter(meta["frequency"]), meta["documents"])
+        self.space = FeatureSpace.restore(analyzer, arrays, meta["space"])
+        self.ranker = _model(LinearModel, arrays, "ranker.")
+        self.coverage = _model(SmallNetwork, arrays, "coverage.")
+        return self
+
+    def state(self) -> tuple[dict[str, np.ndarray], dict]:
+        """The fitted state as arrays and plain data (JSON): nothing in it runs code."""
+        arrays, space = self.space.state()
+        analyzer = self.space.analyzer
+        for prefix, model in (("ranker.", self.ranker), ("coverage.", self.coverage)):
+            if model is not None:
+                arrays.update(
+                    {prefix + f.name: np.asarray(getattr(model, f.name)) for f in fields(model)}
+                )
+        meta = {
+            "space": space,
+            "speller": analyzer._speller.tables(),
+            "frequency": dict(analyzer.frequency),
+            "documents": analyzer._documents,
+        }
+        return arrays, meta
+
+    @classmethod
+    def _prepare(cls, items, rules, glossary, countries, sectors, config) -> Index:
+        """An index with everything but the fitted parts: reader and item masks."""
+        self = cls.__new__(cls)
+        self.config = config = config or IndexConfig()
+        self.items = tuple(items)
+        self.reader = Reader(
+            rules, glossary if config.use_glossary else Glossary(), countries, sectors
+        )
+        items = self.items
         self._is_overview = np.array([it.id.endswith(".overview") for it in items], dtype=float)
         self._is_programme = np.array([it.collection == "programmes" for it in items], dtype=float)
         self._targets = {
@@ -135,8 +179,16 @@ class Index:
             by_collection.setdefault(item.collection, []).append(position)
         self._collections = [np.asarray(m) for m in by_collection.values()]
         self.ranker = self.coverage = None
-        self._fit(negatives or {})
         return self
+
+    def _analyzer(
+        self, rules: CompiledRules, speller: Speller, counts: Counter[str], documents: int
+    ) -> Analyzer:
+        """The analyzer over the guidance's word counts (``documents`` documents)."""
+        analyzer = Analyzer(rules.stopwords, speller, counts, documents)
+        if not self.config.use_stemming:
+            analyzer.stems = lambda words, language: " ".join(words)  # type: ignore[method-assign]
+        return analyzer
 
     # -- fitting --------------------------------------------------------------------------
 
@@ -155,8 +207,8 @@ class Index:
         nx, ntexts = self._features(neg_readings, np.full(len(pool), -1))
         cov = np.concatenate(
             [
-                self._coverage_features(readings, texts, x, self._logits(x), right),
-                self._coverage_features(neg_readings, ntexts, nx, self._logits(nx)),
+                coverage_features(self.space, readings, texts, x, self._logits(x), right),
+                coverage_features(self.space, neg_readings, ntexts, nx, self._logits(nx)),
             ]
         )
         covered = np.concatenate([np.ones(len(readings)), np.zeros(len(pool))])
@@ -174,7 +226,7 @@ class Index:
         ]
         q, w, best, e = self._similarities(texts, exclude)
         n, items = q.shape[0], q.shape[1]
-        length = np.array([min(np.log1p(r.words) / _LENGTH_SCALE, 1.0) for r in readings])
+        length = length_share(readings)
         whole_list = np.array([r.whole_list for r in readings], dtype=float)[:, None]
         # A message that is little more than a name ("3I approach", "diaspora?").
         terse = np.array([1.0 / (1 + len(t.whole_terms)) for t in texts])[:, None]
@@ -276,72 +328,6 @@ class Index:
         # Without the ranker: plain fused similarity of the whole message.
         return x[:, :, 12:24].mean(axis=2) * 10
 
-    def _coverage_features(
-        self,
-        readings: Sequence[Reading],
-        texts: Sequence[Texts],
-        x: np.ndarray,
-        logits: np.ndarray,
-        owners: np.ndarray | None = None,
-    ) -> np.ndarray:
-        """One row per message, in :data:`COVERAGE_FEATURES` order. ``owners``: for the
-        guidance's own examples, the item each belongs to (see :meth:`_overlap`)."""
-        order = np.argsort(-logits, axis=1)
-        rows = np.arange(len(readings))
-        top, second = order[:, 0], order[:, 1]
-        s1, s2 = logits[rows, top], logits[rows, second]
-        length = np.array([min(np.log1p(r.words) / _LENGTH_SCALE, 1.0) for r in readings])
-        scores = np.stack([s1, s1 - s2, softmax(logits)[rows, top], length, s1 * length], axis=1)
-        known = np.array(
-            [
-                [
-                    t.known_share,
-                    min(t.known, 6) / 6,
-                    t.known_share * (r.language != "en"),
-                    float(r.language != "en"),
-                    t.question_known_share,
-                    t.near_known_share,
-                    min(len(t.whole_terms), 12) / 12,
-                ]
-                for r, t in zip(readings, texts, strict=True)
-            ]
-        ).reshape(len(readings), 7)
-        cues = np.array(
-            [
-                [
-                    min(len(r.out_of_scope), 2),
-                    min(len(r.out_of_scope_anywhere), 2),
-                    float(r.produce),
-                    float(r.about_guidance),
-                    float(not t.question_terms),
-                ]
-                for r, t in zip(readings, texts, strict=True)
-            ]
-        ).reshape(len(readings), 5)
-        similar = np.stack([x[rows, top, 4], x[rows, top, 16]], axis=1)
-        named = np.array([[float(bool(r.named))] for r in readings]).reshape(len(readings), 1)
-        overlap = self._overlap(texts, top, owners)
-        return np.concatenate([scores, known, overlap, cues, similar, named], axis=1)
-
-    def _overlap(
-        self, texts: Sequence[Texts], top: np.ndarray, owners: np.ndarray | None
-    ) -> np.ndarray:
-        """What the message shares with its top item. For one of the guidance's own examples
-        (``owners[i]`` is its item), its own words never count as shared: leave-one-out."""
-        rows = []
-        for i, (t, position) in enumerate(zip(texts, top, strict=True)):
-            mine = owners is not None and owners[i] == position
-            words = frozenset(t.whole_terms) if mine else frozenset()
-            stems = frozenset(t.whole_stems) if mine else frozenset()
-            rows.append(
-                [
-                    min(self.space.matched_weight(t.question_terms, position, words), 20.0) / 20,
-                    self.space.share_in_item(t.question_stems, position, stems),
-                    self.space.share_in_item(t.whole_stems, position, stems),
-                ]
-            )
-        return np.array(rows).reshape(len(texts), 3)
-
     # -- searching ------------------------------------------------------------------------
 
     def read(self, question: str, *, folded: str | None = None) -> Reading:
@@ -370,7 +356,7 @@ class Index:
     def _search_chunk(self, readings: Sequence[Reading], k: int) -> list[Hits]:
         x, texts = self._features(readings, np.full(len(readings), -1))
         logits = self._logits(x)
-        cov = self._coverage_features(readings, texts, x, logits)
+        cov = coverage_features(self.space, readings, texts, x, logits)
         if self.coverage is not None:
             covered = self.coverage.probability(cov)
         else:
@@ -421,6 +407,16 @@ class Index:
             tuple(FEATURES[i] for i in row if lifted[i] > 0)
             for row, lifted in zip(best, lift, strict=True)
         ]
+
+
+def _model(kind: type, arrays: Mapping[str, np.ndarray], prefix: str):
+    """The :class:`LinearModel` or :class:`SmallNetwork` stored under ``prefix``, if any."""
+    if f"{prefix}mean" not in arrays:
+        return None
+    values = {f.name: arrays[prefix + f.name] for f in fields(kind)}
+    if "bias" in values:
+        values["bias"] = float(values["bias"])
+    return kind(**values)
 
 
 __all__ = ["COVERAGE_FEATURES", "Hit", "Hits", "Index", "IndexConfig"]

@@ -128,7 +128,41 @@ class Speller:
         for word, count in vocabulary.items():
             if len(word) >= min_len - 1:
                 self._spell.create_dictionary_entry(word, count)
-        self._english = english_words()
+
+    def tables(self) -> dict:
+        """The speller as plain data (symspellpy's own tables), for the start-up cache."""
+        spell = self._spell
+        return {
+            "known": sorted(self._known),
+            "min_len": self._min_len,
+            "data_version": spell.data_version,
+            "words": spell._words,
+            # One string each (words hold no whitespace): far quicker to read than a mapping.
+            "delete_keys": "\n".join(spell._deletes),
+            "delete_words": "\n".join("\t".join(v) for v in spell._deletes.values()),
+            "max_length": spell._max_length,
+        }
+
+    @classmethod
+    def from_tables(cls, tables: Mapping) -> Speller:
+        """The speller :meth:`tables` describes, without building its tables again."""
+        from symspellpy import SymSpell
+
+        self = cls.__new__(cls)
+        self._known = frozenset(tables["known"])
+        self._min_len = tables["min_len"]
+        spell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+        if tables["data_version"] != spell.data_version:
+            raise ValueError("speller tables of another symspellpy")
+        # The attributes symspellpy's own loader (``load_pickle``) sets.
+        spell._words = dict(tables["words"])
+        keys, words = tables["delete_keys"].split("\n"), tables["delete_words"].split("\n")
+        if len(keys) != len(words):
+            raise ValueError("damaged speller tables")
+        spell._deletes = _TabJoined(zip(keys, words, strict=True))
+        spell._max_length = tables["max_length"]
+        self._spell = spell
+        return self
 
     def correct(self, word: str) -> str | None:
         """The guidance word that English ``word`` most likely stands for, or None."""
@@ -136,7 +170,7 @@ class Speller:
             word in self._known
             or len(word) < self._min_len
             or not word.isalpha()
-            or word in self._english
+            or word in english_words()
         ):
             return None
         from symspellpy import Verbosity
@@ -156,6 +190,14 @@ class Speller:
 
         found = self._spell.lookup(word, Verbosity.ALL, max_edit_distance=1)
         return any(s.distance > 0 or not own for s in found)
+
+
+class _TabJoined(dict):
+    """A mapping of lists kept as tab-joined strings, split when looked up: symspellpy only
+    probes its deletes table (``in``, then ``[]``), and most entries are never read."""
+
+    def __getitem__(self, key: str) -> list[str]:
+        return dict.__getitem__(self, key).split("\t")
 
 
 class Phrases:

@@ -1,0 +1,210 @@
+"""TF-IDF vectors without scikit-learn at answer time.
+
+scikit-learn fits the vocabularies and idf weights (:func:`fit_tfidf`, imported only when the
+guidance changes). Answering needs only what the fit produced, a vocabulary, idf weights and
+the document matrix, as plain arrays: :class:`QueryVectorizer` reads questions with the same
+analyzers as ``TfidfVectorizer`` (``tests/test_engine.py`` checks that the vectors are equal),
+and :class:`Documents` multiplies them with the documents with NumPy alone. scipy is imported
+only for a large batch, where one sparse product beats a loop of gathers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+_WHITESPACE = re.compile(r"\s\s+")
+
+
+@dataclass(frozen=True)
+class Weighting:
+    """How a vectorizer reads text: scikit-learn's ``analyzer`` and ``ngram_range``."""
+
+    analyzer: Literal["word", "char_wb"]
+    ngram_range: tuple[int, int]
+    #: Terms in more than this share of the documents are dropped (fit only).
+    max_df: float = 1.0
+
+
+def _word_ngrams(text: str, low: int, high: int) -> list[str]:
+    """scikit-learn's word analyzer with ``token_pattern=r"\\S+"`` and no lowercasing."""
+    words = text.split()
+    grams = list(words) if low == 1 else []
+    for n in range(max(low, 2), min(high, len(words)) + 1):
+        grams.extend(" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
+    return grams
+
+
+def _char_wb_ngrams(word: str, low: int, high: int) -> list[str]:
+    """scikit-learn's ``char_wb`` n-grams of one word (padded with a space each side)."""
+    padded = f" {word} "
+    size = len(padded)
+    grams = []
+    for n in range(low, high + 1):
+        offset = 0
+        grams.append(padded[:n])
+        while offset + n < size:
+            offset += 1
+            grams.append(padded[offset : offset + n])
+        if offset == 0:  # a short word is counted once
+            break
+    return grams
+
+
+class QueryVectorizer:
+    """Texts to l2-normalised, sublinear TF-IDF vectors over a fitted vocabulary.
+
+    ``char_wb`` n-grams never cross a word, so each word's feature ids are worked out once
+    and remembered.
+    """
+
+    #: Words whose n-gram ids are remembered, at most.
+    MEMO = 50_000
+
+    def __init__(self, weighting: Weighting, terms: Sequence[str], idf: np.ndarray):
+        self.weighting = weighting
+        #: The vocabulary in column order.
+        self.terms = list(terms)
+        self.idf = np.asarray(idf, dtype=np.float64)
+        self._vocabulary = {term: column for column, term in enumerate(self.terms)}
+        self._memo: dict[str, list[int]] = {}
+
+    @property
+    def size(self) -> int:
+        return len(self.terms)
+
+    def _ids(self, text: str) -> list[int]:
+        lookup = self._vocabulary.get
+        low, high = self.weighting.ngram_range
+        if self.weighting.analyzer == "word":
+            return [i for i in map(lookup, _word_ngrams(text, low, high)) if i is not None]
+        ids: list[int] = []
+        memo = self._memo
+        for word in _WHITESPACE.sub(" ", text).split():
+            known = memo.get(word)
+            if known is None:
+                known = [i for i in map(lookup, _char_wb_ngrams(word, low, high)) if i is not None]
+                if len(memo) < self.MEMO:
+                    memo[word] = known
+            ids.extend(known)
+        return ids
+
+    def vectors(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Each text as (feature ids, weights)."""
+        out = []
+        for text in texts:
+            counts = Counter(self._ids(text))
+            columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+            if counts:
+                tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+                weights = (np.log(tf) + 1.0) * self.idf[columns]
+                weights /= np.sqrt(weights @ weights)
+            else:
+                weights = np.empty(0)
+            out.append((columns, weights))
+        return out
+
+    def transform(self, texts: Sequence[str]):
+        """The vectors as a scipy CSR matrix (texts x features)."""
+        import scipy.sparse as sp
+
+        vectors = self.vectors(texts)
+        indptr = np.cumsum([0, *(len(c) for c, _ in vectors)])
+        matrix = sp.csr_matrix(
+            (
+                np.concatenate([w for _, w in vectors]) if vectors else np.empty(0),
+                np.concatenate([c for c, _ in vectors]) if vectors else np.empty(0, np.int64),
+                indptr,
+            ),
+            shape=(len(texts), self.size),
+            dtype=np.float32,
+        )
+        matrix.sort_indices()
+        return matrix
+
+
+class Documents:
+    """A (features x documents) TF-IDF matrix in CSR arrays, multiplied by queries without
+    building sparse matrices for them: a few texts at a time, NumPy gathers beat scipy's
+    set-up costs."""
+
+    #: Above this many texts, one scipy product is cheaper than a loop of gathers.
+    BATCH = 24
+
+    def __init__(self, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, size: int):
+        self.indptr = np.asarray(indptr, dtype=np.int64)
+        self.indices = np.asarray(indices, dtype=np.int32)
+        self.data = np.asarray(data, dtype=np.float32)
+        self._data = self.data.astype(np.float64)
+        #: How many documents.
+        self.size = int(size)
+        self._matrix = None
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {
+            "indptr": self.indptr,
+            "indices": self.indices,
+            "data": self.data,
+            "size": np.asarray(self.size),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> Documents:
+        return cls(arrays["indptr"], arrays["indices"], arrays["data"], int(arrays["size"]))
+
+    @property
+    def matrix(self):
+        if self._matrix is None:
+            import scipy.sparse as sp
+
+            shape = (len(self.indptr) - 1, self.size)
+            self._matrix = sp.csr_matrix((self.data, self.indices, self.indptr), shape=shape)
+        return self._matrix
+
+    def similarities(self, vectorizer: QueryVectorizer, texts: Sequence[str]) -> np.ndarray:
+        if len(texts) > self.BATCH:
+            return (vectorizer.transform(texts) @ self.matrix).toarray()
+        out = np.zeros((len(texts), self.size))
+        for row, (columns, weights) in enumerate(vectorizer.vectors(texts)):
+            if not len(columns):
+                continue
+            starts = self.indptr[columns]
+            lengths = self.indptr[columns + 1] - starts
+            total = int(lengths.sum())
+            if not total:
+                continue
+            offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+            gather = offsets + np.arange(total)
+            out[row] = np.bincount(
+                self.indices[gather],
+                weights=self._data[gather] * np.repeat(weights, lengths),
+                minlength=self.size,
+            )
+        return out
+
+
+def fit_tfidf(docs: Sequence[str], weighting: Weighting) -> tuple[QueryVectorizer, Documents]:
+    """Fit sublinear TF-IDF on ``docs`` with scikit-learn, each document analysed once."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    options: dict = {"token_pattern": r"\S+"} if weighting.analyzer == "word" else {}
+    fitted = TfidfVectorizer(
+        analyzer=weighting.analyzer,
+        ngram_range=weighting.ngram_range,
+        lowercase=False,
+        sublinear_tf=True,
+        max_df=weighting.max_df,
+        **options,
+    )
+    matrix = fitted.fit_transform(docs).T.tocsr().astype(np.float32)
+    matrix.sort_indices()
+    terms = [""] * len(fitted.vocabulary_)
+    for term, column in fitted.vocabulary_.items():
+        terms[column] = term
+    documents = Documents(matrix.indptr, matrix.indices, matrix.data, matrix.shape[1])
+    return QueryVectorizer(weighting, terms, fitted.idf_), documents
