@@ -199,7 +199,6 @@ def test_library_layers_never_import_discord(layer):
 
 def test_query_vectors_equal_scikit_learns_transform(engine):
     import numpy as np
-
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from pact_advisor.engine.vectors import QueryVectorizer, Weighting
