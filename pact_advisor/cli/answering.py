@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, TextIO
@@ -56,9 +57,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_ask)
 
 
+def _lines(stream: TextIO) -> Iterator[str]:
+    """Each line of ``stream`` as valid text: a byte that is not UTF-8 becomes U+FFFD, so one
+    bad byte costs one character, never the rest of the run, and never reaches the output."""
+    raw = getattr(stream, "buffer", None)
+    if raw is not None:
+        for line in raw:
+            yield line.decode("utf-8", "replace")
+        return
+    for line in stream:
+        # Text that came through "surrogateescape" holds the raw bytes as lone surrogates.
+        yield line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _questions_from_stdin(stream: TextIO) -> Iterator[list[str]]:
     batch: list[str] = []
-    for line in stream:
+    for line in _lines(stream):
         batch.append(line.rstrip("\r\n"))
         if len(batch) >= BATCH:
             yield batch
@@ -100,6 +114,8 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
         answer = advisor.answer(question, context=given, detail=args.detail, **languages)
         _print_answers(advisor, [answer], out, fmt=fmt, spaced=False)
         return 0
+    if fmt == "json" and isinstance(out, io.TextIOWrapper):
+        out.reconfigure(encoding="utf-8")  # JSON Lines are UTF-8, whatever the locale
     # Progress only while the answers go elsewhere: on the same screen they would mix.
     with progress("Answering", shown=not is_terminal(out)) as advance:
         for batch in _questions_from_stdin(args.stdin):

@@ -8,7 +8,14 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 #: Context slots that advice and checklist steps may use.
 CONTEXT_SLOTS: tuple[str, ...] = ("partner", "sector", "programme")
@@ -136,7 +143,14 @@ class ContextNames(_Frozen):
     sectors: tuple[Text, ...] = ()
 
 
-def _check_patterns(patterns: tuple[str, ...]) -> tuple[str, ...]:
+#: Validation context of data that was validated before (a start-up cache entry, which is
+#: authenticated and keyed on this code): the patterns compiled then, and need not be again.
+CHECKED = "checked"
+
+
+def _check_patterns(patterns: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+    if info.context and info.context.get(CHECKED):
+        return patterns
     for pattern in patterns:
         try:
             re.compile(pattern)

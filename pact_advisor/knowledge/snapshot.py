@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from pact_advisor.knowledge.loader import Guidance
+from pact_advisor.knowledge.models import CHECKED
 
 
 def to_data(guidance: Guidance) -> dict[str, Any]:
@@ -75,7 +76,7 @@ def _decode(hint: Any, value: Any) -> Any:
         inner = args[0] if args else Any
         return tuple(_decode(inner, v) for v in value)
     if isinstance(hint, type) and issubclass(hint, BaseModel):
-        return hint.model_validate(value)
+        return hint.model_validate(value, context={CHECKED: True})
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         inner = typing.get_type_hints(hint)
         return hint(**{k: _decode(inner[k], v) for k, v in value.items()})

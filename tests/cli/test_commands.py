@@ -8,7 +8,7 @@ import shutil
 import subprocess
 
 import pytest
-from cli_helpers import command, run
+from cli_helpers import SCRIPT, command, run
 
 from pact_advisor.cli import build_parser, main
 from pact_advisor.resources import guidance_dir
@@ -163,3 +163,29 @@ def test_zsh_completion_names_every_command_and_the_item_ids():
     assert "diaspora.umbrella-networks" in done.stdout
     if shutil.which("zsh"):
         subprocess.run(["zsh", "-n"], input=done.stdout, text=True, check=True, timeout=30)
+
+
+@pytest.mark.parametrize("locale", ["C", "C.UTF-8", "en_US.UTF-8"])
+def test_ask_json_from_stdin_answers_every_line_despite_invalid_bytes(locale):
+    import json
+    import os
+
+    lines = [
+        b"what are the success factors?",
+        b"comment impliquer la diaspora \xe9 ?",  # Latin-1, not UTF-8
+        b"\xff\xfe\x80",
+        "¿qué pilotos ha financiado el MPF?".encode(),
+    ]
+    env = {**os.environ, "LC_ALL": locale, "LANG": locale}
+    done = subprocess.run(
+        [SCRIPT, "ask", "--json", "-"],
+        input=b"\n".join(lines) + b"\n",
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    answers = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
+    assert len(answers) == len(lines)
+    assert answers[1]["question"] == "comment impliquer la diaspora \ufffd ?"
+    assert answers[0]["answered"]
