@@ -31,6 +31,9 @@ from pact_advisor.knowledge import Item
 #: Messages scored together: enough to share the sparse products, few enough that the dense
 #: similarity arrays stay small.
 CHUNK = 128
+#: At most this many feature values per chunk (messages x items x features): with a large
+#: guidance, fewer messages are scored together, so memory does not grow with the batch.
+CHUNK_VALUES = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -347,10 +350,11 @@ class Index:
 
     def search_readings(self, readings: Sequence[Reading], k: int = 5) -> list[Hits]:
         """:meth:`search` for many messages, a chunk at a time (memory stays bounded)."""
+        size = max(1, min(CHUNK, CHUNK_VALUES // (len(self.items) * len(FEATURES) or 1)))
         return [
             hits
-            for start in range(0, len(readings), CHUNK)
-            for hits in self._search_chunk(readings[start : start + CHUNK], k)
+            for start in range(0, len(readings), size)
+            for hits in self._search_chunk(readings[start : start + size], k)
         ]
 
     def _search_chunk(self, readings: Sequence[Reading], k: int) -> list[Hits]:

@@ -1,0 +1,200 @@
+"""Start-up and batch cost of the commands people run, timed exit to exit.
+
+    python -m benchmarks.startup [--runs 15] [--lines 2000] [--stdin-runs 5]
+
+* warm ``pact-advisor ask QUESTION`` (start-up cache filled first), interleaved with the two
+  yardsticks, each from process start to exit: the import of scikit-learn's TfidfVectorizer,
+  and the import of NumPy and scipy.sparse (what an engine that scores with arrays must pay);
+* the peak RSS of each (the child's own, from ``wait4``);
+* ``pact-advisor ask --json -``: the cost per question of the command itself,
+  ``(T(N) - T(1)) / (N - 1)`` for N stdin lines, so the start-up is not spread over the batch.
+
+Needs only the project (no ``bench`` extra). Writes ``results/startup.md`` and ``.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from benchmarks.commands import NUMPY_IMPORT, SKLEARN_IMPORT, exit_to_exit, pact_command
+from benchmarks.common import ROOT, repeat_to
+from benchmarks.machine import cpu_model, package_versions
+
+RESULTS = ROOT / "benchmarks" / "results"
+QUESTION = "how do we keep employers on board in a talent partnership?"
+#: The targets of the start-up (see the README's performance section).
+TARGETS = {"sklearn_ratio": 0.6, "numpy_ratio": 1.3, "rss_mb": 90.0, "stdin_ms": 0.3}
+
+
+def _questions() -> list[str]:
+    import yaml
+
+    cases = yaml.safe_load((ROOT / "eval" / "test.yaml").read_text(encoding="utf-8"))
+    return [" ".join(str(c["q"]).split()) for c in cases]
+
+
+def _summary(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {
+        "median": statistics.median(ordered),
+        "p90": ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))],
+        "min": ordered[0],
+    }
+
+
+def cold(runs: int, env: dict[str, str], pact: list[str]) -> dict[str, Any]:
+    commands = {
+        "ask": [*pact, "ask", QUESTION],
+        "sklearn": [sys.executable, "-c", SKLEARN_IMPORT],
+        "numpy": [sys.executable, "-c", NUMPY_IMPORT],
+        "python": [sys.executable, "-c", "pass"],
+    }
+    for cmd in commands.values():  # fill the start-up cache, bytecode and page cache
+        exit_to_exit(cmd, env)
+    seconds: dict[str, list[float]] = {k: [] for k in commands}
+    rss: dict[str, list[float]] = {k: [] for k in commands}
+    for _ in range(runs):  # interleaved, so drift hits all alike
+        for name, cmd in commands.items():
+            s, _, mb = exit_to_exit(cmd, env)
+            seconds[name].append(s)
+            rss[name].append(mb)
+    med = {k: statistics.median(v) for k, v in seconds.items()}
+    return {
+        "runs": runs,
+        "seconds": {k: _summary(v) for k, v in seconds.items()},
+        "rss_mb": {k: statistics.median(v) for k, v in rss.items()},
+        "sklearn_ratio": med["ask"] / med["sklearn"],
+        "numpy_ratio": med["ask"] / med["numpy"],
+        "pairwise_numpy_ratio": statistics.median(
+            a / b for a, b in zip(seconds["ask"], seconds["numpy"], strict=True)
+        ),
+    }
+
+
+def stdin(lines: int, runs: int, env: dict[str, str], pact: list[str]) -> dict[str, Any]:
+    questions = repeat_to(_questions(), lines)
+    cmd = [*pact, "ask", "--json", "-"]
+    one = (questions[0] + "\n").encode()
+    many = ("\n".join(questions) + "\n").encode()
+    exit_to_exit(cmd, env, one)
+    t1, tn, rss = [], [], []
+    answered = 0
+    for _ in range(runs):
+        t1.append(exit_to_exit(cmd, env, one)[0])
+        seconds, out, mb = exit_to_exit(cmd, env, many)
+        tn.append(seconds)
+        rss.append(mb)
+        answered = sum(1 for line in out.decode("utf-8").splitlines() if json.loads(line))
+    per = [(n - o) / (lines - 1) * 1000 for n, o in zip(tn, t1, strict=True)]
+    return {
+        "lines": lines,
+        "answers": answered,
+        "runs": runs,
+        "t1_s": _summary(t1),
+        "tn_s": _summary(tn),
+        "ms_per_question": _summary(per),
+        "rss_mb": statistics.median(rss),
+    }
+
+
+def report(figures: dict[str, Any]) -> str:
+    c, s, m = figures["cold"], figures["stdin"], figures["machine"]
+    sec = c["seconds"]
+
+    def row(label: str, value: str, target: str, met: bool | None) -> str:
+        verdict = "" if met is None else ("met" if met else "missed")
+        return f"| {label} | {value} | {target} | {verdict} |"
+
+    lines = [
+        "# Start-up and batch, exit to exit",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, load average {m['load'][0]:.2f} at the start; "
+        f"Python {m['python']}. "
+        f"Medians of {c['runs']} interleaved runs; `ask --json -` over {s['lines']:,} lines, "
+        f"{s['runs']} runs.",
+        "",
+        "| figure | measured | target | |",
+        "| --- | --- | --- | --- |",
+        row(
+            "warm `pact-advisor ask`",
+            f"{sec['ask']['median']:.3f} s (p90 {sec['ask']['p90']:.3f})",
+            "",
+            None,
+        ),
+        row("import of TfidfVectorizer", f"{sec['sklearn']['median']:.3f} s", "", None),
+        row("import of numpy + scipy.sparse", f"{sec['numpy']['median']:.3f} s", "", None),
+        row("bare `python -c pass`", f"{sec['python']['median']:.3f} s", "", None),
+        row(
+            "ask ÷ TfidfVectorizer import",
+            f"{c['sklearn_ratio']:.2f}×",
+            f"≤ {TARGETS['sklearn_ratio']}×",
+            c["sklearn_ratio"] <= TARGETS["sklearn_ratio"],
+        ),
+        row(
+            "ask ÷ numpy + scipy.sparse import",
+            f"{c['numpy_ratio']:.2f}× (per-run median {c['pairwise_numpy_ratio']:.2f}×)",
+            f"≤ {TARGETS['numpy_ratio']}×",
+            c["numpy_ratio"] <= TARGETS["numpy_ratio"],
+        ),
+        row(
+            "peak RSS of `ask`",
+            f"{c['rss_mb']['ask']:.0f} MB (numpy + scipy.sparse alone {c['rss_mb']['numpy']:.0f} MB)",
+            f"≤ {TARGETS['rss_mb']:g} MB",
+            c["rss_mb"]["ask"] <= TARGETS["rss_mb"],
+        ),
+        row(
+            "`ask --json -` per question, (T(N) − T(1)) / (N − 1)",
+            f"{s['ms_per_question']['median']:.3f} ms",
+            f"≤ {TARGETS['stdin_ms']} ms",
+            s["ms_per_question"]["median"] <= TARGETS["stdin_ms"],
+        ),
+        row(
+            "`ask --json -`, one line / all lines",
+            f"{s['t1_s']['median']:.3f} s / {s['tn_s']['median']:.2f} s",
+            "",
+            None,
+        ),
+        row("peak RSS of `ask --json -`", f"{s['rss_mb']:.0f} MB", "", None),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.startup", description=__doc__)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--lines", type=int, default=2000)
+    parser.add_argument("--stdin-runs", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=RESULTS / "startup.md")
+    args = parser.parse_args(argv)
+    pact, _ = pact_command()
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "PACT_ADVISOR_CACHE": cache, "PYTHONDONTWRITEBYTECODE": "0"}
+        figures = {
+            "machine": {
+                "cpu": cpu_model(),
+                "cores": os.cpu_count(),
+                "python": sys.version.split()[0],
+                "load": os.getloadavg(),
+                "packages": package_versions(),
+            },
+            "cold": cold(args.runs, env, pact),
+            "stdin": stdin(args.lines, args.stdin_runs, env, pact),
+        }
+    text = report(figures)
+    args.out.write_text(text, encoding="utf-8")
+    args.out.with_suffix(".json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
