@@ -16,6 +16,26 @@ def team_guidance(tmp_path):
     return shutil.copytree(guidance_dir(), tmp_path / "guidance")
 
 
+@pytest.fixture(scope="module")
+def _filled(tmp_path_factory, engine):
+    """A cache folder holding the entry of the bundled guidance, made from the session's
+    fitted engine (one fit for the whole module)."""
+    from pact_advisor.engine import cache as cache_module
+    from pact_advisor.engine.index import IndexConfig
+    from pact_advisor.knowledge import guidance_version
+
+    folder = tmp_path_factory.mktemp("filled") / "cache"
+    key = cache_module.cache_key(guidance_version(guidance_dir()), IndexConfig())
+    cache_module.save(folder, key, engine.guidance, engine.index.state())
+    return folder
+
+
+@pytest.fixture
+def filled_cache(_filled, tmp_path):
+    """This test's own copy of a cache that already holds the team guidance's entry."""
+    return shutil.copytree(_filled, tmp_path / "cache")
+
+
 def test_a_cache_hit_answers_like_a_fresh_fit(team_guidance, tmp_path):
     cache = tmp_path / "cache"
     fresh = load_engine(team_guidance, None)
@@ -28,8 +48,8 @@ def test_a_cache_hit_answers_like_a_fresh_fit(team_guidance, tmp_path):
     assert {a.guidance_version for a in answers} == {fresh.version}
 
 
-def test_edited_guidance_is_not_served_from_a_stale_cache(team_guidance, tmp_path):
-    cache = tmp_path / "cache"
+def test_edited_guidance_is_not_served_from_a_stale_cache(team_guidance, filled_cache, tmp_path):
+    cache = filled_cache
     before = load_engine(team_guidance, cache)
     path = team_guidance / "diaspora.yaml"
     path.write_text(
@@ -40,15 +60,15 @@ def test_edited_guidance_is_not_served_from_a_stale_cache(team_guidance, tmp_pat
     assert "sturdy" in after.guidance.items["diaspora.umbrella-networks"].title
 
 
-def test_broken_guidance_is_reported_even_with_a_cache(team_guidance, tmp_path):
-    load_engine(team_guidance, tmp_path / "cache")
+def test_broken_guidance_is_reported_even_with_a_cache(team_guidance, filled_cache, tmp_path):
+    load_engine(team_guidance, filled_cache)
     (team_guidance / "pact.yaml").write_text("collection: [\n")
     with pytest.raises(GuidanceError):
-        load_engine(team_guidance, tmp_path / "cache")
+        load_engine(team_guidance, filled_cache)
 
 
-def test_a_corrupt_cache_file_is_rebuilt(team_guidance, tmp_path):
-    cache = tmp_path / "cache"
+def test_a_corrupt_cache_file_is_rebuilt(team_guidance, filled_cache, tmp_path):
+    cache = filled_cache
     load_engine(team_guidance, cache)
     (entry,) = cache.glob("index-*.npz")
     entry.write_bytes(b"not an entry")
@@ -56,21 +76,34 @@ def test_a_corrupt_cache_file_is_rebuilt(team_guidance, tmp_path):
     assert engine.ask("what are the success factors?").answered
 
 
-def test_a_change_to_the_engine_code_misses_the_cache(team_guidance, tmp_path, monkeypatch):
+def test_a_change_to_the_engine_code_misses_the_cache(
+    team_guidance, filled_cache, tmp_path, monkeypatch
+):
     from pact_advisor.engine import cache
 
-    load_engine(team_guidance, tmp_path / "cache")
+    load_engine(team_guidance, filled_cache)
     monkeypatch.setattr(cache, "_engine_source", lambda: "a newer engine")
-    load_engine(team_guidance, tmp_path / "cache")
-    assert len(list((tmp_path / "cache").glob("index-*.npz"))) == 2
+    load_engine(team_guidance, filled_cache)
+    assert len(list(filled_cache.glob("index-*.npz"))) == 2
 
 
-def test_old_cache_entries_are_pruned(team_guidance, tmp_path):
-    path = team_guidance / "diaspora.yaml"
+def test_old_cache_entries_are_pruned(engine, tmp_path):
+    """Each guidance edit or upgrade leaves an entry behind: the four newest are kept, and
+    entries in the format of earlier releases go."""
+    import os
+
+    from pact_advisor.engine import cache as cache_module
+
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    (cache / "index-0000000000000000000a.pickle").write_bytes(b"an entry of an earlier release")
+    state = engine.index.state()
     for n in range(6):
-        path.write_text(path.read_text() + f"\n# edit {n}\n")
-        load_engine(team_guidance, tmp_path / "cache")
-    assert len(list((tmp_path / "cache").glob("index-*.npz"))) == 4
+        cache_module.save(cache, f"{n:020d}", engine.guidance, state)
+        entry = cache / f"index-{n:020d}.npz"
+        os.utime(entry, (1_000_000 + n, 1_000_000 + n))
+    kept = sorted(p.name for p in cache.glob("index-*"))
+    assert kept == [f"index-{n:020d}.npz" for n in range(2, 6)]
 
 
 # --- integrity: a planted, truncated or foreign entry is never used ---------------------------
@@ -93,11 +126,11 @@ def _only_entry(cache):
     return entry
 
 
-def test_a_planted_pickle_is_never_unpickled(team_guidance, tmp_path):
+def test_a_planted_pickle_is_never_unpickled(team_guidance, filled_cache, tmp_path):
     global _PLANTED_MARK
     import pickle
 
-    cache = tmp_path / "cache"
+    cache = filled_cache
     load_engine(team_guidance, cache)
     mark = tmp_path / "pwned"
     _PLANTED_MARK = str(mark)
@@ -127,10 +160,10 @@ def test_a_planted_pickle_in_a_fresh_cache_folder_is_never_unpickled(team_guidan
     assert not mark.exists()
 
 
-def test_an_entry_under_another_name_is_refused(team_guidance, tmp_path):
+def test_an_entry_under_another_name_is_refused(team_guidance, filled_cache, tmp_path):
     from pact_advisor.engine import cache as cache_module
 
-    cache = tmp_path / "cache"
+    cache = filled_cache
     engine = load_engine(team_guidance, cache)
     entry = _only_entry(cache)
     (cache / "index-0123456789abcdef0123.npz").write_bytes(entry.read_bytes())
@@ -146,10 +179,12 @@ def test_the_key_file_is_owner_only(team_guidance, tmp_path):
     assert cache.stat().st_mode & 0o022 == 0
 
 
-def test_a_key_file_others_can_read_disables_the_cache(team_guidance, tmp_path, caplog):
+def test_a_key_file_others_can_read_disables_the_cache(
+    team_guidance, filled_cache, tmp_path, caplog
+):
     from pact_advisor.engine import cache as cache_module
 
-    cache = tmp_path / "cache"
+    cache = filled_cache
     load_engine(team_guidance, cache)
     entry = _only_entry(cache)
     (cache / ".key").chmod(0o644)
@@ -168,8 +203,8 @@ def test_a_cache_folder_others_can_write_is_refused(team_guidance, tmp_path, cap
 
 
 @pytest.mark.parametrize("keep", [0, 1, 31, 33, 1000])
-def test_a_truncated_entry_is_rebuilt(team_guidance, tmp_path, keep):
-    cache = tmp_path / "cache"
+def test_a_truncated_entry_is_rebuilt(team_guidance, filled_cache, tmp_path, keep):
+    cache = filled_cache
     load_engine(team_guidance, cache)
     entry = _only_entry(cache)
     entry.write_bytes(entry.read_bytes()[:keep])
@@ -264,7 +299,9 @@ def test_a_read_only_file_system_is_skipped(team_guidance, tmp_path, monkeypatch
     assert not list(cache.iterdir())
 
 
-def test_an_authentic_entry_holding_a_pickle_is_still_never_unpickled(team_guidance, tmp_path):
+def test_an_authentic_entry_holding_a_pickle_is_still_never_unpickled(
+    team_guidance, filled_cache, tmp_path
+):
     """Even signed with this installation's key, an entry is read with allow_pickle=False."""
     global _PLANTED_MARK
     import io
@@ -273,7 +310,7 @@ def test_an_authentic_entry_holding_a_pickle_is_still_never_unpickled(team_guida
 
     from pact_advisor.engine import cache as cache_module
 
-    cache = tmp_path / "cache"
+    cache = filled_cache
     load_engine(team_guidance, cache)
     entry = _only_entry(cache)
     key = entry.stem.removeprefix("index-")
@@ -288,11 +325,11 @@ def test_an_authentic_entry_holding_a_pickle_is_still_never_unpickled(team_guida
     assert not mark.exists()
 
 
-def test_a_warm_start_imports_neither_scikit_learn_nor_scipy(team_guidance, tmp_path):
+def test_a_warm_start_imports_neither_scikit_learn_nor_scipy(team_guidance, filled_cache, tmp_path):
     import subprocess
     import sys
 
-    cache = tmp_path / "cache"
+    cache = filled_cache
     load_engine(team_guidance, cache)
     script = (
         "import sys; from pathlib import Path;"

@@ -20,6 +20,7 @@ concurrent start never leaves a half-written entry under an entry's name.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import hashlib
 import hmac
@@ -281,6 +282,8 @@ def load_engine(
     cached = load(cache_dir, key)
     if cached is not None:
         guidance, state = cached
+        # The same files in another folder share the entry; the guidance is this folder's.
+        guidance = dataclasses.replace(guidance, directory=Path(directory))
         return Engine(guidance, config, state=state)
     engine = Engine(load_guidance(directory), config)
     save(cache_dir, key, engine.guidance, engine.index.state())
