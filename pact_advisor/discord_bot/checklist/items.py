@@ -18,12 +18,13 @@ import discord
 
 from pact_advisor.discord_bot.core.errors import SafeDynamicItem
 
+#: Numbers are any digits: a forged one out of range gets a clear refusal, not silence.
 #: What a control does, by action name: ``handler(control, interaction)``.
 Handler = Callable[[Any, discord.Interaction], Awaitable[None]]
 ACTIONS: dict[str, Handler] = {}
 
-_RUN = r"checklist:(?P<run>\d{1,19})"
-_ARG = r"(?::(?P<arg>\d{1,6}))?"
+_RUN = r"checklist:(?P<run>\d+)"
+_ARG = r"(?::(?P<arg>\d+))?"
 BUTTON_ACTIONS = ("tick", "page", "export", "manage", "due", "skip", "note", "reopen", "fmt")
 MENU_ACTIONS = ("ticks", "pick")
 USER_ACTIONS = ("owners",)

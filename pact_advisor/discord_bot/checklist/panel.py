@@ -180,6 +180,7 @@ class StepModal(discord.ui.Modal):
 
 def _field(run: Run, interaction: discord.Interaction, kind: str, default: str | None):
     return discord.ui.TextInput(
+        custom_id={"due": "due", "skip": "reason", "note": "note"}[kind],
         label=_text(run, interaction, f"field_{kind}")[:45],
         default=default,
         required=kind == "skip",
