@@ -30,7 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:
             f"{PROG} runs export 12 --history --output plan.md",
         ),
     )
-    commands = p.add_subparsers(dest="runs_command", metavar="ACTION", required=True)
+    commands = p.add_subparsers(
+        dest="runs_command", metavar="ACTION", required=True, help="list or export"
+    )
     listing = commands.add_parser("list", help="every stored checklist with its progress")
     _add_db(listing)
     listing.set_defaults(func=cmd_list)
