@@ -49,11 +49,6 @@ class _Control(SafeDynamicItem):
     action: str
     arg: int | None
 
-    def _named(self, match: re.Match[str]) -> None:
-        self.run_id = int(match["run"])
-        self.action = match["action"]
-        self.arg = int(match["arg"]) if match["arg"] is not None else None
-
     async def handle(self, interaction: discord.Interaction) -> None:
         await ACTIONS[self.action](self, interaction)
 
