@@ -15,7 +15,7 @@ the program's own checklist and engine types).
 
 from pact_advisor.store.aio import AsyncStore
 from pact_advisor.store.errors import LOCKED, READ_ONLY, StoreError, UnknownRunError, write_problem
-from pact_advisor.store.plans import Change, parse_due
+from pact_advisor.store.plans import Change, Place, RunElsewhere, StepOutOfRange, parse_due
 from pact_advisor.store.records import (
     Digest,
     Event,
@@ -44,9 +44,12 @@ __all__ = [
     "FeedbackRecord",
     "ItemCounts",
     "Owner",
+    "Place",
     "Report",
     "Run",
+    "RunElsewhere",
     "Skip",
+    "StepOutOfRange",
     "Store",
     "StoreError",
     "Tick",

@@ -14,7 +14,7 @@ from typing import ParamSpec, TypeVar
 
 from pact_advisor.checklists import Checklist
 from pact_advisor.engine import Turn
-from pact_advisor.store.plans import Change
+from pact_advisor.store.plans import Change, Place
 from pact_advisor.store.records import Digest, Event, Report, Run, TurnRecord
 from pact_advisor.store.store import Store
 
@@ -73,10 +73,21 @@ class AsyncStore:
         )
 
     async def change_run(
-        self, run_id: int, changes: Sequence[Change], *, user_id: int, user_name: str
+        self,
+        run_id: int,
+        changes: Sequence[Change],
+        *,
+        user_id: int,
+        user_name: str,
+        place: Place | None = None,
     ) -> Run:
         return await self._call(
-            self.sync.change_run, run_id, changes, user_id=user_id, user_name=user_name
+            self.sync.change_run,
+            run_id,
+            changes,
+            user_id=user_id,
+            user_name=user_name,
+            place=place,
         )
 
     async def run_events(self, run_id: int) -> list[Event]:

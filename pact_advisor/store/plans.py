@@ -27,6 +27,24 @@ MAX_OWNERS = 10
 TEXT_MAX = 500
 
 
+class StepOutOfRange(ValueError):
+    """A change names a step the run does not have."""
+
+
+class RunElsewhere(ValueError):
+    """A change was asked from a place (server, channel, message) the run is not in."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a change comes from: the run must have been made in ``guild_id`` and
+    ``channel_id``, and, when both are known, be shown by message ``message_id``."""
+
+    guild_id: int | None
+    channel_id: int | None
+    message_id: int | None = None
+
+
 @dataclass(frozen=True)
 class Change:
     """One change to one step. ``owners`` are (user id, display name) pairs for ``assign``;
@@ -60,7 +78,7 @@ def _check(change: Change, count: int) -> None:
     if isinstance(step, bool) or not isinstance(step, int):
         raise ValueError(f"step must be an int, not {type(step).__name__}")
     if not 0 <= step < count:
-        raise ValueError(f"step {step} is out of range (the run has {count} steps)")
+        raise StepOutOfRange(f"step {step} is out of range (the run has {count} steps)")
     if change.kind == "skip" and not (change.text or "").strip():
         raise ValueError("a step marked not applicable needs a reason")
     if len(change.text or "") > TEXT_MAX:
@@ -71,10 +89,18 @@ def _check(change: Change, count: int) -> None:
         raise ValueError(f"{change.due!r} is not a date written YYYY-MM-DD")
 
 
-def step_count(conn: sqlite3.Connection, run_id: int) -> int:
-    row = conn.execute("SELECT steps FROM runs WHERE id = ?", (run_id,)).fetchone()
+def step_count(conn: sqlite3.Connection, run_id: int, place: Place | None = None) -> int:
+    """How many steps the run has; raises :class:`UnknownRunError`, or :class:`RunElsewhere`
+    when ``place`` is given and the run is not there."""
+    row = conn.execute(
+        "SELECT steps, guild_id, channel_id, message_id FROM runs WHERE id = ?", (run_id,)
+    ).fetchone()
     if row is None:
         raise UnknownRunError(run_id)
+    if place is not None:
+        shown_by = row[3] is None or place.message_id is None or row[3] == place.message_id
+        if (row[1], row[2]) != (place.guild_id, place.channel_id) or not shown_by:
+            raise RunElsewhere(f"run {run_id} is not shown here")
     return len(json.loads(row[0]))
 
 
@@ -86,15 +112,18 @@ def apply(
     user_id: int,
     user_name: str,
     now: float,
+    place: Place | None = None,
 ) -> int:
     """Apply ``changes`` in order (all or none: the caller's transaction); returns how many
     changed something (each of those is one event).
 
     Raises:
         UnknownRunError: no such run.
-        ValueError: a change is not valid (step out of range, a reason missing, a bad date).
+        RunElsewhere: ``place`` is given and the run is not there.
+        ValueError: a change is not valid (:class:`StepOutOfRange`, a reason missing, a bad
+            date).
     """
-    count = step_count(conn, run_id)
+    count = step_count(conn, run_id, place)
     for change in changes:
         _check(change, count)
     applied = 0

@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from pact_advisor.store import digests, plans, runs
-from pact_advisor.store.plans import Change
+from pact_advisor.store.plans import Change, Place
 from pact_advisor.store.records import Digest, Event, Run
 
 
@@ -31,17 +31,26 @@ class WorkPlanOperations:
         *,
         user_id: int,
         user_name: str,
+        place: Place | None = None,
     ) -> Run:
         """Apply ``changes`` (all or none, with their events, in one transaction) and return
-        the run as now stored.
+        the run as now stored. With ``place``, only if the run is there (checked in the same
+        transaction).
 
         Raises:
             UnknownRunError: no such run.
+            RunElsewhere: the run is not in ``place``.
             ValueError: a change is not valid (see :class:`~pact_advisor.store.plans.Change`).
         """
         with self._tx(write=True) as conn:
             plans.apply(
-                conn, run_id, changes, user_id=user_id, user_name=user_name, now=self._clock()
+                conn,
+                run_id,
+                changes,
+                user_id=user_id,
+                user_name=user_name,
+                now=self._clock(),
+                place=place,
             )
             run = runs.load(conn, run_id)
         assert run is not None

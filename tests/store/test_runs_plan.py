@@ -174,3 +174,22 @@ def test_digest_schedule_is_kept_and_claimed_once_a_day(db):
     assert not db.mark_digest_sent(10, "2026-01-05")
     assert db.mark_digest_sent(10, "2026-01-06")
     assert db.clear_digest(10) and not db.clear_digest(10) and db.digests() == []
+
+
+def test_a_change_from_elsewhere_is_refused_in_its_transaction(db):
+    from pact_advisor.store import Place, RunElsewhere, StepOutOfRange
+
+    run = new_run(db, 2, guild_id=10, channel_id=20)
+    db.set_run_message(run.id, 99)
+    here = Place(10, 20, 99)
+    for place in (Place(11, 20, 99), Place(10, 21, 99), Place(10, 20, 98)):
+        with pytest.raises(RunElsewhere):
+            db.change_run(run.id, [Change("tick", 0)], user_id=1, user_name="Ana", place=place)
+    with pytest.raises(StepOutOfRange):
+        db.change_run(run.id, [Change("tick", 5)], user_id=1, user_name="Ana", place=here)
+    assert db.run_events(run.id) == []
+    # A private panel in the same channel names no message.
+    done = db.change_run(
+        run.id, [Change("tick", 0)], user_id=1, user_name="Ana", place=Place(10, 20)
+    )
+    assert done.state(0) == "done"

@@ -17,12 +17,14 @@ from pact_advisor.app import Advisor
 from pact_advisor.checklists import Checklist
 from pact_advisor.discord_bot.checklist.items import ChecklistButton, ChecklistMenu, action
 from pact_advisor.discord_bot.checklist.state import (
+    MAX_ID,
     advisor_of,
     gone,
     guarded_run,
     limit,
+    refused,
+    say,
     services_of,
-    step_in,
     today,
 )
 from pact_advisor.discord_bot.core.adapter import display_name, edit_kwargs, message_kwargs
@@ -37,7 +39,15 @@ from pact_advisor.render.discord_target import (
     page_steps,
 )
 from pact_advisor.render.workplan import step_states, today_of
-from pact_advisor.store import Change, Run, StoreError, UnknownRunError
+from pact_advisor.store import (
+    Change,
+    Place,
+    Run,
+    RunElsewhere,
+    StepOutOfRange,
+    StoreError,
+    UnknownRunError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -178,17 +188,32 @@ async def post_run(
     return posted
 
 
-async def change(interaction: discord.Interaction, run: Run, changes: list[Change]) -> Run:
-    """Save ``changes`` by the member (rate-limited); the run as now stored."""
+async def change(interaction: discord.Interaction, run_id: int, changes: list[Change]) -> Run:
+    """Save ``changes`` by the member (rate-limited), only if the run is in this server and
+    channel and, for a control on a public message, shown by that message (checked in the
+    same transaction); the run as now stored."""
     limit(interaction, "change_limiter")
+    if not 0 < run_id <= MAX_ID:
+        raise gone(interaction)
+    message = interaction.message
+    public = message is not None and not message.flags.ephemeral
+    place = Place(interaction.guild_id, interaction.channel_id, message.id if public else None)
     try:
         return await services_of(interaction).store.change_run(
-            run.id, changes, user_id=interaction.user.id, user_name=display_name(interaction.user)
+            run_id,
+            changes,
+            user_id=interaction.user.id,
+            user_name=display_name(interaction.user),
+            place=place,
         )
     except UnknownRunError:
         raise gone(interaction) from None
+    except RunElsewhere:
+        raise refused(interaction, run_id) from None
+    except StepOutOfRange:
+        raise AdvisorError(say(interaction, "no_such_step")) from None
     except ValueError as exc:  # a forged value the checks above let through
-        log.info("refused a change to run %s: %s", run.id, exc)
+        log.info("refused a change to run %s: %s", run_id, exc)
         raise AdvisorError(str(exc)) from None
 
 
@@ -206,27 +231,26 @@ async def turn_page(control: ChecklistButton, interaction: discord.Interaction) 
 
 @action("tick")
 async def tick(control: ChecklistButton, interaction: discord.Interaction) -> None:
-    run = await guarded_run(interaction, control.run_id)
-    step = step_in(interaction, run, control.arg)
+    if control.arg is None:
+        raise AdvisorError(say(interaction, "no_such_step"))
     # Save first: the message shows the tick only once it is stored.
     kind = "untick" if control.seen_ticked else "tick"
-    run = await change(interaction, run, [Change(kind, step)])
-    await redraw(interaction, run, page_of(step))
+    run = await change(interaction, control.run_id, [Change(kind, control.arg)])
+    await redraw(interaction, run, page_of(control.arg))
 
 
 @action("ticks")
 async def tick_several(control: ChecklistMenu, interaction: discord.Interaction) -> None:
-    """The tick menu: the steps chosen are done, the page's other done steps are not."""
-    run = await guarded_run(interaction, control.run_id)
-    page = clamp_page(control.arg or 0, len(run.steps))
-    on_page = page_steps(page, len(run.steps))
+    """The tick menu: the steps chosen are done, the menu's other steps are not (ticking a
+    ticked step or unticking an open one changes nothing)."""
+    offered = {int(o.value) for o in control.item.options if o.value.isdigit()}
     chosen = set()
     for value in control.values:
-        if not value.isdigit() or int(value) not in on_page:
-            step_in(interaction, run, None)  # a forged value: refused
+        if not value.isdigit() or int(value) not in offered:
+            raise AdvisorError(say(interaction, "no_such_step"))  # a forged value
         chosen.add(int(value))
-    changes = [Change("tick", s) for s in on_page if s in chosen and not run.is_ticked(s)]
-    changes += [Change("untick", s) for s in on_page if s not in chosen and run.is_ticked(s)]
-    if changes:
-        run = await change(interaction, run, changes)
-    await redraw(interaction, run, page)
+    changes = [Change("tick" if s in chosen else "untick", s) for s in sorted(offered)]
+    if not changes:
+        raise AdvisorError(say(interaction, "no_such_step"))
+    run = await change(interaction, control.run_id, changes)
+    await redraw(interaction, run, page_of(min(offered)))

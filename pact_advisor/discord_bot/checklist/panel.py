@@ -110,10 +110,10 @@ async def redraw_public(interaction: discord.Interaction, run: Run, step: int) -
         log.warning("could not redraw the message of run %s: %s", run.id, exc)
 
 
-async def changed(interaction: discord.Interaction, run: Run, changes: list[Change]) -> None:
+async def changed(interaction: discord.Interaction, run_id: int, changes: list[Change]) -> None:
     """Save, redraw the checklist for everyone, show the step in the panel."""
     step = changes[0].step
-    run = await change(interaction, run, changes)
+    run = await change(interaction, run_id, changes)
     await redraw_public(interaction, run, step)
     await show_panel(interaction, run, page_of(step), step, edit=True)
 
@@ -135,22 +135,26 @@ async def pick_step(control: ChecklistMenu, interaction: discord.Interaction) ->
     await show_panel(interaction, run, page, step, edit=True)
 
 
+def _step(interaction: discord.Interaction, step: int | None) -> int:
+    if step is None:
+        raise AdvisorError(say(interaction, "no_such_step"))
+    return step
+
+
 @register("owners")
 async def set_owners(control: OwnerMenu, interaction: discord.Interaction) -> None:
-    run = await guarded_run(interaction, control.run_id)
-    step = step_in(interaction, run, control.arg)
+    step = _step(interaction, control.arg)
     chosen = control.values
     if interaction.guild_id is not None and not all(isinstance(m, discord.Member) for m in chosen):
-        raise AdvisorError(_text(run, interaction, "owners_not_members"))
+        raise AdvisorError(say(interaction, "owners_not_members"))
     owners = tuple((m.id, display_name(m)) for m in chosen[:MAX_OWNERS])
-    await changed(interaction, run, [Change("assign", step, owners=owners)])
+    await changed(interaction, control.run_id, [Change("assign", step, owners=owners)])
 
 
 @register("reopen")
 async def reopen(control: ChecklistButton, interaction: discord.Interaction) -> None:
-    run = await guarded_run(interaction, control.run_id)
-    step = step_in(interaction, run, control.arg)
-    await changed(interaction, run, [Change("reopen", step)])
+    step = _step(interaction, control.arg)
+    await changed(interaction, control.run_id, [Change("reopen", step)])
 
 
 class StepModal(discord.ui.Modal):
@@ -159,20 +163,21 @@ class StepModal(discord.ui.Modal):
     def __init__(self, run: Run, step: int, kind: str, title: str, field: discord.ui.TextInput):
         super().__init__(title=title[:45], timeout=600)
         self.run_id, self.step, self.kind, self.field = run.id, step, kind, field
+        self.language = run.language
         self.add_item(field)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        run = await guarded_run(interaction, self.run_id)
-        step = step_in(interaction, run, self.step)
         value = self.field.value
         if self.kind == "due":
             try:
                 due = parse_due(value)
             except ValueError:
-                raise AdvisorError(say(interaction, "bad_date", run.language, text=value)) from None
-            await changed(interaction, run, [Change("due", step, due=due)])
+                text = say(interaction, "bad_date", self.language, text=value)
+                raise AdvisorError(text) from None
+            change = Change("due", self.step, due=due)
         else:
-            await changed(interaction, run, [Change(self.kind, step, text=value.strip() or None)])
+            change = Change(self.kind, self.step, text=value.strip() or None)
+        await changed(interaction, self.run_id, [change])
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:
         await report_error(interaction, error, f"modal {self.kind} of run {self.run_id}")

@@ -60,14 +60,19 @@ async def guarded_run(interaction: discord.Interaction, run_id: int) -> Run:
     if not elsewhere and run.message_id is not None and _is_public(message):
         elsewhere = message.id != run.message_id  # type: ignore[union-attr]
     if elsewhere:
-        log.warning(
-            "refused a control of run %s from user %s in channel %s",
-            run_id,
-            interaction.user.id,
-            interaction.channel_id,
-        )
-        raise AdvisorError(say(interaction, "checklist_not_here"))
+        raise refused(interaction, run_id)
     return run
+
+
+def refused(interaction: discord.Interaction, run_id: int) -> AdvisorError:
+    """The refusal of a control that does not belong here (logged: a forged custom_id)."""
+    log.warning(
+        "refused a control of run %s from user %s in channel %s",
+        run_id,
+        interaction.user.id,
+        interaction.channel_id,
+    )
+    return AdvisorError(say(interaction, "checklist_not_here"))
 
 
 def step_in(interaction: discord.Interaction, run: Run, step: int | None) -> int:
