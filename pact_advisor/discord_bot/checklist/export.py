@@ -49,13 +49,15 @@ async def export_markdown(control: ChecklistButton, interaction: discord.Interac
     run = await guarded_run(interaction, control.run_id)
     limit(interaction, "checklist_limiter")
     file = await export_file(interaction, run, "md", False)
+    view = formats_view(run, interaction)
     await interaction.response.send_message(
         say(interaction, "exported", run.language, done=run.ticked_count, total=len(run.steps)),
         file=file,
-        view=formats_view(run, interaction),
+        view=view,
         ephemeral=True,
         allowed_mentions=NO_MENTIONS,
     )
+    view.stop()  # its buttons are dynamic items (see panel.show_panel)
 
 
 @action("fmt")

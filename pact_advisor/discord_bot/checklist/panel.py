@@ -95,6 +95,9 @@ async def show_panel(
         await interaction.response.send_message(
             content, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
         )
+    # Its controls are dynamic items, dispatched by custom_id: the view need not wait for
+    # them (discord.py keeps a private message's view listening for 15 minutes).
+    view.stop()
 
 
 async def redraw_public(interaction: discord.Interaction, run: Run, step: int) -> None:
