@@ -4,7 +4,8 @@
     python -m benchmarks.load --interactions 5000 --fault-rate 0.05
 
 The bot runs in SimCord (a simulated Discord in this process): 50 members tick and untick
-steps on 5 checklist messages, turn pages, export, ask questions and rate answers, in a
+steps on 5 checklist messages, turn pages, export, assign owners, set due dates, mark steps
+not applicable or reopen them, ask questions and rate answers, in a
 seeded random order (the scenario of :mod:`benchmarks.scenario`), 1.8 virtual
 seconds apart (2,000 interactions are an hour of a busy team: private answers' buttons
 expire, the retention purge runs). Three times are measured per interaction:
@@ -208,7 +209,8 @@ async def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     rss_imported = rss_mb()
     db_path = workdir / "advisor.db"
     with counting_logs() as counter:
-        bot = create_bot(db_path, settings=Settings(dev_guild=GUILD_ID, ask_rate=10**9))
+        unlimited = {"ask_rate": 10**9, "checklist_rate": 10**9, "change_rate": 10**9}
+        bot = create_bot(db_path, settings=Settings(dev_guild=GUILD_ID, **unlimited))
         with instrumented(bot) as timings:
             try:
                 model, wall, rss_started = await drive(bot, args, db_path, timings)

@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-_STEP_LINE = re.compile(r"^(☑|☐) (\d+)\. .*?(?: — ticked by (.+))?$")
+_STEP_LINE = re.compile(r"^(☑|☐|⊘) (\d+)\. .*?(?: — ticked by (.+))?$")
 _PROGRESS = re.compile(r"\*\*(\d+)/(\d+) done\*\*")
 
 
@@ -81,6 +81,32 @@ def stored_ticks(path: Path) -> dict[int, dict[int, str]]:
         for run_id, step, name in conn.execute("SELECT run_id, step, user_name FROM ticks"):
             assert step not in out.get(run_id, {}), f"tick {run_id}/{step} stored twice"
             out.setdefault(run_id, {})[step] = name
+        return out
+    finally:
+        conn.close()
+
+
+def stored_plans(path: Path, run_ids: list[int]) -> dict[int, dict[str, dict]]:
+    """Owners, due dates and steps not applicable of each run, read straight from SQLite:
+    ``{run id: {"owners": {step: [names]}, "due": {step: date}, "skips": {step: (name,
+    reason)}}}``."""
+    conn = sqlite3.connect(path)
+    try:
+        out: dict[int, dict[str, dict]] = {
+            r: {"owners": {}, "due": {}, "skips": {}} for r in run_ids
+        }
+        for run_id, step, name in conn.execute(
+            "SELECT run_id, step, user_name FROM step_owners ORDER BY run_id, step, position"
+        ):
+            out[run_id]["owners"].setdefault(step, []).append(name)
+        for run_id, step, due in conn.execute(
+            "SELECT run_id, step, due FROM step_plans WHERE due IS NOT NULL"
+        ):
+            out[run_id]["due"][step] = due
+        for run_id, step, name, reason in conn.execute(
+            "SELECT run_id, step, user_name, reason FROM step_skips"
+        ):
+            out[run_id]["skips"][step] = (name, reason)
         return out
     finally:
         conn.close()

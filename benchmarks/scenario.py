@@ -1,7 +1,8 @@
 """A seeded load scenario for SimCord, with an independent model of what it must leave behind.
 
 Fifty members work on five checklist messages: they tick and untick steps, turn pages, export,
-ask questions and rate answers, one interaction at a time in a seeded random order. Optionally
+assign owners, set due dates, mark steps not applicable (or reopen them) through the Manage
+panel, ask questions and rate answers, one interaction at a time in a seeded random order. Optionally
 some interactions hit an injected Discord 500. The :class:`Model` works out from the sequence
 of actions alone what SQLite must hold and what each message must show; the bot is never asked.
 
@@ -13,7 +14,12 @@ The model's rules are the checklist's contract:
 
 * a step button shows what is stored, so clicking it asks for the opposite of what the member
   *sees*: a grey button ticks, a green one unticks;
-* ticking a step that is already ticked keeps the first ticker (no double tick);
+* ticking a step that is already ticked keeps the first ticker (no double tick); ticking a
+  step marked not applicable makes it done;
+* the Manage panel offers "Not applicable" for an open step and "Reopen" for a done or not
+  applicable one; owners are stored in the order chosen; an empty due date clears it;
+* a panel change is saved, then the checklist message is redrawn for everyone (on the page
+  of the step), then the panel answers;
 * a change is saved before the message is edited, so when the edit fails (a 500 from Discord)
   the change is stored although the message still shows the old state;
 * a "not covered" question is recorded before it is answered, a vote before it is thanked.
@@ -38,6 +44,7 @@ from benchmarks.observe import (
     shown_progress,
     shown_steps,
     step_buttons,
+    stored_plans,
     stored_ticks,
     stored_unanswered,
     stored_votes,
@@ -65,8 +72,20 @@ QUESTIONS = (
     "what is the weather in Paris",
 )
 #: Relative weights of the actions.
-WEIGHTS = {"click": 55, "page": 5, "export": 10, "ask": 18, "vote": 12}
-PAGE_SIZE = 20
+WEIGHTS = {
+    "click": 55,
+    "page": 5,
+    "export": 10,
+    "ask": 18,
+    "vote": 12,
+    "assign": 3,
+    "due": 3,
+    "na": 3,
+}
+PAGE_SIZE = 15
+#: Due dates a member types (the empty one clears a date); reasons for "not applicable".
+DUE_DATES = ("2025-12-01", "2026-01-15", "2026-03-31", "")
+REASONS = ("Not part of this pilot", "Covered by the partner ministry", "n/a")
 MEMBERS = 50
 UNEXPECTED_PREFIX = "Sorry, something went wrong"
 
@@ -88,6 +107,10 @@ class ChecklistModel:
     #: What the message shows (equal to ``ticks`` unless an edit failed).
     shown: dict[int, str] = field(default_factory=dict)
     page: int = 0
+    #: step -> owners' names, due date, (name, reason) of a step not applicable.
+    owners: dict[int, list[str]] = field(default_factory=dict)
+    due: dict[int, str] = field(default_factory=dict)
+    skips: dict[int, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -102,8 +125,32 @@ class ChecklistModel:
         if step in self.shown:  # a green button: untick
             self.ticks.pop(step, None)
             return "untick"
-        self.ticks.setdefault(step, name)  # a ticked step keeps its first ticker
+        if step not in self.ticks:  # a ticked step keeps its first ticker
+            self.ticks[step] = name
+            self.skips.pop(step, None)
         return "tick"
+
+    def plan(self, kind: str, step: int, name: str, value: Any) -> str:
+        """Apply a Manage panel change to the stored state; returns what it was."""
+        if kind == "assign":
+            owners = list(dict.fromkeys(value))
+            if owners:
+                self.owners[step] = owners
+            else:
+                self.owners.pop(step, None)
+        elif kind == "due":
+            if value:
+                self.due[step] = value
+            else:
+                self.due.pop(step, None)
+        elif step in self.ticks or step in self.skips:
+            self.ticks.pop(step, None)
+            self.skips.pop(step, None)
+            return "reopen"
+        else:
+            self.skips[step] = (name, value)
+            return "na"
+        return kind
 
     def redrawn(self, page: int) -> None:
         """The message was edited successfully: it shows the stored state on ``page``."""
@@ -219,8 +266,10 @@ async def run_scenario(
             await _export(model, rng, member, faulted, timer)
         elif kind == "ask":
             await _ask(model, rng, world, member, faulted, timer, expectations)
-        else:
+        elif kind == "vote":
             await _vote(model, rng, member, faulted, timer)
+        else:
+            await _manage(model, rng, world, member, kind, faulted, timer)
         model.interactions += 1
     return model
 
@@ -324,6 +373,42 @@ async def _export(model, rng, member, faulted, timer) -> None:
     check_export((await attachment.read()).decode("utf-8"), checklist)
 
 
+async def _manage(model, rng, world, member, kind, faulted, timer) -> None:
+    """Open the Manage panel on the page shown, pick a step, and change it."""
+    checklist = rng.choice(model.checklists)
+    step = rng.choice(checklist.on_page())
+    name = world.names[member.id]
+    run = checklist.run_id
+    result = await _timed("manage", timer, member.click(checklist.message, label="Manage"))
+    if faulted:
+        _apology(result)
+        return
+    panel = result.response
+    picked = member.select(panel, [str(step)], custom_id=f"checklist:{run}:pick:{checklist.page}")
+    panel = (await _timed("manage", timer, picked)).response
+    model.interactions += 2
+    if kind == "assign":
+        owners = rng.sample(world.members, rng.randint(0, 3))
+        action = checklist.plan("assign", step, name, [world.names[m.id] for m in owners])
+        menu = f"checklist:{run}:owners:{step}"
+        result = await _timed(action, timer, member.select(panel, owners, custom_id=menu))
+    else:
+        opens_modal = kind == "due" or not (step in checklist.ticks or step in checklist.skips)
+        value = rng.choice(DUE_DATES if kind == "due" else REASONS)
+        action = checklist.plan(kind, step, name, value)
+        label = {"due": "Due date", "na": "Not applicable", "reopen": "Reopen"}[action]
+        result = await _timed(action, timer, member.click(panel, label=label))
+        if opens_modal:
+            assert result.modal is not None, label
+            model.interactions += 1
+            field = "due" if kind == "due" else "reason"
+            result = await _timed(action, timer, member.submit_modal(result, {field: value}))
+    model.actions[action] += 1
+    shown = result.response  # the private panel, showing the step as now stored
+    assert shown.id != checklist.message.id and not shown.embeds, shown
+    checklist.redrawn(step // PAGE_SIZE)  # redrawn for everyone before the panel answered
+
+
 async def _ask(model, rng, world, member, faulted, timer, expectations) -> None:
     question = rng.choice(QUESTIONS)
     private, item, recorded = expectations[question]
@@ -413,6 +498,10 @@ def check_final_state(model: Model, path: Path) -> None:
     assert integrity(path) == "ok"
     expected = {c.run_id: c.ticks for c in model.checklists if c.ticks}
     assert stored_ticks(path) == expected
+    plans = {
+        c.run_id: {"owners": c.owners, "due": c.due, "skips": c.skips} for c in model.checklists
+    }
+    assert stored_plans(path, list(plans)) == plans
     for checklist in model.checklists:
         assert checklist.shown == checklist.ticks, f"{checklist.topic} was not redrawn"
         check_message(checklist)

@@ -327,6 +327,7 @@ class Advisor:
         renderer.discord_report(Report(0.0, 0.0, [], [], {}), _EPOCH)
         renderer.discord_reload_problems(["check"], guidance.version)
         renderer.discord_text("no_text")
+        _check_work_plan(renderer, checklist)
         if self._engine is not None:
             self._check_answers(self._engine)
 
@@ -352,3 +353,26 @@ def _renderer(
         except OSError:  # an unwritable cache folder only costs speed
             log.debug("no template cache in %s", cache, exc_info=True)
     return Renderer(guidance, prompts_dir)
+
+
+def _check_work_plan(renderer: Renderer, checklist: Checklist) -> None:
+    """Render a checklist as a work plan (every state, owners, a due date, a note), its
+    exports, /checklists and the digest once."""
+    from pact_advisor.render.workplan import step_states
+    from pact_advisor.store import Event, Owner, Run, Skip, Tick
+
+    steps = checklist.steps
+    run = Run(
+        0, checklist.topic, checklist.title, checklist.context, steps, None, None, 0, 0.0,
+        ticks={0: Tick(0, "check", 0.0)},
+        skips={len(steps) - 1: Skip(0, "check", 0.0, "check")} if len(steps) > 1 else {},
+        owners={0: (Owner(0, "check"),)}, due={0: "1970-01-01"}, notes={0: "check"},
+    )  # fmt: skip
+    events = [Event(0, 0, 0, "assign", 0, "check", 0.0, {"owners": [{"id": 0, "name": "c"}]})]
+    for fmt in ("md", "csv", "json"):
+        renderer.render_export(run, fmt, now=0.0, events=events)
+    renderer.discord_checklist(run.checklist(), states=step_states(run, "1970-01-02"))
+    entry = {"title": "t", "done": 0, "na": 1, "total": 2, "overdue": 1, "url": None}
+    renderer.discord_checklists([{**entry, "channel_id": 1}], hidden=1, server=True)
+    step = {"number": 1, "text": "s", "due": "1970-01-01", "overdue": True, "owners": ["c"]}
+    renderer.discord_digest([{"title": "t", "url": "u", "steps": [step]}], [1], "1970-01-02")

@@ -146,6 +146,12 @@ class Settings(BaseSettings):
     #: /ask cooldown: ``ask_rate`` questions per ``ask_per`` seconds per user.
     ask_rate: int = 5
     ask_per: float = 30.0
+    #: Checklists made and exports per member: ``checklist_rate`` per ``checklist_per`` s.
+    checklist_rate: int = 5
+    checklist_per: float = 60.0
+    #: Changes to checklist steps per member: ``change_rate`` per ``change_per`` seconds.
+    change_rate: int = 30
+    change_per: float = 60.0
     #: Seconds a database write waits for a lock before failing (kept under Discord's 3 s).
     db_timeout: float = 2.0
     #: How often expired question text is purged, in seconds.

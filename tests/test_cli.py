@@ -34,6 +34,7 @@ def test_every_command_and_option_has_help_text():
         "eval",
         "config",
         "completion",
+        "runs",
         "bot",
         "sync",
     }

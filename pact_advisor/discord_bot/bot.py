@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 EXTENSIONS = (
     "pact_advisor.discord_bot.ask.cog",
     "pact_advisor.discord_bot.checklist.cog",
+    "pact_advisor.discord_bot.checklist.digest",
     "pact_advisor.discord_bot.guidance.cog",
     "pact_advisor.discord_bot.admin.cog",
     "pact_advisor.discord_bot.admin.retention",
@@ -140,6 +141,8 @@ def open_services(
         guidance_dir=directory,
         prompts_dir=default_prompts_dir(),
         ask_limiter=Limiter(settings.ask_rate, settings.ask_per),
+        checklist_limiter=Limiter(settings.checklist_rate, settings.checklist_per),
+        change_limiter=Limiter(settings.change_rate, settings.change_per),
     )
 
 

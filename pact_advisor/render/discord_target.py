@@ -25,6 +25,8 @@ COLOURS: Mapping[str, int] = {
     "ambiguous": 0xD69E2E,
     "not_covered": 0x718096,
     "checklist": 0x2F855A,
+    "checklists": 0x2F855A,
+    "digest": 0xD69E2E,
     "item": 0x2C7A7B,
     "topics": 0x4A5568,
     "help": 0x3182CE,
@@ -33,9 +35,9 @@ COLOURS: Mapping[str, int] = {
     "reload_failed": 0xC53030,
 }
 
-#: Checklist steps per page: four rows of five tick buttons, the fifth row for
-#: Prev / Next / Export (Discord allows five rows of five).
-PAGE_SIZE = 20
+#: Checklist steps per page: three rows of five tick buttons, a fourth for the menu that
+#: ticks several at once, the fifth for Prev / Next / Export / Manage (five rows of five).
+PAGE_SIZE = 15
 
 #: A failed reload lists at most this many problems, each trimmed to ``PROBLEM_CHARS``,
 #: within ``PROBLEMS_BUDGET`` characters; the rest are counted.

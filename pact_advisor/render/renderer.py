@@ -21,17 +21,18 @@ from typing import TYPE_CHECKING, Any
 
 from pact_advisor.i18n import speaking
 from pact_advisor.knowledge import Guidance, SlotFiller
+from pact_advisor.render import workplan
 from pact_advisor.render.discord_target import DiscordTarget, page_count
 from pact_advisor.render.embeds import DiscordMessage
 from pact_advisor.render.environment import environment
 from pact_advisor.render.terminal import ChecklistFormat, Target, TerminalTarget, checklist_target
-from pact_advisor.render.views import AnswerKind, Views
+from pact_advisor.render.views import AnswerKind, View, Views
 from pact_advisor.resources import prompts_dir as default_prompts_dir
 
 if TYPE_CHECKING:
     from pact_advisor.checklists import Checklist
     from pact_advisor.engine import Result
-    from pact_advisor.store import Report
+    from pact_advisor.store import Event, Report, Run
 
 
 class Renderer:
@@ -84,15 +85,44 @@ class Renderer:
         checklist: Checklist,
         fmt: ChecklistFormat = "text",
         ticks: Mapping[int, str] | None = None,
+        states: Mapping[int, Mapping[str, Any]] | None = None,
     ) -> str:
         """A checklist as plain text (``text``) or a GitHub task list (``md``).
 
         With ``ticks`` (step index to display name, see :meth:`discord_checklist`) ticked
-        steps are marked done with who ticked them (``- [x] step — ticked by Ana``).
+        steps are marked done with who ticked them (``- [x] step — ticked by Ana``);
+        ``states`` gives each step's state as a work plan (see :func:`workplan.step_states`).
         """
         target = checklist_target(fmt)
         with speaking(checklist.language):
-            return self.terminal.render(self.views.checklist(checklist, ticks), target)
+            return self.terminal.render(self.views.checklist(checklist, ticks, states), target)
+
+    def render_export(
+        self, run: Run, fmt: str = "md", *, now: float, events: Sequence[Event] | None = None
+    ) -> str:
+        """The audit export of a stored run as ``md``, ``csv`` or ``json``: every step's
+        state, who set it and when (UTC), owners, due date, reason, note, guidance item and
+        source quote; with ``events``, the history of every change too."""
+        today = workplan.today_of(now)
+        rows = workplan.audit_rows(run, self.guidance, today)
+        history = workplan.history_rows(events) if events is not None else None
+        if fmt == "csv":
+            return workplan.as_csv(rows)
+        if fmt == "json":
+            return workplan.as_json(run, rows, history)
+        if fmt != "md":
+            raise ValueError(f"unknown export format {fmt!r}: use md, csv or json")
+        checklist = run.checklist(self.guidance)
+        view = self.views.checklist(checklist, states=workplan.step_states(run, today))
+        variables = {
+            **view.variables,
+            "header": workplan.run_header(run),
+            "rows": rows,
+            "history": history,
+            "exported_at": workplan.utc(now),
+        }
+        with speaking(run.language):
+            return self.terminal.render(View("export", variables), "markdown")
 
     def render_topics(self, target: Target = "terminal", language: str = "en") -> str:
         """Every collection with its item count and item titles."""
@@ -136,7 +166,11 @@ class Renderer:
         return page_count(len(checklist.steps))
 
     def discord_checklist(
-        self, checklist: Checklist, ticks: Mapping[int, str] | None = None, page: int = 0
+        self,
+        checklist: Checklist,
+        ticks: Mapping[int, str] | None = None,
+        page: int = 0,
+        states: Mapping[int, Mapping[str, Any]] | None = None,
     ) -> DiscordMessage:
         """One page of a checklist with progress ("4/11 done") and who ticked which step.
 
@@ -145,7 +179,30 @@ class Renderer:
         :func:`~pact_advisor.render.discord_target.page_steps`).
         """
         with speaking(checklist.language):
-            return self.discord.checklist(self.views.checklist(checklist, ticks), page)
+            return self.discord.checklist(self.views.checklist(checklist, ticks, states), page)
+
+    def discord_checklists(
+        self,
+        entries: Sequence[Mapping[str, Any]],
+        *,
+        hidden: int = 0,
+        server: bool = False,
+        language: str = "en",
+    ) -> DiscordMessage:
+        """``/checklists``: each open checklist's title, link, progress and overdue count
+        (``entries``), and how many more there are (``hidden``)."""
+        variables = {"entries": list(entries), "hidden": hidden, "server": server}
+        with speaking(language):
+            return self.discord.render(View("checklists", variables))
+
+    def discord_digest(
+        self, groups: Sequence[Mapping[str, Any]], mentions: Sequence[int], day: str
+    ) -> DiscordMessage:
+        """The daily digest: for each checklist (``groups``) its overdue steps and those due
+        within a week, with their owners; ``mentions`` the owners' ids, each once."""
+        variables = {"groups": list(groups), "mentions": list(mentions), "day": day}
+        with speaking("en"):
+            return self.discord.render(View("digest", variables))
 
     def discord_item(
         self, item_id: str, context: Any = None, language: str = "en"

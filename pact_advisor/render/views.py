@@ -22,6 +22,7 @@ from pact_advisor.knowledge import Guidance, Item, SlotFiller, context_values, n
 from pact_advisor.knowledge.lookup import resolve, suggest
 from pact_advisor.knowledge.translations import collection_text, item_text
 from pact_advisor.render.filters import truncate_sentence
+from pact_advisor.render.workplan import blank_state, progress
 
 if TYPE_CHECKING:
     from pact_advisor.checklists import Checklist
@@ -283,24 +284,28 @@ class Views:
 
     # -- checklists, topics, help ---------------------------------------------------------------
 
-    def checklist(self, checklist: Checklist, ticks: Mapping[int, str] | None = None) -> View:
+    def checklist(
+        self,
+        checklist: Checklist,
+        ticks: Mapping[int, str] | None = None,
+        states: Mapping[int, Mapping[str, Any]] | None = None,
+    ) -> View:
         """``ticks`` maps a step index (0-based, as in ``checklist.steps``) to the display name
-        of whoever ticked it; each step's ``ticked_by`` is that name or ``None``."""
+        of whoever ticked it; each step's ``ticked_by`` is that name or ``None``. ``states``
+        (from :func:`~pact_advisor.render.workplan.step_states`) gives each step's full state
+        as a work plan instead: owners, due date, not applicable, note."""
         ticks = ticks or {}
+        states = states or {}
         number = 0
         sections = []
         for section in checklist.sections:
             steps = []
             for step in section.steps:
                 name = ticks.get(number)
+                state = states.get(number) or blank_state(None if name is None else str(name))
                 number += 1
                 steps.append(
-                    {
-                        "number": number,
-                        "text": step.text,
-                        "item_id": step.item_id,
-                        "ticked_by": None if name is None else str(name),
-                    }
+                    {"number": number, "text": step.text, "item_id": step.item_id, **state}
                 )
             sections.append(
                 {"collection": section.collection, "title": section.title, "steps": steps}
@@ -329,7 +334,7 @@ class Views:
                 "sections": sections,
                 "items": items,
                 "total": number,
-                "done": sum(1 for i in ticks if 0 <= i < number),
+                **progress([s for sec in sections for s in sec["steps"]], number),
                 "untranslated": untranslated,
                 "language": language,
             },

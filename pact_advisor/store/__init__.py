@@ -15,11 +15,16 @@ the program's own checklist and engine types).
 
 from pact_advisor.store.aio import AsyncStore
 from pact_advisor.store.errors import LOCKED, READ_ONLY, StoreError, UnknownRunError, write_problem
+from pact_advisor.store.plans import Change, Place, RunElsewhere, StepOutOfRange, parse_due
 from pact_advisor.store.records import (
+    Digest,
+    Event,
     FeedbackRecord,
     ItemCounts,
+    Owner,
     Report,
     Run,
+    Skip,
     Tick,
     TurnRecord,
     UnansweredQuestion,
@@ -33,15 +38,24 @@ __all__ = [
     "READ_ONLY",
     "SCHEMA_VERSION",
     "AsyncStore",
+    "Change",
+    "Digest",
+    "Event",
     "FeedbackRecord",
     "ItemCounts",
+    "Owner",
+    "Place",
     "Report",
     "Run",
+    "RunElsewhere",
+    "Skip",
+    "StepOutOfRange",
     "Store",
     "StoreError",
     "Tick",
     "TurnRecord",
     "UnansweredQuestion",
     "UnknownRunError",
+    "parse_due",
     "write_problem",
 ]

@@ -14,7 +14,8 @@ from typing import ParamSpec, TypeVar
 
 from pact_advisor.checklists import Checklist
 from pact_advisor.engine import Turn
-from pact_advisor.store.records import Report, Run, TurnRecord
+from pact_advisor.store.plans import Change, Place
+from pact_advisor.store.records import Digest, Event, Report, Run, TurnRecord
 from pact_advisor.store.store import Store
 
 P = ParamSpec("P")
@@ -58,6 +59,8 @@ class AsyncStore:
         guild_id: int | None,
         channel_id: int | None,
         created_by: int,
+        created_by_name: str | None = None,
+        guidance_version: str | None = None,
     ) -> Run:
         return await self._call(
             self.sync.create_run,
@@ -65,7 +68,50 @@ class AsyncStore:
             guild_id=guild_id,
             channel_id=channel_id,
             created_by=created_by,
+            created_by_name=created_by_name,
+            guidance_version=guidance_version,
         )
+
+    async def change_run(
+        self,
+        run_id: int,
+        changes: Sequence[Change],
+        *,
+        user_id: int,
+        user_name: str,
+        place: Place | None = None,
+    ) -> Run:
+        return await self._call(
+            self.sync.change_run,
+            run_id,
+            changes,
+            user_id=user_id,
+            user_name=user_name,
+            place=place,
+        )
+
+    async def run_events(self, run_id: int) -> list[Event]:
+        return await self._call(self.sync.run_events, run_id)
+
+    async def list_runs(
+        self, *, guild_id: int | None = None, channel_id: int | None = None
+    ) -> list[Run]:
+        return await self._call(self.sync.list_runs, guild_id=guild_id, channel_id=channel_id)
+
+    async def set_run_message(self, run_id: int, message_id: int) -> None:
+        await self._call(self.sync.set_run_message, run_id, message_id)
+
+    async def set_digest(self, guild_id: int, channel_id: int, at_time: str, *, by: int) -> None:
+        await self._call(self.sync.set_digest, guild_id, channel_id, at_time, by=by)
+
+    async def clear_digest(self, guild_id: int) -> bool:
+        return await self._call(self.sync.clear_digest, guild_id)
+
+    async def digests(self) -> list[Digest]:
+        return await self._call(self.sync.digests)
+
+    async def mark_digest_sent(self, guild_id: int, day: str) -> bool:
+        return await self._call(self.sync.mark_digest_sent, guild_id, day)
 
     async def get_run(self, run_id: int) -> Run | None:
         return await self._call(self.sync.get_run, run_id)

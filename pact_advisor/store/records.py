@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from pact_advisor.checklists import Checklist, Step
 from pact_advisor.engine import Context, Turn
@@ -17,6 +18,50 @@ class Tick:
     user_id: int
     user_name: str
     ticked_at: float
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A step marked not applicable: by whom, when (epoch seconds) and why."""
+
+    user_id: int
+    user_name: str
+    skipped_at: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Owner:
+    """A member responsible for a step."""
+
+    user_id: int
+    user_name: str
+
+
+@dataclass(frozen=True)
+class Event:
+    """One change to a run, as recorded with it: ``kind`` is tick, untick, assign, due,
+    skip, reopen or note; ``detail`` holds the owners, due date, reason or note set."""
+
+    id: int
+    run_id: int
+    step: int
+    kind: str
+    user_id: int
+    user_name: str
+    at: float
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A server's daily digest: posted in ``channel_id`` at ``at_time`` (HH:MM, UTC);
+    ``last_sent`` is the UTC day (YYYY-MM-DD) it was last posted."""
+
+    guild_id: int
+    channel_id: int
+    at_time: str
+    last_sent: str | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +82,45 @@ class Run:
     ticks: Mapping[int, Tick] = field(default_factory=dict)
     #: The language of its steps and titles (``en``, ``fr`` or ``es``).
     language: str = "en"
+    #: Steps marked not applicable (a step is never both ticked and not applicable).
+    skips: Mapping[int, Skip] = field(default_factory=dict)
+    #: Each step's owners, in the order they were chosen.
+    owners: Mapping[int, tuple[Owner, ...]] = field(default_factory=dict)
+    #: Each step's due date (YYYY-MM-DD).
+    due: Mapping[int, str] = field(default_factory=dict)
+    notes: Mapping[int, str] = field(default_factory=dict)
+    #: The display name of whoever made it (``None`` for runs made before names were kept).
+    created_by_name: str | None = None
+    #: The guidance version its steps were drawn from (``None`` if made before it was kept).
+    guidance_version: str | None = None
+    #: The message showing it, once posted.
+    message_id: int | None = None
+
+    def state(self, step: int) -> str:
+        """``done``, ``na`` (not applicable) or ``open``."""
+        if step in self.ticks:
+            return "done"
+        return "na" if step in self.skips else "open"
+
+    @property
+    def skipped_count(self) -> int:
+        """Number of steps marked not applicable."""
+        return len(self.skips)
+
+    @property
+    def is_open(self) -> bool:
+        """Some step is neither done nor not applicable."""
+        return len(self.ticks) + len(self.skips) < len(self.steps)
+
+    def overdue(self, today: str) -> list[int]:
+        """Open steps whose due date (YYYY-MM-DD) is before ``today``."""
+        return [s for s, d in sorted(self.due.items()) if d < today and self.state(s) == "open"]
+
+    def due_between(self, first: str, last: str) -> list[int]:
+        """Open steps due from ``first`` to ``last`` (inclusive, YYYY-MM-DD)."""
+        return [
+            s for s, d in sorted(self.due.items()) if first <= d <= last and self.state(s) == "open"
+        ]
 
     @property
     def ticked_count(self) -> int:

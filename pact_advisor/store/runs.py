@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 
 from pact_advisor.checklists import Checklist
-from pact_advisor.store import codec
-from pact_advisor.store.errors import UnknownRunError
-from pact_advisor.store.records import Run, Tick
+from pact_advisor.store import codec, plans
+from pact_advisor.store.plans import Change
+from pact_advisor.store.records import Owner, Run, Skip, Tick
 
 
 def insert(
@@ -19,11 +18,14 @@ def insert(
     channel_id: int | None,
     created_by: int,
     now: float,
+    created_by_name: str | None = None,
+    guidance_version: str | None = None,
 ) -> int:
     """Store a run of ``checklist``'s steps as they are now; returns its id."""
     cur = conn.execute(
         "INSERT INTO runs (topic, title, context, steps, guild_id, channel_id,"
-        " created_by, created_at, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " created_by, created_at, language, created_by_name, guidance_version)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             checklist.topic,
             checklist.title,
@@ -34,30 +36,56 @@ def insert(
             created_by,
             now,
             checklist.language,
+            created_by_name,
+            guidance_version,
         ),
     )
     assert cur.lastrowid is not None
     return cur.lastrowid
 
 
+_COLUMNS = (
+    "id, topic, title, context, steps, guild_id, channel_id, created_by, created_at,"
+    " language, created_by_name, guidance_version, message_id"
+)
+
+
 def load(conn: sqlite3.Connection, run_id: int) -> Run | None:
-    """The run with its current ticks, or None."""
-    row = conn.execute(
-        "SELECT id, topic, title, context, steps, guild_id, channel_id, created_by, created_at,"
-        " language FROM runs WHERE id = ?",
-        (run_id,),
-    ).fetchone()
-    if row is None:
-        return None
+    """The run with its current state, or None."""
+    row = conn.execute(f"SELECT {_COLUMNS} FROM runs WHERE id = ?", (run_id,)).fetchone()
+    return None if row is None else _run(conn, row)
+
+
+def _rows(conn: sqlite3.Connection, sql: str, run_id: int) -> list[tuple]:
+    return list(conn.execute(sql, (run_id,)))
+
+
+def _run(conn: sqlite3.Connection, row: tuple) -> Run:
+    run_id = row[0]
     ticks = {
         step: Tick(user_id=uid, user_name=name, ticked_at=at)
-        for step, uid, name, at in conn.execute(
-            "SELECT step, user_id, user_name, ticked_at FROM ticks WHERE run_id = ? ORDER BY step",
-            (run_id,),
+        for step, uid, name, at in _rows(
+            conn, "SELECT step, user_id, user_name, ticked_at FROM ticks WHERE run_id = ?", run_id
         )
     }
+    skips = {
+        step: Skip(uid, name, at, reason)
+        for step, uid, name, at, reason in _rows(
+            conn,
+            "SELECT step, user_id, user_name, skipped_at, reason FROM step_skips WHERE run_id = ?",
+            run_id,
+        )
+    }
+    owners: dict[int, tuple[Owner, ...]] = {}
+    for step, uid, name in _rows(
+        conn,
+        "SELECT step, user_id, user_name FROM step_owners WHERE run_id = ? ORDER BY step, position",
+        run_id,
+    ):
+        owners[step] = (*owners.get(step, ()), Owner(uid, name))
+    plans = _rows(conn, "SELECT step, due, note FROM step_plans WHERE run_id = ?", run_id)
     return Run(
-        id=row[0],
+        id=run_id,
         topic=row[1],
         title=row[2],
         context=codec.read_context(row[3]),
@@ -66,9 +94,37 @@ def load(conn: sqlite3.Connection, run_id: int) -> Run | None:
         channel_id=row[6],
         created_by=row[7],
         created_at=row[8],
-        ticks=ticks,
+        ticks=dict(sorted(ticks.items())),
         language=row[9],
+        skips=dict(sorted(skips.items())),
+        owners=owners,
+        due={step: due for step, due, _ in sorted(plans) if due is not None},
+        notes={step: note for step, _, note in sorted(plans) if note is not None},
+        created_by_name=row[10],
+        guidance_version=row[11],
+        message_id=row[12],
     )
+
+
+def find(
+    conn: sqlite3.Connection, *, guild_id: int | None = None, channel_id: int | None = None
+) -> list[Run]:
+    """Every run (of one server, or one channel), newest first."""
+    where, args = [], []
+    if guild_id is not None:
+        where.append("guild_id = ?")
+        args.append(guild_id)
+    if channel_id is not None:
+        where.append("channel_id = ?")
+        args.append(channel_id)
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    rows = conn.execute(f"SELECT {_COLUMNS} FROM runs{clause} ORDER BY id DESC", args)
+    return [_run(conn, row) for row in rows.fetchall()]
+
+
+def set_message(conn: sqlite3.Connection, run_id: int, message_id: int) -> None:
+    """Remember the message that shows the run."""
+    conn.execute("UPDATE runs SET message_id = ? WHERE id = ?", (message_id, run_id))
 
 
 def set_tick(
@@ -87,26 +143,8 @@ def set_tick(
         UnknownRunError: no such run.
         ValueError: ``step`` is not a valid step index.
     """
-    if isinstance(step, bool) or not isinstance(step, int):
-        raise ValueError(f"step must be an int, not {type(step).__name__}")
-    count = _step_count(conn, run_id)
-    if not 0 <= step < count:
-        raise ValueError(f"step {step} is out of range (the run has {count} steps)")
-    if ticked:
-        conn.execute(
-            "INSERT OR IGNORE INTO ticks (run_id, step, user_id, user_name, ticked_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (run_id, step, user_id, user_name, now),
-        )
-    else:
-        conn.execute("DELETE FROM ticks WHERE run_id = ? AND step = ?", (run_id, step))
+    change = Change("tick" if ticked else "untick", step)
+    plans.apply(conn, run_id, [change], user_id=user_id, user_name=user_name, now=now)
     run = load(conn, run_id)
     assert run is not None
     return run
-
-
-def _step_count(conn: sqlite3.Connection, run_id: int) -> int:
-    row = conn.execute("SELECT steps FROM runs WHERE id = ?", (run_id,)).fetchone()
-    if row is None:
-        raise UnknownRunError(run_id)
-    return len(json.loads(row[0]))

@@ -97,6 +97,63 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE runs ADD COLUMN language TEXT NOT NULL DEFAULT 'en';
     """,
+    # v5: checklists as a work plan. Per step: owners (several), a due date, a note, and a
+    # "not applicable" state with its reason; who made the run (by name) and from which
+    # guidance version; the message that shows it (so a control is honoured only on its own
+    # message); the event log, one row per change, written in the transaction of the change;
+    # and each server's daily digest. Ticks made before keep their state and authors, and
+    # become the first events of their run's log, so state and log agree from the start.
+    """
+    ALTER TABLE runs ADD COLUMN created_by_name TEXT;
+    ALTER TABLE runs ADD COLUMN guidance_version TEXT;
+    CREATE INDEX runs_place ON runs (guild_id, channel_id);
+    CREATE TABLE step_skips (
+        run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        step        INTEGER NOT NULL CHECK (step >= 0),
+        user_id     INTEGER NOT NULL,
+        user_name   TEXT    NOT NULL,
+        skipped_at  REAL    NOT NULL,
+        reason      TEXT    NOT NULL CHECK (reason <> ''),
+        PRIMARY KEY (run_id, step)
+    ) WITHOUT ROWID;
+    CREATE TABLE step_owners (
+        run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        step       INTEGER NOT NULL CHECK (step >= 0),
+        user_id    INTEGER NOT NULL,
+        user_name  TEXT    NOT NULL,
+        position   INTEGER NOT NULL,
+        PRIMARY KEY (run_id, step, user_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE step_plans (
+        run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        step       INTEGER NOT NULL CHECK (step >= 0),
+        due        TEXT,                       -- YYYY-MM-DD
+        note       TEXT,
+        PRIMARY KEY (run_id, step)
+    ) WITHOUT ROWID;
+    CREATE TABLE run_events (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        step       INTEGER NOT NULL CHECK (step >= 0),
+        kind       TEXT    NOT NULL,           -- tick untick assign due skip reopen note
+        user_id    INTEGER NOT NULL,
+        user_name  TEXT    NOT NULL,
+        at         REAL    NOT NULL,
+        detail     TEXT    NOT NULL DEFAULT '{}'  -- JSON: owners, due, reason or note
+    );
+    CREATE INDEX run_events_run ON run_events (run_id, id);
+    INSERT INTO run_events (run_id, step, kind, user_id, user_name, at)
+        SELECT run_id, step, 'tick', user_id, user_name, ticked_at FROM ticks
+        ORDER BY ticked_at, run_id, step;
+    CREATE TABLE digests (
+        guild_id    INTEGER PRIMARY KEY,
+        channel_id  INTEGER NOT NULL,
+        at_time     TEXT    NOT NULL,          -- HH:MM, UTC
+        last_sent   TEXT,                      -- YYYY-MM-DD, UTC
+        set_by      INTEGER NOT NULL,
+        set_at      REAL    NOT NULL
+    );
+    """,
 )
 
 #: The schema version this program writes.

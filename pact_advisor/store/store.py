@@ -36,6 +36,7 @@ from pact_advisor.engine import Turn
 from pact_advisor.store import feedback, retention, runs, schema, turns
 from pact_advisor.store.errors import StoreError, reason
 from pact_advisor.store.records import Report, Run, TurnRecord
+from pact_advisor.store.workplan import WorkPlanOperations
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ def _create_private(path: Path) -> None:
     os.close(fd)
 
 
-class Store:
+class Store(WorkPlanOperations):
     """The SQLite store. Thread-safe (one lock around one connection).
 
     Args:
@@ -206,6 +207,8 @@ class Store:
         guild_id: int | None,
         channel_id: int | None,
         created_by: int,
+        created_by_name: str | None = None,
+        guidance_version: str | None = None,
     ) -> Run:
         """Store a new run of ``checklist`` and return it. The steps are kept as they are
         now: later guidance changes do not alter the run."""
@@ -217,6 +220,8 @@ class Store:
                 channel_id=channel_id,
                 created_by=created_by,
                 now=self._clock(),
+                created_by_name=created_by_name,
+                guidance_version=guidance_version,
             )
             run = runs.load(conn, run_id)
         assert run is not None

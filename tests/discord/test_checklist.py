@@ -37,7 +37,7 @@ async def test_checklist_is_posted_with_a_button_per_step(channel, user):
         "☐ 1. Map existing umbrella organisations, platforms and networks of diaspora from Morocco."
         in steps_text(message)
     )
-    assert labels(message) == ["1", "2", "3", "Export"]
+    assert labels(message) == ["1", "2", "3", "Export", "Manage"]
     assert channel.last_message.id == message.id  # public, so the team can tick it
 
 
@@ -72,7 +72,7 @@ async def test_two_members_tick_and_everyone_sees_progress_and_names(channel, ad
     assert "☑ 1. Map existing umbrella organisations" in text and "— ticked by Ana" in text
     assert "☐ 2. Assess their reach" in text
     assert "☑ 3. Include funding or other support" in text and "— ticked by Bob" in text
-    assert labels(shown) == ["✓ 1", "2", "✓ 3", "Export"]
+    assert labels(shown) == ["✓ 1", "2", "✓ 3", "Export", "Manage"]
     assert button(shown, "✓ 1")["style"] == discord.ButtonStyle.success.value
 
     # Anyone can untick.
@@ -84,12 +84,22 @@ async def test_two_members_tick_and_everyone_sees_progress_and_names(channel, ad
 async def test_long_checklists_are_paged(channel, admin, user):
     message = await start(user, channel, topic="readiness")
 
-    assert labels(message) == [str(i) for i in range(1, 21)] + ["◀ Prev", "Next ▶", "Export"]
+    assert labels(message) == [str(i) for i in range(1, 16)] + [
+        "◀ Prev",
+        "Next ▶",
+        "Export",
+        "Manage",
+    ]
     assert button(message, "◀ Prev")["disabled"]
     assert "page 1/2" in message.embeds[0].footer.text
 
     page2 = (await user.click(message, label="Next ▶")).response
-    assert labels(page2) == ["21", "22", "23", "24", "25", "◀ Prev", "Next ▶", "Export"]
+    assert labels(page2) == [str(i) for i in range(16, 26)] + [
+        "◀ Prev",
+        "Next ▶",
+        "Export",
+        "Manage",
+    ]
     assert button(page2, "Next ▶")["disabled"]
     ticked = (await admin.click(page2, label="22")).response
     assert "**1/25 done**" in ticked.embeds[0].description
@@ -128,7 +138,8 @@ async def test_export_is_a_markdown_file_with_who_ticked_what(channel, admin, us
     assert result.response.content == "Checklist with its ticks, 2/3 done."
     attachment = result.response.attachments[0]
     assert attachment.filename == "checklist-diaspora-umbrella-networks-morocco.md"
-    assert (await attachment.read()).decode("utf-8") == (
+    text = (await attachment.read()).decode("utf-8")
+    assert text.split("\n## Audit")[0] == (
         f"# Checklist: {UMBRELLA_TITLE}\n"
         "\n"
         "For: Morocco (partner)\n"
@@ -142,6 +153,11 @@ async def test_export_is_a_markdown_file_with_who_ticked_what(channel, admin, us
         "\n"
         f"Drawn from: {UMBRELLA_TITLE} (`{UMBRELLA}`)\n"
     )
+    audit = text.split("\n## Audit\n")[1]
+    assert "Made by Bob at 2026-01-01T00:00:00Z from guidance version " in audit
+    assert "- State: done, by Ana at 2026-01-01T00:00:00Z" in audit
+    assert "- State: open" in audit
+    assert f"- Guidance: `{UMBRELLA}` — “" in audit
 
 
 @pytest.mark.parametrize(
@@ -193,7 +209,7 @@ async def test_a_tick_that_cannot_be_saved_is_not_shown_as_done(channel, user, t
     )
     shown = channel.last_message
     assert "**0/3 done**" in shown.embeds[0].description
-    assert labels(shown) == ["1", "2", "3", "Export"]
+    assert labels(shown) == ["1", "2", "3", "Export", "Manage"]
 
     retried = await user.click(message, label="1")
     assert "**1/3 done**" in retried.response.embeds[0].description

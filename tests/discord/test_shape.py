@@ -58,7 +58,14 @@ def test_every_feature_folder_has_its_cog_loaded_as_an_extension():
 
 async def test_every_extension_is_loaded_with_its_cog(env):
     assert set(env.bot.extensions) == set(EXTENSIONS)
-    assert set(env.bot.cogs) == {"Ask", "Checklists", "GuidanceBrowser", "Admin", "Retention"}
+    assert set(env.bot.cogs) == {
+        "Ask",
+        "Checklists",
+        "Digest",
+        "GuidanceBrowser",
+        "Admin",
+        "Retention",
+    }
 
 
 def test_library_layers_never_import_discord():

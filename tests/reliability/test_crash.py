@@ -57,13 +57,13 @@ CLICKER = textwrap.dedent(
             rng = random.Random(3)
             ticked = set()
             while True:
-                step = rng.randrange(20)
+                step = rng.randrange(15)  # the first page
                 who = rng.randrange(10)
                 action = "untick" if step in ticked else "tick"
                 print("try", step, action, who, flush=True)
                 label = f"✓ {step + 1}" if step in ticked else str(step + 1)
                 shown = (await members[who].click(message, label=label)).response
-                now = [c["label"] for row in shown.components for c in row["components"]]
+                now = [c.get("label") for row in shown.components for c in row["components"]]
                 want = str(step + 1) if step in ticked else f"✓ {step + 1}"
                 assert want in now, (want, now)
                 ticked ^= {step}

@@ -1,4 +1,5 @@
-"""``/advisor reload | report | purge``: for members with Manage Server.
+"""``/advisor reload | report | purge | digest on | digest off``: for members with Manage
+Server.
 
 The group is hidden from other members by default (``default_permissions``), and each
 command checks the permission again, since server admins can override command visibility.
@@ -15,6 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from pact_advisor.discord_bot.admin.parsing import describe_problem, parse_since, template_problem
+from pact_advisor.discord_bot.checklist.digest import turn_off, turn_on
 from pact_advisor.discord_bot.core.adapter import message_kwargs
 from pact_advisor.discord_bot.core.errors import AdvisorError
 from pact_advisor.discord_bot.translator import member_language
@@ -36,6 +38,10 @@ class Admin(commands.Cog):
         description="Pact Advisor administration (Manage Server)",
         default_permissions=discord.Permissions(manage_guild=True),
         guild_only=True,
+    )
+
+    digest = app_commands.Group(
+        name="digest", description="The daily digest of due checklist steps", parent=advisor
     )
 
     def __init__(self, bot: AdvisorBot) -> None:
@@ -104,6 +110,24 @@ class Admin(commands.Cog):
             ),
             ephemeral=True,
         )
+
+    @digest.command(name="on")
+    @app_commands.describe(
+        channel="Where to post the digest",
+        time="When to post it each day, as HH:MM in UTC (e.g. 08:30)",
+    )
+    @manage_guild
+    async def digest_on(
+        self, interaction: discord.Interaction, channel: discord.TextChannel, time: str
+    ) -> None:
+        """Post a daily message listing overdue steps and steps due within a week."""
+        await turn_on(self.bot, interaction, channel, time)
+
+    @digest.command(name="off")
+    @manage_guild
+    async def digest_off(self, interaction: discord.Interaction) -> None:
+        """Stop the daily digest of due checklist steps."""
+        await turn_off(self.bot, interaction)
 
 
 async def setup(bot: AdvisorBot) -> None:

@@ -1,4 +1,5 @@
-"""``/checklist``: post an interactive checklist anyone in the channel can tick."""
+"""``/checklist``: post an interactive checklist anyone in the channel can tick and manage;
+``/checklists``: the open checklists of the channel or the server."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from pact_advisor.checklists import UnknownTopic
-from pact_advisor.discord_bot.checklist.components import ChecklistButton, create_run, post_run
+
+# The modules that register what each control does (see items.py).
+from pact_advisor.discord_bot.checklist import export, panel  # noqa: F401
+from pact_advisor.discord_bot.checklist.components import create_run, post_run
+from pact_advisor.discord_bot.checklist.items import DYNAMIC_ITEMS
+from pact_advisor.discord_bot.checklist.listing import open_checklists
+from pact_advisor.discord_bot.checklist.state import limit
+from pact_advisor.discord_bot.core.adapter import display_name
 from pact_advisor.discord_bot.core.autocomplete import topic_choices
 from pact_advisor.discord_bot.core.errors import AdvisorError
 from pact_advisor.discord_bot.translator import LANGUAGE_CHOICES, member_language
@@ -32,10 +40,10 @@ class Checklists(commands.Cog):
 
     async def cog_load(self) -> None:
         # Every checklist message ever posted keeps its controls: custom_id names run and step.
-        self.bot.add_dynamic_items(ChecklistButton)
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(ChecklistButton)
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     @app_commands.command(name="checklist")
     @app_commands.describe(
@@ -68,12 +76,14 @@ class Checklists(commands.Cog):
                     "unknown_topic", shown, topic=topic, suggestions=exc.suggestions
                 )
             ) from None
+        limit(interaction, "checklist_limiter")
         run = await create_run(
             services,
             checklist,
             guild_id=interaction.guild_id,
             channel_id=interaction.channel_id,
             user_id=interaction.user.id,
+            user_name=display_name(interaction.user),
         )
         await post_run(interaction, services, run)
 
@@ -83,6 +93,14 @@ class Checklists(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         language = member_language(interaction)
         return topic_choices(self.bot.services.advisor.renderer, current, language)
+
+    @app_commands.command(name="checklists")
+    @app_commands.describe(
+        server="List the open checklists of the whole server (default: this channel)"
+    )
+    async def checklists(self, interaction: discord.Interaction, server: bool = False) -> None:
+        """List the open checklists here: progress, overdue steps and a link to each."""
+        await open_checklists(interaction, self.bot.services, whole_server=server)
 
 
 async def setup(bot: AdvisorBot) -> None:

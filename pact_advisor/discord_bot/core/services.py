@@ -66,6 +66,10 @@ class Services:
     guidance_dir: Path
     prompts_dir: Path | None = None
     ask_limiter: Limiter = field(default_factory=lambda: Limiter(5, 30.0))
+    #: What makes checklist runs or export files, per member (``/checklist``, Export).
+    checklist_limiter: Limiter = field(default_factory=lambda: Limiter(5, 60.0))
+    #: Changes to checklist steps, per member (each one is stored with its event).
+    change_limiter: Limiter = field(default_factory=lambda: Limiter(30, 60.0))
     #: (message id, user id) pairs that already voted Helpful / Not helpful.
     votes: set[tuple[int, int]] = field(default_factory=set)
 
