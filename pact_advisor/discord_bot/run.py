@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -145,14 +146,24 @@ def _replace(settings: Settings, **changes: object) -> Settings:
     return settings.model_copy(update=changes)
 
 
-def _settings_with_token() -> Settings | None:
-    """Settings with a token and logging configured, or ``None`` after saying what is missing."""
+#: What a bot token can be made of: printable ASCII, no spaces (Discord's are base64 and dots).
+_TOKEN_CHARACTERS = re.compile(r"[\x21-\x7e]+")
+
+
+def _settings_with_token() -> Settings | int:
+    """Settings with a token and logging configured, or the exit code after saying what is
+    wrong: a missing token, or one that cannot be a token at all (a newline or a space
+    inside, from a mangled ``.env`` line), which the HTTP layer would refuse with a
+    traceback before Discord ever saw it."""
     settings = _settings()
     if settings is None:
-        return None
+        return EXIT_USAGE
     if not settings.token:
         _say(NO_TOKEN)
-        return None
+        return EXIT_USAGE
+    if _TOKEN_CHARACTERS.fullmatch(settings.token) is None:
+        _say(BAD_TOKEN)
+        return EXIT_PROBLEM
     configure_logging(settings.log_level)
     return settings
 
@@ -160,8 +171,8 @@ def _settings_with_token() -> Settings | None:
 def run_bot(guidance_dir: str | os.PathLike[str] | None = None) -> int:
     """Run the bot until interrupted; returns the process exit code."""
     settings = _settings_with_token()
-    if settings is None:
-        return EXIT_USAGE
+    if isinstance(settings, int):
+        return settings
     log.info("starting Pact Advisor (database %s)", settings.db_path)
     try:
         return asyncio.run(_serve(settings, guidance_dir))
@@ -224,8 +235,8 @@ def sync_commands(
 ) -> int:
     """Log in, sync the slash commands (to one server, or globally) and exit."""
     settings = _settings_with_token()
-    if settings is None:
-        return EXIT_USAGE
+    if isinstance(settings, int):
+        return settings
     try:
         return asyncio.run(_sync(settings, guild_id, guidance_dir))
     except discord.Forbidden as exc:

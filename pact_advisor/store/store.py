@@ -22,6 +22,7 @@ the bot). :meth:`Store.purge_questions` blanks all of it at once.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sqlite3
 import threading
@@ -73,8 +74,8 @@ class Store:
         retention_days: float | None = 90,
         busy_timeout: float = 5.0,
     ) -> None:
-        if retention_days is not None and retention_days <= 0:
-            raise ValueError("retention_days must be positive or None")
+        if retention_days is not None and not (0 < retention_days < math.inf):
+            raise ValueError("retention_days must be a finite positive number or None")
         self.path = str(path)
         self.retention_days = retention_days
         self._clock = clock
