@@ -27,7 +27,8 @@ from pact_advisor.discord_bot.bot import AdvisorBot, open_services
 from pact_advisor.discord_bot.core.services import Services
 from pact_advisor.discord_bot.settings import DB_ENV, TOKEN_ENV, Settings, SettingsError
 from pact_advisor.knowledge import GuidanceError
-from pact_advisor.store import LOCKED, READ_ONLY, StoreError, write_problem
+from pact_advisor.store import LOCKED, READ_ONLY, StoreError, UnusableDatabase, write_problem
+from pact_advisor.store.lock import AlreadyRunning, ProcessLock
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,12 @@ def _open(
         for problem in exc.problems:
             _say(f"  {problem}")
         return None
+    except UnusableDatabase as exc:
+        _say(
+            f"Cannot start: {exc}. Restore the file from a backup, move it away, or set "
+            f"{DB_ENV} to another file."
+        )
+        return None
     except StoreError as exc:
         _say(f"Cannot start: {exc}. Set {DB_ENV} to a writable file.")
         return None
@@ -112,14 +119,27 @@ _DB_HINTS = {
 
 
 async def _serve(settings: Settings, guidance_dir: str | os.PathLike[str] | None) -> int:
-    """Open the store, run bots on it until one ends, close the store."""
-    services = _open(settings, guidance_dir)
-    if services is None:
+    """Lock the database for this process, open the store, run bots on it until one ends,
+    close the store."""
+    lock = ProcessLock(settings.db_path)
+    try:
+        lock.acquire()
+    except AlreadyRunning as exc:
+        _say(f"Cannot start: {exc}. Stop it first, or set {DB_ENV} to another file.")
+        return EXIT_PROBLEM
+    except StoreError as exc:
+        _say(f"Cannot start: {exc}. Set {DB_ENV} to a writable file.")
         return EXIT_PROBLEM
     try:
-        return await _start(services, settings)
+        services = _open(settings, guidance_dir)
+        if services is None:
+            return EXIT_PROBLEM
+        try:
+            return await _start(services, settings)
+        finally:
+            services.close()
     finally:
-        services.close()
+        lock.release()
 
 
 async def _start(services: Services, settings: Settings) -> int:

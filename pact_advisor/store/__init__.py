@@ -14,7 +14,14 @@ the program's own checklist and engine types).
 """
 
 from pact_advisor.store.aio import AsyncStore
-from pact_advisor.store.errors import LOCKED, READ_ONLY, StoreError, UnknownRunError, write_problem
+from pact_advisor.store.errors import (
+    LOCKED,
+    READ_ONLY,
+    StoreError,
+    UnknownRunError,
+    UnusableDatabase,
+    write_problem,
+)
 from pact_advisor.store.records import (
     FeedbackRecord,
     ItemCounts,
@@ -43,5 +50,6 @@ __all__ = [
     "TurnRecord",
     "UnansweredQuestion",
     "UnknownRunError",
+    "UnusableDatabase",
     "write_problem",
 ]
