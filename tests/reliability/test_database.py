@@ -262,7 +262,11 @@ async def test_a_disk_that_fills_up_never_shows_a_tick_vote_or_checklist_as_save
         simcord.assert_error(env, StoreError, contains="disk is full")
         assert shown_progress(message) == (1, 3) and labels(message)[:3] == ["✓ 1", "2", "3"]
         assert len(channel.history()) == posted + 1  # the answer; no checklist was posted
+        # Answered, and told privately that the question was not saved (a reply to the
+        # answer will not continue from it).
         assert asked.response.embeds[0].title == "Bridge the public and private sectors"
+        assert asked.followups[-1].content.startswith(NOT_SAVED_FULL)
+        assert asked.followups[-1].flags.ephemeral
 
         # Space returns: the same clicks work, nothing else needed.
         filler.unlink()
