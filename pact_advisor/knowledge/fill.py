@@ -93,19 +93,25 @@ _WIDE_FORMAT = re.compile(r"[%{:][-+#0 <>^=]*\.?\d{5,}")
 
 
 def _capped(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> None:
-    """Refuse a count or width past :data:`MAX_REPEAT` (``'x'|center(10**9)``), also as a
-    format string's width (``'%999999999s'|format(partner)``)."""
+    """Refuse a count or width past :data:`MAX_REPEAT` (``'x'|center(10**9)``)."""
     for value in (*args, *kwargs.values()):
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_REPEAT:
             raise SecurityError(f"argument over {MAX_REPEAT}")
-        if isinstance(value, str) and _WIDE_FORMAT.search(value):
-            raise SecurityError(f"format width over {MAX_REPEAT}")
 
 
-def _capped_filter(function: Any) -> Any:
+def _narrow_format(pattern: Any) -> None:
+    """Refuse a format string with a width past :data:`MAX_REPEAT` (``'%999999999s'``).
+    Only ever applied to the template's own format strings, never to a slot's value."""
+    if isinstance(pattern, str) and _WIDE_FORMAT.search(pattern):
+        raise SecurityError(f"format width over {MAX_REPEAT}")
+
+
+def _capped_filter(name: str, function: Any) -> Any:
     @functools.wraps(function)  # keeps Jinja2's pass_context and friends
     def capped(*args: Any, **kwargs: Any) -> Any:
         _capped(args, kwargs)
+        if name == "format":  # 'pattern'|format(...): the value is the pattern
+            _narrow_format(next((a for a in args if isinstance(a, str)), None))
         return function(*args, **kwargs)
 
     return capped
@@ -121,13 +127,13 @@ class GuidanceSandbox(SandboxedEnvironment):
 
     def __init__(self) -> None:
         super().__init__(undefined=StrictUndefined, autoescape=False)
-        self.filters = {name: _capped_filter(f) for name, f in self.filters.items()}
+        self.filters = {name: _capped_filter(name, f) for name, f in self.filters.items()}
         self.globals.pop("lipsum", None)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         numbers = all(isinstance(x, int | float) for x in (left, right))
         if operator == "%":
-            _capped((left,), {})
+            _narrow_format(left)
             return left % right
         if operator == "**":
             if isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
@@ -144,7 +150,7 @@ class GuidanceSandbox(SandboxedEnvironment):
     def wrap_str_format(self, value: Any) -> Any:
         wrapped = super().wrap_str_format(value)
         if wrapped is not None:  # "{:999999999}".format(...)
-            _capped((value.__self__,), {})
+            _narrow_format(value.__self__)
         return wrapped
 
 

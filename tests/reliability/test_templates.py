@@ -102,6 +102,9 @@ def test_real_template_syntax_still_renders(tmp_path):
     root = write_guidance(tmp_path / "g", with_advice(advice))
     advisor = Advisor.load(root, cache_dir=None)
     assert advisor.renderer.fill(advice, {"partner": "Chad"}) == "Work with CHAD (42)."
+    # The limits apply to the template's own numbers and formats, never to what a user typed.
+    typed = {"partner": "ref: 1234567 %99999s {:99999}"}
+    assert advisor.renderer.fill(advice, typed) == "Work with REF: 1234567 %99999S {:99999} (42)."
 
 
 def test_the_bundled_guidance_renders_within_its_budget_in_every_language():
