@@ -26,6 +26,7 @@ from pact_advisor.checklists import Checklist, build_checklist, checklist_from_r
 from pact_advisor.engine import Context, Result, Turn
 from pact_advisor.engine.text import fold
 from pact_advisor.knowledge import Guidance, load_guidance
+from pact_advisor.knowledge.rendering import check_rendering
 from pact_advisor.render import AnswerKind, DiscordMessage, Renderer
 from pact_advisor.render.terminal import Target
 from pact_advisor.resources import default_cache_dir, guidance_dir
@@ -155,7 +156,8 @@ class Advisor:
         answer questions. Otherwise the engine is fitted on first use. ``cache_dir`` also
         keeps compiled templates; ``None`` caches nothing.
 
-        Raises :class:`~pact_advisor.knowledge.GuidanceError` for guidance problems and
+        Raises :class:`~pact_advisor.knowledge.GuidanceError` for guidance problems (advice
+        or a step that cannot be rendered, or renders too slowly, included) and
         ``jinja2.TemplateError`` (or ``OSError``) for template problems: every template is
         rendered once here with real data, so a broken one is caught before it is served.
         """
@@ -302,13 +304,17 @@ class Advisor:
     # -- the template check -------------------------------------------------------------------
 
     def check(self) -> None:
-        """Render every template once, for every target, with real data; raise on a broken one.
+        """Render every item's advice and checklist in every language, with and without a
+        context, each within a time budget (raising
+        :class:`~pact_advisor.knowledge.GuidanceError` naming the file and item of any that
+        fails), then every message template once, for every target, with real data.
 
         Answers are checked too once the engine is built.
         """
         from pact_advisor.store import Report
 
         renderer, guidance = self.renderer, self.guidance
+        check_rendering(guidance, renderer.views.filler)
         first = next(iter(guidance.items))
         checklist = self.checklist(first)
         for target in ("terminal", "markdown"):

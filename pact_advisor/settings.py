@@ -13,6 +13,7 @@ field validators.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
@@ -181,8 +182,12 @@ class Settings(BaseSettings):
     def _days(cls, value: Any) -> float:
         try:
             days = float(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ValueError("must be a number of days") from None
+        # nan compares false with everything and inf never expires: either would silently
+        # turn the purge off.
+        if not math.isfinite(days):
+            raise ValueError(f"must be a finite number of days, not {value!r}")
         if days <= 0:
             raise ValueError("must be more than 0 days")
         return days

@@ -3,10 +3,12 @@ with its file, line and field."""
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from pact_advisor.cli import main
@@ -45,6 +47,8 @@ ITEM = """\
     examples: [q1, q2, q3, q4]
     related: [diaspora.tools]
 """
+
+ADVICE = "Map the diaspora networks active between {{ partner }} and the EU."
 
 TOOLS = """\
   - id: diaspora.tools
@@ -352,3 +356,38 @@ def test_a_fifo_named_like_guidance_does_not_block(hostile_copy, capsys):
 
     os.mkfifo(hostile_copy / "pipe.yaml")
     assert "pipe.yaml: not a regular file" in _validate_output(hostile_copy, capsys)
+
+
+@pytest.mark.parametrize(
+    ("advice", "slot"),
+    [
+        ("Map networks in {{ nation }}.", "nation"),  # a plain slot, read without parsing
+        ("Map networks {{ nation.de }}.", "nation"),
+        ("Map {%- if nation %} networks{% endif %}.", "nation"),  # parsed
+        ("Map networks in {{- nation | upper }}.", "nation"),
+    ],
+)
+def test_unknown_slots_are_found_with_or_without_other_template_syntax(tmp_path, advice, slot):
+    root = write_guidance(tmp_path, ITEM.replace(ADVICE, json.dumps(advice)))
+    (message,) = problems(root)
+    assert f"diaspora.umbrella: advice: unknown context slot {{{{ {slot} }}}}" in message
+
+
+def test_only_texts_with_more_than_plain_slots_are_parsed_each_once(tmp_path, monkeypatch):
+    parsed: list[str] = []
+    original = jinja2.Environment.parse
+
+    def counting(self, source, *args, **kwargs):
+        parsed.append(source)
+        return original(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "parse", counting)
+    looping = "{% for x in [1] %}{{ partner }}{% endfor %}"
+    item = ITEM.replace(ADVICE, json.dumps(looping)).replace(
+        "      - List the umbrella bodies.\n", f"      - {json.dumps(looping)}\n"
+    )
+    load_guidance(write_guidance(tmp_path, item))
+    assert parsed.count(looping) <= 1
+    assert [text for text in parsed if text != looping] == []  # plain slots: never parsed
+    with pytest.raises(GuidanceError, match="advice: template error: Unexpected end of template"):
+        load_guidance(write_guidance(tmp_path / "bad", ITEM.replace(ADVICE, '"{% if x %}"')))

@@ -26,6 +26,7 @@ from pact_advisor.cli.common import (
 )
 from pact_advisor.cli.parser import PROG, add_command, either
 from pact_advisor.knowledge import GuidanceError, load_guidance
+from pact_advisor.knowledge.rendering import check_rendering
 from pact_advisor.resources import guidance_dir
 
 
@@ -206,6 +207,7 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     directory = guidance_dir(args.dir or args.settings.guidance)
     try:
         guidance = load_guidance(directory)
+        check_rendering(guidance)  # what loads may still fail, or loop, when rendered
     except GuidanceError as exc:
         for problem in exc.problems:
             emit(str(problem), out)

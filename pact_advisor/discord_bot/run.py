@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -26,7 +27,8 @@ from pact_advisor.discord_bot.bot import AdvisorBot, open_services
 from pact_advisor.discord_bot.core.services import Services
 from pact_advisor.discord_bot.settings import DB_ENV, TOKEN_ENV, Settings, SettingsError
 from pact_advisor.knowledge import GuidanceError
-from pact_advisor.store import LOCKED, READ_ONLY, StoreError, write_problem
+from pact_advisor.store import LOCKED, READ_ONLY, StoreError, UnusableDatabase, write_problem
+from pact_advisor.store.lock import AlreadyRunning, ProcessLock
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +92,12 @@ def _open(
         for problem in exc.problems:
             _say(f"  {problem}")
         return None
+    except UnusableDatabase as exc:
+        _say(
+            f"Cannot start: {exc}. Restore the file from a backup, move it away, or set "
+            f"{DB_ENV} to another file."
+        )
+        return None
     except StoreError as exc:
         _say(f"Cannot start: {exc}. Set {DB_ENV} to a writable file.")
         return None
@@ -111,14 +119,27 @@ _DB_HINTS = {
 
 
 async def _serve(settings: Settings, guidance_dir: str | os.PathLike[str] | None) -> int:
-    """Open the store, run bots on it until one ends, close the store."""
-    services = _open(settings, guidance_dir)
-    if services is None:
+    """Lock the database for this process, open the store, run bots on it until one ends,
+    close the store."""
+    lock = ProcessLock(settings.db_path)
+    try:
+        lock.acquire()
+    except AlreadyRunning as exc:
+        _say(f"Cannot start: {exc}. Stop it first, or set {DB_ENV} to another file.")
+        return EXIT_PROBLEM
+    except StoreError as exc:
+        _say(f"Cannot start: {exc}. Set {DB_ENV} to a writable file.")
         return EXIT_PROBLEM
     try:
-        return await _start(services, settings)
+        services = _open(settings, guidance_dir)
+        if services is None:
+            return EXIT_PROBLEM
+        try:
+            return await _start(services, settings)
+        finally:
+            services.close()
     finally:
-        services.close()
+        lock.release()
 
 
 async def _start(services: Services, settings: Settings) -> int:
@@ -145,14 +166,24 @@ def _replace(settings: Settings, **changes: object) -> Settings:
     return settings.model_copy(update=changes)
 
 
-def _settings_with_token() -> Settings | None:
-    """Settings with a token and logging configured, or ``None`` after saying what is missing."""
+#: What a bot token can be made of: printable ASCII, no spaces (Discord's are base64 and dots).
+_TOKEN_CHARACTERS = re.compile(r"[\x21-\x7e]+")
+
+
+def _settings_with_token() -> Settings | int:
+    """Settings with a token and logging configured, or the exit code after saying what is
+    wrong: a missing token, or one that cannot be a token at all (a newline or a space
+    inside, from a mangled ``.env`` line), which the HTTP layer would refuse with a
+    traceback before Discord ever saw it."""
     settings = _settings()
     if settings is None:
-        return None
+        return EXIT_USAGE
     if not settings.token:
         _say(NO_TOKEN)
-        return None
+        return EXIT_USAGE
+    if _TOKEN_CHARACTERS.fullmatch(settings.token) is None:
+        _say(BAD_TOKEN)
+        return EXIT_PROBLEM
     configure_logging(settings.log_level)
     return settings
 
@@ -160,8 +191,8 @@ def _settings_with_token() -> Settings | None:
 def run_bot(guidance_dir: str | os.PathLike[str] | None = None) -> int:
     """Run the bot until interrupted; returns the process exit code."""
     settings = _settings_with_token()
-    if settings is None:
-        return EXIT_USAGE
+    if isinstance(settings, int):
+        return settings
     log.info("starting Pact Advisor (database %s)", settings.db_path)
     try:
         return asyncio.run(_serve(settings, guidance_dir))
@@ -224,8 +255,8 @@ def sync_commands(
 ) -> int:
     """Log in, sync the slash commands (to one server, or globally) and exit."""
     settings = _settings_with_token()
-    if settings is None:
-        return EXIT_USAGE
+    if isinstance(settings, int):
+        return settings
     try:
         return asyncio.run(_sync(settings, guild_id, guidance_dir))
     except discord.Forbidden as exc:

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
-import jinja2.meta
 from pydantic import BaseModel, ValidationError
 
 from pact_advisor.knowledge.models import CONTEXT_SLOTS, Item
+from pact_advisor.knowledge.translations import slot_use
 from pact_advisor.knowledge.yaml_lines import Path_, line_for
 
 
@@ -113,17 +113,24 @@ def plain_subject(name: str):
     return lambda data, loc: (name, loc)
 
 
-_SLOT_ENV = jinja2.Environment(autoescape=False)
-
-
 def slot_problems(
     item: Item, lines: Mapping[Path_, int], base: Path_, file: str
 ) -> Iterator[Problem]:
+    """Unknown context slots and template syntax errors in ``item``'s advice and checklist,
+    and slots where none are allowed.
+
+    Most texts hold no template syntax at all, and the rest only plain slots
+    (``{{ partner }}``, ``{{ partner.de }}``): those are read with a regular expression, and
+    only a text with anything else in braces is parsed by Jinja2, each distinct text once
+    (:func:`~pact_advisor.knowledge.translations.slot_use`).
+    """
     fields: list[tuple[Path_, str]] = [((*base, "advice"), item.advice)]
     fields += [((*base, "checklist", i), step) for i, step in enumerate(item.checklist)]
     for path, text in fields:
+        if "{" not in text:
+            continue
         try:
-            used = jinja2.meta.find_undeclared_variables(_SLOT_ENV.parse(text))
+            used, _ = slot_use(text)
         except jinja2.TemplateSyntaxError as exc:
             yield Problem(
                 file,

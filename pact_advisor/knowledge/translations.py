@@ -18,6 +18,7 @@ import jinja2
 import jinja2.meta
 from jinja2 import nodes
 
+from pact_advisor.knowledge.fill import GuidanceSandbox
 from pact_advisor.knowledge.grammar import FORMS
 from pact_advisor.knowledge.models import (
     CONTEXT_SLOTS,
@@ -33,7 +34,9 @@ from pact_advisor.knowledge.models import (
 ITEM_FIELDS = ("title", "summary", "advice", "checklist", "quote", "evidence")
 COLLECTION_FIELDS = ("title", "description")
 
-_ENV = jinja2.Environment(autoescape=False)
+#: Parsing for slots compiles too, folding constants: in the guidance sandbox, so that a
+#: hostile ``{{ 2 ** 999999999 }}`` is refused rather than computed while validating.
+_ENV = GuidanceSandbox()
 
 
 @dataclass(frozen=True)
@@ -97,8 +100,10 @@ _SIMPLE_SLOT = re.compile(r"\{\{\s*([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?\s*\}\}")
 
 
 @lru_cache(maxsize=4096)
-def _slot_use(text: str) -> tuple[frozenset[str], frozenset[str]]:
-    """The context slots ``text`` uses, and the forms it asks of them (``partner.en``)."""
+def slot_use(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The context slots ``text`` uses, and the forms it asks of them (``partner.en``).
+
+    Raises ``jinja2.TemplateSyntaxError`` for a text that is not a valid template."""
     simple = _SIMPLE_SLOT.findall(text)
     if "{%" not in text and "{#" not in text and text.count("{{") == len(simple):
         # Plain slots only (all guidance has): no need to parse, which is slow at load.
@@ -121,10 +126,10 @@ def _slots_text(slots: frozenset[str]) -> str:
 def _check_template(english: str, translated: str, where: str) -> str | None:
     """Why ``translated`` cannot stand for ``english`` (its slots or forms), or ``None``."""
     try:
-        used, forms = _slot_use(translated)
+        used, forms = slot_use(translated)
     except jinja2.TemplateSyntaxError as exc:
         return f"{where}: template error: {exc.message}"
-    wanted = _slot_use(english)[0]
+    wanted = slot_use(english)[0]
     if used != wanted:
         return (
             f"{where}: uses the slots {_slots_text(used)}, the English "

@@ -14,7 +14,14 @@ the program's own checklist and engine types).
 """
 
 from pact_advisor.store.aio import AsyncStore
-from pact_advisor.store.errors import LOCKED, READ_ONLY, StoreError, UnknownRunError, write_problem
+from pact_advisor.store.errors import (
+    LOCKED,
+    READ_ONLY,
+    StoreError,
+    UnknownRunError,
+    UnusableDatabase,
+    write_problem,
+)
 from pact_advisor.store.plans import Change, Place, RunElsewhere, StepOutOfRange, parse_due
 from pact_advisor.store.records import (
     Digest,
@@ -56,6 +63,7 @@ __all__ = [
     "TurnRecord",
     "UnansweredQuestion",
     "UnknownRunError",
+    "UnusableDatabase",
     "parse_due",
     "write_problem",
 ]

@@ -26,6 +26,12 @@ class StoreError(Exception):
     """
 
 
+class UnusableDatabase(StoreError):
+    """The file is there but is not a Pact Advisor database this program can use: damaged,
+    not a database, another application's, from a newer version, or a folder. Opening it
+    changed nothing in it."""
+
+
 class UnknownRunError(ValueError, LookupError):
     """No checklist run has the given id."""
 
@@ -79,6 +85,18 @@ def _code(exc: sqlite3.Error) -> int | None:
         return code & 0xFF
     text = str(exc).lower()
     return next((code for needle, code in _NEEDLES if needle in text), None)
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database file is damaged or is not a database at all."""
+    cause = exc if isinstance(exc, sqlite3.Error) else exc.__cause__
+    return isinstance(cause, sqlite3.Error) and _code(cause) in (_CORRUPT, _NOTADB)
+
+
+def is_full(exc: BaseException) -> bool:
+    """Whether ``exc`` says the disk (or the database's size limit) is full."""
+    cause = exc if isinstance(exc, sqlite3.Error) else exc.__cause__
+    return isinstance(cause, sqlite3.Error) and _code(cause) == _FULL
 
 
 def reason(exc: sqlite3.Error) -> str:

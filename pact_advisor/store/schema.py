@@ -15,7 +15,7 @@ import logging
 import sqlite3
 from collections.abc import Callable
 
-from pact_advisor.store.errors import StoreError
+from pact_advisor.store.errors import UnusableDatabase
 
 log = logging.getLogger(__name__)
 
@@ -200,15 +200,12 @@ def migrate(conn: sqlite3.Connection, *, clock: Callable[[], float]) -> list[int
     versions applied now. ``conn`` must be in autocommit mode (``isolation_level=None``).
 
     Raises:
-        StoreError: the database was written by a newer program.
+        UnusableDatabase: the database was written by a newer program, or belongs to
+            another application (tables of its own, no migrations of ours): it is left as it
+            is.
         sqlite3.Error: a migration failed (it is rolled back, earlier ones are kept).
     """
-    applied = applied_versions(conn)
-    if applied and applied[-1] > SCHEMA_VERSION:
-        raise StoreError(
-            f"its schema version {applied[-1]} is newer than this program "
-            f"supports ({SCHEMA_VERSION}); upgrade Pact Advisor"
-        )
+    applied = check_usable(conn)
     if applied == list(range(1, SCHEMA_VERSION + 1)):
         return []  # up to date: opening needs no write lock
     conn.execute(_MIGRATIONS_TABLE)
@@ -217,6 +214,39 @@ def migrate(conn: sqlite3.Connection, *, clock: Callable[[], float]) -> list[int
         for version, script in enumerate(MIGRATIONS, start=1)
         if _apply(conn, version, script, clock)
     ]
+
+
+def check_usable(conn: sqlite3.Connection) -> list[int]:
+    """The applied versions, after checking that the database is ours and not newer.
+
+    Raises:
+        UnusableDatabase: another application's database, or a newer schema version.
+    """
+    applied = applied_versions(conn)
+    if not applied:
+        foreign = _foreign_tables(conn)
+        if foreign:
+            raise UnusableDatabase(
+                "it is not a Pact Advisor database (it holds the tables "
+                f"{', '.join(foreign[:5])}{', ...' if len(foreign) > 5 else ''} of another "
+                "application); nothing was changed in it"
+            )
+    if applied and applied[-1] > SCHEMA_VERSION:
+        raise UnusableDatabase(
+            f"its schema version {applied[-1]} is newer than this program "
+            f"supports ({SCHEMA_VERSION}); upgrade Pact Advisor (nothing was changed in it)"
+        )
+    return applied
+
+
+def _foreign_tables(conn: sqlite3.Connection) -> list[str]:
+    """Tables in a database where none of our migrations ran: another application's (ours
+    could only have left ``schema_migrations``, from a first open cut short)."""
+    rows = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+        "AND name NOT LIKE 'sqlite_%' AND name != 'schema_migrations' ORDER BY name"
+    )
+    return [name for (name,) in rows]
 
 
 def _apply(conn: sqlite3.Connection, version: int, script: str, clock: Callable[[], float]) -> bool:

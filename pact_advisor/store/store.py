@@ -22,6 +22,7 @@ the bot). :meth:`Store.purge_questions` blanks all of it at once.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sqlite3
 import threading
@@ -34,7 +35,7 @@ from pathlib import Path
 from pact_advisor.checklists import Checklist
 from pact_advisor.engine import Turn
 from pact_advisor.store import feedback, retention, runs, schema, turns
-from pact_advisor.store.errors import StoreError, reason
+from pact_advisor.store.errors import StoreError, UnusableDatabase, is_damage, reason
 from pact_advisor.store.records import Report, Run, TurnRecord
 from pact_advisor.store.workplan import WorkPlanOperations
 
@@ -74,13 +75,15 @@ class Store(WorkPlanOperations):
         retention_days: float | None = 90,
         busy_timeout: float = 5.0,
     ) -> None:
-        if retention_days is not None and retention_days <= 0:
-            raise ValueError("retention_days must be positive or None")
+        if retention_days is not None and not (0 < retention_days < math.inf):
+            raise ValueError("retention_days must be a finite positive number or None")
         self.path = str(path)
         self.retention_days = retention_days
         self._clock = clock
         self._busy_timeout = busy_timeout
         self._lock = threading.RLock()
+        #: Damage found at run time has been reported (it is logged once, not per write).
+        self.damage_reported = False
         self._conn: sqlite3.Connection | None = self._open()
         try:
             if blanked := self.purge_expired():
@@ -95,6 +98,10 @@ class Store(WorkPlanOperations):
 
     def _open(self) -> sqlite3.Connection:
         if self.path != ":memory:":
+            if Path(self.path).is_dir():
+                raise UnusableDatabase(
+                    f"could not open the database at {self.path}: it is a folder, not a file"
+                )
             try:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             except OSError as exc:
@@ -110,16 +117,37 @@ class Store(WorkPlanOperations):
         except sqlite3.Error as exc:
             raise self._open_error(reason(exc)) from exc
         try:
+            # Checked before anything is written (even the journal mode, which is in the
+            # file's header): a file that is not ours, or damaged, is left exactly as it is.
+            self._check_intact(conn)
             self._configure(conn)
             for version in schema.migrate(conn, clock=self._clock):
                 log.info("%s: applied schema migration v%d", self.path, version)
         except sqlite3.Error as exc:
             conn.close()
+            if is_damage(exc):
+                raise self._damaged(reason(exc)) from exc
             raise self._open_error(reason(exc)) from exc
         except StoreError as exc:
             conn.close()
-            raise self._open_error(str(exc)) from exc
+            kind = UnusableDatabase if isinstance(exc, UnusableDatabase) else StoreError
+            raise kind(f"could not open the database at {self.path}: {exc}") from exc
         return conn
+
+    def _damaged(self, why: str) -> UnusableDatabase:
+        return UnusableDatabase(
+            f"could not open the database at {self.path}: {why}; nothing was changed in it"
+        )
+
+    def _check_intact(self, conn: sqlite3.Connection) -> None:
+        """Refuse a damaged file (a quick structural check: milliseconds for a bot's
+        database) and one of another application or a newer version (see
+        :func:`~pact_advisor.store.schema.migrate`)."""
+        conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
+        (verdict,) = conn.execute("PRAGMA quick_check(1)").fetchone()
+        if verdict != "ok":
+            raise self._damaged("the database file is damaged")
+        schema.check_usable(conn)
 
     def _configure(self, conn: sqlite3.Connection) -> None:
         conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
@@ -174,16 +202,30 @@ class Store(WorkPlanOperations):
             try:
                 conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             except sqlite3.Error as exc:
-                raise StoreError(f"{verb}: {reason(exc)}") from exc
+                raise self._failure(verb, exc) from exc
             try:
                 yield conn
                 conn.execute("COMMIT")
             except sqlite3.Error as exc:
                 self._rollback(conn)
-                raise StoreError(f"{verb}: {reason(exc)}") from exc
+                raise self._failure(verb, exc) from exc
             except BaseException:
                 self._rollback(conn)
                 raise
+
+    def _failure(self, verb: str, exc: sqlite3.Error) -> StoreError:
+        """``exc`` in words; damage to the file is also logged, once, for whoever runs the
+        program (each failed operation still says so to the person who asked for it)."""
+        if is_damage(exc) and not self.damage_reported:
+            self.damage_reported = True
+            log.critical(
+                "the database at %s is damaged (%s): stop the program, keep a copy of the file "
+                "and restore a backup or recover it (sqlite3 %s .recover)",
+                self.path,
+                exc,
+                self.path,
+            )
+        return StoreError(f"{verb}: {reason(exc)}")
 
     @staticmethod
     def _rollback(conn: sqlite3.Connection) -> None:

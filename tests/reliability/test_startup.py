@@ -229,3 +229,57 @@ def test_sync_does_not_need_a_writable_database(bot_env, lock, capsys):
     # Sync only talks to Discord: it gets as far as logging in (refused here).
     assert runmod.sync_commands() == 1
     assert "Discord rejected the bot token" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------------------------
+# Settings that cannot be used
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def start_env(monkeypatch, tmp_path):
+    """A clean environment in ``tmp_path`` (where a ``.env`` may be written), logging left
+    alone; nothing of the bot's login is patched."""
+    for name in list(os.environ):
+        if name.startswith(("DISCORD_", "PACT_ADVISOR_")) and name != "PACT_ADVISOR_CACHE":
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(runmod, "configure_logging", lambda level: None)
+    monkeypatch.setenv("PACT_ADVISOR_DB", str(tmp_path / "advisor.db"))
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "value", ['"abc.def\\nX-Injected: 1"', '"abc.def\nghi"', '"abc def"'], ids=repr
+)
+def test_a_token_with_a_newline_in_dotenv_is_a_bad_token_not_a_traceback(
+    start_env, discord_api, monkeypatch, capsys, value
+):
+    api, seen = discord_api
+    monkeypatch.setattr(discord.http.Route, "BASE", api)  # the real HTTP layer, locally
+    (start_env / ".env").write_text(f"DISCORD_TOKEN={value}\n")
+
+    assert runmod.run_bot() == 1
+    assert runmod.sync_commands() == 1
+    err = capsys.readouterr().err
+    assert err == f"{runmod.BAD_TOKEN}\n" * 2
+    assert seen == []  # refused before anything was sent
+    assert not (start_env / "advisor.db").exists()
+
+
+@pytest.mark.parametrize("days", ["nan", "inf", "-inf", "1e999", "0", "-3", "NaN"])
+def test_retention_days_that_would_disable_the_purge_stop_the_start(
+    start_env, monkeypatch, capsys, days
+):
+    from pact_advisor.cli import main
+
+    monkeypatch.setenv("PACT_ADVISOR_RETENTION_DAYS", days)
+    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
+    assert runmod.run_bot() == 2
+    assert main(["config"]) == 2
+    bot, cli = capsys.readouterr().err.splitlines()
+    assert bot.startswith("Configuration error: PACT_ADVISOR_RETENTION_DAYS must be ")
+    assert cli.startswith("pact-advisor: PACT_ADVISOR_RETENTION_DAYS must be ")
+    assert not (start_env / "advisor.db").exists()
+    with pytest.raises(ValueError, match="finite positive"):
+        Store(start_env / "direct.db", retention_days=float(days))

@@ -14,6 +14,7 @@ from pact_advisor.app import Answer
 from pact_advisor.discord_bot.ask.components import answer_view, suggestion_view
 from pact_advisor.discord_bot.checklist.components import create_run, render_run
 from pact_advisor.discord_bot.core.adapter import message_kwargs
+from pact_advisor.discord_bot.core.errors import friendly_message, send_ephemeral
 from pact_advisor.discord_bot.core.services import Services
 from pact_advisor.engine import Turn
 from pact_advisor.render import DiscordMessage
@@ -76,9 +77,9 @@ async def sent(
     reply: Reply,
     message: discord.Message | discord.InteractionMessage,
     channel: Any,
-) -> None:
-    """After posting: store the turn."""
-    await services.remember(
+) -> StoreError | None:
+    """After posting: store the turn (the error, if it could not be saved)."""
+    return await services.remember(
         message.id,
         reply.answer.result.turn(),
         guidance_version=reply.answer.result.guidance_version,
@@ -107,7 +108,10 @@ async def answer_interaction(
     )
     await interaction.response.send_message(**reply.kwargs(), ephemeral=reply.private)
     message = await interaction.original_response()
-    await sent(services, reply, message, interaction.channel)
+    failed = await sent(services, reply, message, interaction.channel)
+    if failed is not None:  # answered, but a reply to the answer would not continue from it
+        told = friendly_message(failed, services.advisor.renderer, reply.answer.language)
+        await send_ephemeral(interaction, told or str(failed))
 
 
 async def answer_message(

@@ -75,10 +75,11 @@ class Services:
 
     async def remember(
         self, message_id: int, turn: Turn, *, guidance_version: str, channel: Any = None
-    ) -> None:
+    ) -> StoreError | None:
         """Store the turn behind an answer message, so that a reply to it (in a thread or DM,
         any later message there) continues the conversation, also after a restart. A failed
-        save is logged: the answer is already posted."""
+        save is logged and returned (the answer is already posted), for the caller to tell
+        the member when it can."""
         try:
             await self.store.save_turn(
                 message_id,
@@ -88,6 +89,8 @@ class Services:
             )
         except StoreError as exc:
             log.warning("could not save the turn of message %s: %s", message_id, exc)
+            return exc
+        return None
 
     async def turn_for_message(self, message_id: int | None) -> Turn | None:
         """The turn behind answer message ``message_id`` (``None`` if unknown or purged)."""
