@@ -32,6 +32,8 @@ def blank(conn: sqlite3.Connection, before: float | None = None) -> int:
     """Blank question text written before ``before`` (all of it if None); returns how many
     copies were blanked (one per answer's turn, vote or unanswered question)."""
     cond, args = ("", ()) if before is None else (" AND created_at < ?", (before,))
+    # A vote's own words on why it was not helpful are the member's text too.
+    conn.execute(f"UPDATE feedback SET note = NULL WHERE note IS NOT NULL{cond}", args)
     return sum(
         conn.execute(
             f"UPDATE {table} SET question = NULL WHERE question IS NOT NULL{cond}", args

@@ -34,6 +34,7 @@ from pathlib import Path
 from pact_advisor.checklists import Checklist
 from pact_advisor.engine import Turn
 from pact_advisor.store import feedback, retention, runs, schema, turns
+from pact_advisor.store.channel import ChannelRecords
 from pact_advisor.store.errors import StoreError, reason
 from pact_advisor.store.records import Report, Run, TurnRecord
 
@@ -50,7 +51,7 @@ def _create_private(path: Path) -> None:
     os.close(fd)
 
 
-class Store:
+class Store(ChannelRecords):
     """The SQLite store. Thread-safe (one lock around one connection).
 
     Args:
@@ -276,7 +277,9 @@ class Store:
                 now=self._clock(),
             )
 
-    def record_unanswered(self, question: str, suggestions: Sequence[str], *, user_id: int) -> int:
+    def record_unanswered(
+        self, question: str | None, suggestions: Sequence[str], *, user_id: int
+    ) -> int:
         """Record a question with no good answer and the item ids suggested instead."""
         with self._tx(write=True) as conn:
             return feedback.insert_unanswered(
@@ -302,11 +305,13 @@ class Store:
         *,
         channel_id: int | None = None,
         guidance_version: str | None = None,
+        keep_question: bool = True,
     ) -> None:
         """Store the turn behind answer message ``message_id`` (replacing an earlier one).
 
         ``channel_id`` marks it as the latest turn of a conversation channel (a thread or
-        DM); see :meth:`last_turn`.
+        DM); see :meth:`last_turn`. Without ``keep_question`` no text of the question is
+        stored (it held personal data), only that it was asked.
         """
         with self._tx(write=True) as conn:
             turns.save(
@@ -316,6 +321,7 @@ class Store:
                 channel_id=channel_id,
                 guidance_version=guidance_version,
                 now=self._clock(),
+                keep_question=keep_question,
             )
 
     def get_turn(self, message_id: int) -> TurnRecord | None:
