@@ -192,9 +192,28 @@ class AsyncChannelRecords:
         return await asyncio.to_thread(getattr(self.sync, name), *args, **kwargs)
 
     async def set_vote(
-        self, message_id: int, item_id: str, helpful: bool, **kw: Any
+        self,
+        message_id: int,
+        item_id: str,
+        helpful: bool,
+        *,
+        user_id: int,
+        question: str | None,
+        guidance_version: str | None,
+        reason: str | None = None,
+        note: str | None = None,
     ) -> Vote | None:
-        return await self._run("set_vote", message_id, item_id, helpful, **kw)
+        return await self._run(
+            "set_vote",
+            message_id,
+            item_id,
+            helpful,
+            user_id=user_id,
+            question=question,
+            guidance_version=guidance_version,
+            reason=reason,
+            note=note,
+        )
 
     async def get_vote(self, message_id: int, user_id: int) -> Vote | None:
         return await self._run("get_vote", message_id, user_id)

@@ -20,11 +20,12 @@ def cutoff(now: float, retention_days: float) -> float:
 
 def has_expired(conn: sqlite3.Connection, before: float) -> bool:
     """Whether any question text was written before ``before`` (an indexed read)."""
-    query = " OR ".join(
+    checks = [
         f"EXISTS (SELECT 1 FROM {table} WHERE question IS NOT NULL AND created_at < ?)"
         for table in QUESTION_TABLES
-    )
-    row = conn.execute(f"SELECT {query}", (before,) * len(QUESTION_TABLES)).fetchone()
+    ]
+    checks.append("EXISTS (SELECT 1 FROM feedback WHERE note IS NOT NULL AND created_at < ?)")
+    row = conn.execute(f"SELECT {' OR '.join(checks)}", (before,) * len(checks)).fetchone()
     return bool(row[0])
 
 

@@ -24,7 +24,7 @@ from pact_advisor.discord_bot.context.lookup import channel_setting
 from pact_advisor.discord_bot.core.adapter import message_kwargs
 from pact_advisor.discord_bot.core.services import Services
 from pact_advisor.engine import Context, Turn
-from pact_advisor.privacy import has_personal_data, redact
+from pact_advisor.knowledge.privacy import has_personal_data, redact
 from pact_advisor.render import DiscordMessage
 from pact_advisor.store import StoreError
 

@@ -13,7 +13,7 @@ from pact_advisor.discord_bot.core.errors import report_error, send_ephemeral
 from pact_advisor.discord_bot.core.services import Services
 from pact_advisor.discord_bot.translator import member_language
 from pact_advisor.engine import Turn
-from pact_advisor.privacy import has_personal_data
+from pact_advisor.knowledge.privacy import has_personal_data
 from pact_advisor.store.channel import NOTE_MAX, REASONS
 
 log = logging.getLogger(__name__)
