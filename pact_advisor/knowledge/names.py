@@ -60,9 +60,16 @@ def eu_member(name: str) -> bool:
     return key is not None and bool(entries[key].get("eu"))
 
 
+#: Longer values are not split into names (splitting is quadratic in the pieces).
+_ROLE_MAX = 200
+
+
+@cache
 def country_role(value: str) -> str:
     """The role the countries ``value`` names play: ``eu`` when every one is an EU member
     state ("asylum in Spain"), else ``partner``."""
+    if len(value) > _ROLE_MAX:
+        return "partner"
     listed = _split(value, "countries")
     return "eu" if listed and all(eu_member(n) for n in listed) else "partner"
 
