@@ -22,7 +22,8 @@ The model's rules are the checklist's contract:
   of the step), then the panel answers;
 * a change is saved before the message is edited, so when the edit fails (a 500 from Discord)
   the change is stored although the message still shows the old state;
-* a "not covered" question is recorded before it is answered, a vote before it is thanked.
+* a "not covered" question is recorded before it is answered, a vote before it is thanked;
+* each member has one vote per answer, kept across restarts and changed by the other button.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from benchmarks.observe import (
     stored_unanswered,
     stored_votes,
 )
+from pact_advisor.store.channel import REASONS
 
 #: The five checklists: (channel index, topic, partner). Three of them have two pages.
 CHECKLISTS = (
@@ -161,9 +163,9 @@ class ChecklistModel:
 @dataclass
 class Model:
     checklists: list[ChecklistModel] = field(default_factory=list)
-    #: (item id, helpful) -> votes the database must hold.
-    votes: Counter = field(default_factory=Counter)
-    voted: set[tuple[int, int]] = field(default_factory=set)
+    #: (answer message id, member id) -> (item id, helpful): one vote per member per answer,
+    #: kept by the database across restarts, changed by clicking the other button.
+    ballots: dict[tuple[int, int], tuple[str, bool]] = field(default_factory=dict)
     unanswered: int = 0
     #: Public answers that can be rated: (message, item id).
     answers: list[tuple[Any, str]] = field(default_factory=list)
@@ -171,6 +173,11 @@ class Model:
     faults: int = 0
     restarts: int = 0
     interactions: int = 0
+
+    @property
+    def votes(self) -> Counter:
+        """(item id, helpful) -> votes the database must hold."""
+        return Counter(self.ballots.values())
 
 
 # --------------------------------------------------------------------------------------------
@@ -238,8 +245,8 @@ async def run_scenario(
 
     ``fault_rate``: the share of interactions whose Discord callback fails once with a 500
     (the bot must then answer with its apology, and keep serving). ``restart``: called when
-    the count reaches each of ``restart_at`` (it replaces the bot; its in-memory state, such
-    as who already voted on which answer, is gone). ``pace``: virtual seconds between two
+    the count reaches each of ``restart_at`` (it replaces the bot; its in-memory state is
+    gone, while who voted what on which answer is kept by the database). ``pace``: virtual seconds between two
     interactions, so that timers run as they would (private answers' buttons expire after 15
     minutes, the retention purge runs hourly). Returns the model.
     """
@@ -253,7 +260,6 @@ async def run_scenario(
         if restarts and model.interactions >= restarts[0] and restart is not None:
             restarts.pop(0)
             await restart()
-            model.voted.clear()  # the new bot does not remember votes, the database does
             model.restarts += 1
         if pace:
             await world.env.advance_time(pace)
@@ -430,19 +436,25 @@ async def _vote(model, rng, member, faulted, timer) -> None:
     answer, item = rng.choice(model.answers)
     helpful = rng.random() < 0.6
     model.actions["vote"] += 1
-    result = await _timed(
-        "vote", timer, member.click(answer, label="Helpful" if helpful else "Not helpful")
-    )
+    label = "Helpful" if helpful else "Not helpful"
+    result = await _timed("vote", timer, member.click(answer, label=label))
     key = (answer.id, member.id)
-    first = key not in model.voted
-    if first:  # saved before the thanks is sent
-        model.voted.add(key)
-        model.votes[item, helpful] += 1
+    before = model.ballots.get(key)
     if faulted:
         _apology(result)
+        if helpful:  # saved before the thanks is sent; "Not helpful" asks first
+            model.ballots[key] = (item, True)
         return
-    assert result.ephemeral
-    assert ("already rated" in result.response.content) == (not first)
+    if helpful:
+        assert result.ephemeral
+        kept = before is not None and before[1]
+        assert ("already marked this answer helpful" in result.response.content) == kept
+        model.ballots[key] = (item, True)
+        return
+    assert result.modal is not None  # why not helpful, in one step
+    submitted = await member.submit_modal(result, {"reason": [rng.choice(REASONS)]})
+    assert submitted.ephemeral
+    model.ballots[key] = (item, False)
 
 
 async def refresh(model: Model, world: World) -> None:

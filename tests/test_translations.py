@@ -182,3 +182,14 @@ def test_country_names_are_cldrs(language):
             continue
         bare = Phrase.parse(language, entry[language]).bare
         assert bare == territories[code].replace("’", "'"), code
+
+
+def test_eu_member_states_have_their_role_and_the_spelling_typed_is_kept():
+    from pact_advisor.knowledge import names
+
+    assert names.country_role("Spain") == "eu" and names.country_role("Espagne") == "eu"
+    assert names.country_role("Morocco") == "partner"
+    assert names.country_role("Spain and Morocco") == "partner"
+    assert sum(names.eu_member(n) for n in names.country_names()) == 27
+    assert names.shown("partner", "Nigeria", "fr") == "Nigeria"  # not "Nigéria"
+    assert names.shown("partner", "Morocco", "fr") == "Maroc"

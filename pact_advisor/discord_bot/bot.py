@@ -29,6 +29,7 @@ EXTENSIONS = (
     "pact_advisor.discord_bot.checklist.cog",
     "pact_advisor.discord_bot.checklist.digest",
     "pact_advisor.discord_bot.guidance.cog",
+    "pact_advisor.discord_bot.context.cog",
     "pact_advisor.discord_bot.admin.cog",
     "pact_advisor.discord_bot.admin.retention",
 )

@@ -36,6 +36,8 @@ def _table(name: str) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
     entries = json.loads((_DATA / f"{name}.json").read_text(encoding="utf-8"))
     spellings: dict[str, str] = {}
     for key, entry in entries.items():
+        if "en" in entry:
+            spellings.setdefault(fold(entry["en"]), key)
         for language in ("fr", "es"):
             spellings.setdefault(fold(Phrase.parse(language, entry[language]).bare), key)
         for alias in entry.get("aliases", ()):
@@ -49,6 +51,38 @@ def known_country(name: str) -> bool:
 
 def known_sector(name: str) -> bool:
     return fold(name) in _table("sectors")[1]
+
+
+def eu_member(name: str) -> bool:
+    """Whether ``name`` (any spelling the tables know) is an EU member state."""
+    entries, spellings = _table("countries")
+    key = spellings.get(fold(name))
+    return key is not None and bool(entries[key].get("eu"))
+
+
+#: Longer values are not split into names (splitting is quadratic in the pieces).
+_ROLE_MAX = 200
+
+
+@cache
+def country_role(value: str) -> str:
+    """The role the countries ``value`` names play: ``eu`` when every one is an EU member
+    state ("asylum in Spain"), else ``partner``."""
+    if len(value) > _ROLE_MAX:
+        return "partner"
+    listed = _split(value, "countries")
+    return "eu" if listed and all(eu_member(n) for n in listed) else "partner"
+
+
+def country_names() -> list[str]:
+    """Every known country's English name, alphabetically (for autocomplete)."""
+    entries = _table("countries")[0]
+    return sorted((e.get("en") or k for k, e in entries.items()), key=fold)
+
+
+def sector_names() -> list[str]:
+    """Every known sector's English name (for autocomplete)."""
+    return sorted(_table("sectors")[0], key=fold)
 
 
 def _lookup(table: str, name: str, language: str) -> Phrase | None:
@@ -136,7 +170,9 @@ def shown(slot: str, value: str, language: str) -> str:
     words = []
     for name, phrase in zip(_split(value, table), find(value, language), strict=True):
         known = fold(name) in _table(table)[1]
-        words.append(phrase.bare if known else name)
+        # The member's spelling is kept when it is the same name: "Nigeria", not "Nigéria".
+        same = fold(phrase.bare) == fold(name)
+        words.append(phrase.bare if known and not same else name)
     if len(words) == 1:
         return words[0]
     joined = "et" if language == "fr" else "y"

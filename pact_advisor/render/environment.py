@@ -16,7 +16,14 @@ from pathlib import Path
 import jinja2
 
 from pact_advisor import i18n
-from pact_advisor.render.filters import discord_escape, md_escape, plain, truncate_sentence
+from pact_advisor.knowledge.names import country_role
+from pact_advisor.render.filters import (
+    discord_escape,
+    first_sentences,
+    md_escape,
+    plain,
+    truncate_sentence,
+)
 
 _BLANK_LINES = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
@@ -74,5 +81,8 @@ def environment(
         plain=plain,
         esc=_esc,
         truncate_sentence=truncate_sentence,
+        first_sentences=first_sentences,
+        # The role a country plays: "eu" for an EU member state, else "partner".
+        country_role=country_role,
     )
     return env

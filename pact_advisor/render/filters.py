@@ -107,3 +107,13 @@ def truncate_sentence(text: object, n: int, more: str = "") -> str:
             piece = piece[:-1]
         result = f"{piece}…{tail}"
     return result[:n]
+
+
+def first_sentences(text: object, count: int = 2, n: int = 320) -> str:
+    """The first ``count`` sentences of ``text``, within ``n`` characters (trimmed at a
+    sentence or word boundary beyond that): advice to read at a glance."""
+    text = " ".join(("" if text is None else str(text)).split())
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    if len(ends) >= count:
+        text = text[: ends[count - 1]].rstrip()
+    return truncate_sentence(text, n)

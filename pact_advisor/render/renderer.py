@@ -151,11 +151,14 @@ class Renderer:
         *,
         detail: bool = False,
         language: str = "en",
+        context_note: str | None = None,
     ) -> DiscordMessage:
         """``result`` shown as ``kind``, as a Discord message (see :meth:`render_answer`);
-        a checklist shows its first page."""
+        a checklist shows its first page. An answer is short (title, advice for the context,
+        the cited quote) unless in ``detail``; ``context_note`` (``channel`` or ``thread``)
+        says its context is the one the channel or thread set."""
         with speaking(checklist.language if checklist is not None else language):
-            view = self.views.answer(kind, result, checklist, detail, language)
+            view = self.views.answer(kind, result, checklist, detail, language, context_note)
             if view.name == "checklist":
                 return self.discord.checklist(view)
             return self.discord.render(view)
@@ -205,11 +208,29 @@ class Renderer:
             return self.discord.render(View("digest", variables))
 
     def discord_item(
-        self, item_id: str, context: Any = None, language: str = "en"
+        self, item_id: str, context: Any = None, language: str = "en", *, internal: bool = True
     ) -> DiscordMessage:
-        """Everything about one item; raises :class:`UnknownItem` for an unknown id."""
+        """Everything about one item; raises :class:`UnknownItem` for an unknown id. Without
+        ``internal`` it leaves out keywords and example questions (for members)."""
         with speaking(language):
-            return self.discord.render(self.views.item(item_id, context, language))
+            view = self.views.item(item_id, context, language, internal=internal)
+            return self.discord.render(view)
+
+    def discord_more(
+        self, result: Result, language: str = "en", context_note: str | None = None
+    ) -> DiscordMessage:
+        """The rest of a short answer to ``result``: summary, full advice, checklist steps,
+        the full quote, related items and confidence."""
+        with speaking(language):
+            view = self.views.answer_part("answer_more", result, language, context_note)
+            return self.discord.render(view)
+
+    def discord_why(self, result: Result, language: str = "en") -> DiscordMessage:
+        """Why ``result``'s top match answers its question: the engine's reasons, its
+        confidence and score, and the guidance version. One rendering for every way of
+        asking why (an answer's button, a message menu)."""
+        with speaking(language):
+            return self.discord.render(self.views.answer_part("why", result, language))
 
     def discord_topics(self, language: str = "en") -> DiscordMessage:
         """Every collection with its item count and item titles, one field each."""

@@ -200,8 +200,12 @@ class Views:
             "programme": self._programme(item, language),
         }
 
-    def item(self, item_id: str, context: Any = None, language: str = "en") -> View:
-        """Everything about one item; raises :class:`UnknownItem` for an unknown id."""
+    def item(
+        self, item_id: str, context: Any = None, language: str = "en", *, internal: bool = True
+    ) -> View:
+        """Everything about one item; raises :class:`UnknownItem` for an unknown id. Without
+        ``internal``, the fields that serve matching (keywords, example questions) are left
+        out: what a channel's members see."""
         view = self._item(self.item_of(item_id.strip()), context, language)
         return View(
             "item",
@@ -210,6 +214,7 @@ class Views:
                 "context": given(context, language),
                 "version": self.guidance.version,
                 "language": language,
+                "internal": internal,
             },
         )
 
@@ -234,9 +239,11 @@ class Views:
         checklist: Checklist | None = None,
         detail: bool = False,
         language: str = "en",
+        context_note: str | None = None,
     ) -> View:
         """The view of ``result`` shown as ``kind`` (a ``checklist`` answer shows ``checklist``),
-        in ``language``."""
+        in ``language``. ``context_note`` (``channel`` or ``thread``) says the context is the
+        one the channel or thread set."""
         if kind == "help":
             return self.help(language)
         if kind == "topics":
@@ -255,6 +262,7 @@ class Views:
             "confidence": result.confidence,
             "detail": detail,
             "language": language,
+            "context_note": context_note,
         }
         if kind == "not_covered":
             base.update(
@@ -267,6 +275,18 @@ class Views:
             top = self._match(result.matches[0], result.context, language)
             base.update(top=top, also=self._also(result, top, language))
         return View(kind, base)
+
+    def answer_part(
+        self,
+        part: Literal["answer_more", "why"],
+        result: Result,
+        language: str = "en",
+        context_note: str | None = None,
+    ) -> View:
+        """The rest of an answer (``answer_more``) or why its top match was chosen (``why``),
+        from the same data as the answer."""
+        view = self.answer("answer", result, language=language, context_note=context_note)
+        return View(part, view.variables)
 
     def _match(self, match: Match, context: Any, language: str) -> dict[str, Any]:
         view = self._item(self.item_of(match.id), context, language)
@@ -400,11 +420,22 @@ class Views:
                     {"when": when(q.created_at), "question": q.question} for q in report.unanswered
                 ],
                 "not_helpful": [
-                    {"when": when(f.created_at), "item_id": f.item_id, "question": f.question}
+                    {
+                        "when": when(f.created_at),
+                        "item_id": f.item_id,
+                        "question": f.question,
+                        "reason": f.reason,
+                        "note": f.note,
+                    }
                     for f in report.not_helpful
                 ],
                 "votes": [
-                    {"item_id": item, "helpful": c.helpful, "not_helpful": c.not_helpful}
+                    {
+                        "item_id": item,
+                        "helpful": c.helpful,
+                        "not_helpful": c.not_helpful,
+                        "reasons": dict(c.reasons),
+                    }
                     for item, c in votes
                 ],
             },

@@ -14,6 +14,7 @@ from typing import ParamSpec, TypeVar
 
 from pact_advisor.checklists import Checklist
 from pact_advisor.engine import Turn
+from pact_advisor.store.channel import AsyncChannelRecords
 from pact_advisor.store.plans import Change, Place
 from pact_advisor.store.records import Digest, Event, Report, Run, TurnRecord
 from pact_advisor.store.store import Store
@@ -22,7 +23,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
-class AsyncStore:
+class AsyncStore(AsyncChannelRecords):
     """Awaitable twins of :class:`Store`'s operations, same names and arguments.
 
     ``sync`` is the wrapped store, for code already off the event loop.
@@ -142,7 +143,7 @@ class AsyncStore:
         )
 
     async def record_unanswered(
-        self, question: str, suggestions: Sequence[str], *, user_id: int
+        self, question: str | None, suggestions: Sequence[str], *, user_id: int
     ) -> int:
         return await self._call(self.sync.record_unanswered, question, suggestions, user_id=user_id)
 
@@ -156,6 +157,7 @@ class AsyncStore:
         *,
         channel_id: int | None = None,
         guidance_version: str | None = None,
+        keep_question: bool = True,
     ) -> None:
         await self._call(
             self.sync.save_turn,
@@ -163,6 +165,7 @@ class AsyncStore:
             turn,
             channel_id=channel_id,
             guidance_version=guidance_version,
+            keep_question=keep_question,
         )
 
     async def get_turn(self, message_id: int) -> TurnRecord | None:

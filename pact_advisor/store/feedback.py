@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
-from pact_advisor.store import codec
+from pact_advisor.store import channel, codec
 from pact_advisor.store.records import FeedbackRecord, ItemCounts, Report, UnansweredQuestion
 
 
@@ -31,7 +31,7 @@ def insert_feedback(
 
 def insert_unanswered(
     conn: sqlite3.Connection,
-    question: str,
+    question: str | None,
     suggestions: Sequence[str],
     *,
     user_id: int,
@@ -79,15 +79,18 @@ def report(conn: sqlite3.Connection, since: float, until: float) -> Report:
             user_id=r[4],
             guidance_version=r[5],
             created_at=r[6],
+            reason=r[7],
+            note=r[8],
         )
         for r in conn.execute(
-            "SELECT id, question, item_id, helpful, user_id, guidance_version, created_at"
-            " FROM feedback WHERE created_at >= ? AND helpful = 0 ORDER BY created_at, id",
+            "SELECT id, question, item_id, helpful, user_id, guidance_version, created_at,"
+            " reason, note FROM feedback WHERE created_at >= ? AND helpful = 0 ORDER BY created_at, id",
             (since,),
         )
     )
+    reasons = channel.reasons_by_item(conn, since)
     counts = {
-        item: ItemCounts(helpful=h, not_helpful=n)
+        item: ItemCounts(helpful=h, not_helpful=n, reasons=reasons.get(item, {}))
         for item, h, n in conn.execute(
             "SELECT item_id, SUM(helpful), SUM(1 - helpful) FROM feedback"
             " WHERE created_at >= ? GROUP BY item_id ORDER BY item_id",

@@ -155,6 +155,9 @@ class FeedbackRecord:
     user_id: int
     guidance_version: str | None
     created_at: float
+    #: Why it was not helpful (see ``store.channel.REASONS``), and the member's words.
+    reason: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -196,6 +199,8 @@ class ItemCounts:
 
     helpful: int = 0
     not_helpful: int = 0
+    #: How often each reason was given for "not helpful".
+    reasons: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:

@@ -20,11 +20,12 @@ def cutoff(now: float, retention_days: float) -> float:
 
 def has_expired(conn: sqlite3.Connection, before: float) -> bool:
     """Whether any question text was written before ``before`` (an indexed read)."""
-    query = " OR ".join(
+    checks = [
         f"EXISTS (SELECT 1 FROM {table} WHERE question IS NOT NULL AND created_at < ?)"
         for table in QUESTION_TABLES
-    )
-    row = conn.execute(f"SELECT {query}", (before,) * len(QUESTION_TABLES)).fetchone()
+    ]
+    checks.append("EXISTS (SELECT 1 FROM feedback WHERE note IS NOT NULL AND created_at < ?)")
+    row = conn.execute(f"SELECT {' OR '.join(checks)}", (before,) * len(checks)).fetchone()
     return bool(row[0])
 
 
@@ -32,6 +33,8 @@ def blank(conn: sqlite3.Connection, before: float | None = None) -> int:
     """Blank question text written before ``before`` (all of it if None); returns how many
     copies were blanked (one per answer's turn, vote or unanswered question)."""
     cond, args = ("", ()) if before is None else (" AND created_at < ?", (before,))
+    # A vote's own words on why it was not helpful are the member's text too.
+    conn.execute(f"UPDATE feedback SET note = NULL WHERE note IS NOT NULL{cond}", args)
     return sum(
         conn.execute(
             f"UPDATE {table} SET question = NULL WHERE question IS NOT NULL{cond}", args

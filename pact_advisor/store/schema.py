@@ -154,6 +154,24 @@ MIGRATIONS: tuple[str, ...] = (
         set_at      REAL    NOT NULL
     );
     """,
+    # v6: one vote per member per answer message (changeable; older votes have no message
+    # and stay as they are), why an answer was not helpful, and the partnership context a
+    # channel or thread set with /context.
+    """
+    ALTER TABLE feedback ADD COLUMN message_id INTEGER;
+    ALTER TABLE feedback ADD COLUMN reason TEXT;
+    ALTER TABLE feedback ADD COLUMN note TEXT;                -- NULL once purged
+    CREATE UNIQUE INDEX feedback_vote ON feedback (message_id, user_id)
+        WHERE message_id IS NOT NULL;
+    CREATE TABLE channel_contexts (
+        channel_id  INTEGER PRIMARY KEY,
+        partner     TEXT,
+        sector      TEXT,
+        programme   TEXT,
+        set_by      INTEGER NOT NULL,
+        set_at      REAL    NOT NULL
+    );
+    """,
 )
 
 #: The schema version this program writes.

@@ -35,6 +35,7 @@ from pathlib import Path
 from pact_advisor.checklists import Checklist
 from pact_advisor.engine import Turn
 from pact_advisor.store import feedback, retention, runs, schema, turns
+from pact_advisor.store.channel import ChannelRecords
 from pact_advisor.store.errors import StoreError, UnusableDatabase, is_damage, reason
 from pact_advisor.store.records import Report, Run, TurnRecord
 from pact_advisor.store.workplan import WorkPlanOperations
@@ -52,7 +53,7 @@ def _create_private(path: Path) -> None:
     os.close(fd)
 
 
-class Store(WorkPlanOperations):
+class Store(WorkPlanOperations, ChannelRecords):
     """The SQLite store. Thread-safe (one lock around one connection).
 
     Args:
@@ -323,7 +324,9 @@ class Store(WorkPlanOperations):
                 now=self._clock(),
             )
 
-    def record_unanswered(self, question: str, suggestions: Sequence[str], *, user_id: int) -> int:
+    def record_unanswered(
+        self, question: str | None, suggestions: Sequence[str], *, user_id: int
+    ) -> int:
         """Record a question with no good answer and the item ids suggested instead."""
         with self._tx(write=True) as conn:
             return feedback.insert_unanswered(
@@ -349,11 +352,13 @@ class Store(WorkPlanOperations):
         *,
         channel_id: int | None = None,
         guidance_version: str | None = None,
+        keep_question: bool = True,
     ) -> None:
         """Store the turn behind answer message ``message_id`` (replacing an earlier one).
 
         ``channel_id`` marks it as the latest turn of a conversation channel (a thread or
-        DM); see :meth:`last_turn`.
+        DM); see :meth:`last_turn`. Without ``keep_question`` no text of the question is
+        stored (it held personal data), only that it was asked.
         """
         with self._tx(write=True) as conn:
             turns.save(
@@ -363,6 +368,7 @@ class Store(WorkPlanOperations):
                 channel_id=channel_id,
                 guidance_version=guidance_version,
                 now=self._clock(),
+                keep_question=keep_question,
             )
 
     def get_turn(self, message_id: int) -> TurnRecord | None:

@@ -21,14 +21,16 @@ def save(
     channel_id: int | None,
     guidance_version: str | None,
     now: float,
+    keep_question: bool = True,
 ) -> None:
-    """Store ``turn`` as the one behind ``message_id``, replacing an earlier one."""
+    """Store ``turn`` as the one behind ``message_id``, replacing an earlier one (without
+    its question's text unless ``keep_question``)."""
     conn.execute(
         f"INSERT OR REPLACE INTO turns ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
             message_id,
             channel_id,
-            turn.question,
+            turn.question if keep_question else None,
             codec.ids_json(turn.match_ids),
             codec.context_json(turn.context),
             guidance_version,

@@ -107,7 +107,7 @@ async def test_reload_with_broken_guidance_keeps_serving_the_old_version(
     assert env.bot.services.advisor.version == version
 
     answer = (await user.slash(channel, "ask", question="diaspora recognition")).response
-    assert "diaspora.recognition" in answer.embeds[0].footer.text
+    assert answer.embeds[0].title == "Promote and recognise the work of diaspora"
 
 
 async def test_reload_with_a_broken_template_names_it_and_keeps_serving(
@@ -147,10 +147,16 @@ async def test_reload_errors_are_trimmed_to_fit(env, channel, admin, make_bot, g
     assert "… and " in embed.description  # the rest are counted, not listed
 
 
+async def not_helpful(member, answer, reason="wrong-topic"):
+    """Click "Not helpful" and give the reason the form asks for."""
+    shown = await member.click(answer, label="Not helpful")
+    return await member.submit_modal(shown, {"reason": [reason]})
+
+
 async def test_report_lists_unanswered_and_not_helpful_since_a_date(channel, admin, user):
     await user.slash(channel, "ask", question="how do I bake bread with diaspora")
     answer = (await user.slash(channel, "ask", question=EMPLOYERS)).response
-    await user.click(answer, label="Not helpful")
+    await not_helpful(user, answer)
     await admin.click(answer, label="Helpful")
 
     result = await admin.slash(channel, "advisor report", since="2026-01-01")
@@ -161,9 +167,11 @@ async def test_report_lists_unanswered_and_not_helpful_since_a_date(channel, adm
     fields = {f.name: f.value for f in embed.fields}
     assert fields["Unanswered (1)"] == "• 2026-01-01 “how do I bake bread with diaspora”"
     assert fields["Not helpful (1)"] == (
-        f"• 2026-01-01 `talent-partnerships.public-private` “{EMPLOYERS}”"
+        f"• 2026-01-01 `talent-partnerships.public-private` “{EMPLOYERS}” · Wrong topic"
     )
-    assert fields["Votes per item (1)"] == "• `talent-partnerships.public-private` 👍 1 · 👎 1"
+    assert fields["Votes per item (1)"] == (
+        "• `talent-partnerships.public-private` 👍 1 · 👎 1 (Wrong topic 1)"
+    )
 
     later = (await admin.slash(channel, "advisor report", since="2026-01-02")).response
     assert later.embeds[0].description.startswith("0 unanswered")
@@ -179,7 +187,7 @@ async def test_report_rejects_a_bad_date(env, channel, admin):
 async def test_purge_deletes_question_text_and_says_how_many(channel, admin, user):
     await user.slash(channel, "ask", question="how do I bake bread with diaspora")
     answer = (await user.slash(channel, "ask", question=EMPLOYERS)).response
-    await user.click(answer, label="Not helpful")
+    await not_helpful(user, answer)
 
     result = await admin.slash(channel, "advisor purge")
     assert result.ephemeral
@@ -194,7 +202,7 @@ async def test_purge_deletes_question_text_and_says_how_many(channel, admin, use
     assert "👎 1" in report
 
     # The answer no longer knows its question either: a new vote is recorded without it.
-    await admin.click(answer, label="Not helpful")
+    await not_helpful(admin, answer)
     report = embed_text((await admin.slash(channel, "advisor report")).response)
     assert EMPLOYERS not in report and report.count("*(question text purged)*") == 3
 

@@ -44,10 +44,34 @@ async def test_guidance_without_an_item_lists_the_topics(channel, user):
 
 
 async def test_unknown_item_gets_a_private_hint(env, channel, user):
-    result = await user.slash(channel, "guidance", item="diaspora.umbrella")
+    result = await user.slash(channel, "guidance", item="talent partnership")
     assert result.ephemeral
-    assert "Did you mean `diaspora.umbrella-networks`" in result.response.content
+    assert "There is no guidance item “talent partnership”. Did you mean `talent-partnerships." in (
+        result.response.content
+    )
     simcord.assert_error(env, AdvisorError)
+
+
+async def test_guidance_item_by_its_title_or_a_few_of_its_words(channel, user):
+    by_title = await user.slash(
+        channel, "guidance", item="invest in umbrella organisations platforms and networks"
+    )
+    by_words = await user.slash(channel, "guidance", item="umbrella networks")
+    for result in (by_title, by_words):
+        assert not result.ephemeral
+        title = result.response.embeds[0].title
+        assert title == "Invest in umbrella organisations, platforms and networks"
+
+
+async def test_members_see_no_keywords_or_examples_admins_do_privately(channel, admin, user):
+    member = await user.slash(channel, "guidance", item="diaspora.umbrella-networks")
+    names = [f.name for f in member.response.embeds[0].fields]
+    assert "Keywords" not in names and "Example questions" not in names
+
+    shown = await admin.slash(channel, "guidance", item="diaspora.umbrella-networks")
+    assert shown.ephemeral
+    names = [f.name for f in shown.response.embeds[0].fields]
+    assert "Keywords" in names and "Example questions" in names
 
 
 async def test_item_autocomplete_matches_ids_and_titles(channel, user):

@@ -26,6 +26,9 @@ async def test_every_command_and_option_is_described(env):
         "advisor reload",
         "advisor report",
         "advisor purge",
+        "context set",
+        "context show",
+        "context clear",
     } <= names
     for command in commands:
         assert command.description and command.description != "…", command.qualified_name
@@ -51,7 +54,7 @@ def test_each_cog_module_ends_with_an_async_setup():
 def test_every_feature_folder_has_its_cog_loaded_as_an_extension():
     glue = PACKAGE / "discord_bot"
     features = {p.parent.name for p in glue.glob("*/__init__.py")} - {"core"}
-    assert features == {"admin", "ask", "checklist", "guidance"}
+    assert features == {"admin", "ask", "checklist", "context", "guidance"}
     for feature in features:
         assert f"pact_advisor.discord_bot.{feature}.cog" in EXTENSIONS, feature
 
@@ -63,6 +66,7 @@ async def test_every_extension_is_loaded_with_its_cog(env):
         "Checklists",
         "Digest",
         "GuidanceBrowser",
+        "ChannelContext",
         "Admin",
         "Retention",
     }

@@ -23,7 +23,9 @@ def test_programme_questions_get_the_programme_card(show, engine):
     assert "> — EUDiF · 2019" in text
     embed = show.message(result).embeds[0]
     assert [f.value for f in embed.fields if f.name == "Since"] == ["2019"]
-    assert any(f.name == "Guidance drawn from EUDiF" for f in embed.fields)
+    # The short card leaves what the programme's guidance covers to "More".
+    more = show.advisor.renderer.discord_more(result).embeds[0]
+    assert any(f.name == "Guidance drawn from EUDiF" for f in more.fields)
 
 
 def test_every_dev_question_renders(show, engine, guidance):
@@ -104,6 +106,13 @@ def test_a_hostile_question_is_shown_literally_everywhere(show, engine, guidance
         assert "@everyone" not in shown and "@here" not in shown
         assert not re.search(r"<[@#]", shown)
         assert "**bold**" not in shown
+        # A short answer does not repeat the question; "Why this?" shows it, escaped too.
+        short = result.answered and not result.ambiguous and result.intent != "checklist"
+        if short:
+            message = show.advisor.renderer.discord_why(result)
+            shown = all_text(message)
+            assert "@everyone" not in shown and "@here" not in shown
+            assert not re.search(r"<[@#]", shown)
         if result.intent != "checklist":
             assert r"\*\*bold\*\*" in shown
         fits(message)

@@ -25,8 +25,8 @@ from pact_advisor.store import FeedbackRecord, ItemCounts, Report, UnansweredQue
 
 
 @pytest.mark.parametrize("level", ["high", "medium", "low"])
-def test_confidence_is_a_field(show, guidance, level):
-    message = show.message(answer(guidance, "diaspora.overview", confidence=level))
+def test_confidence_is_a_field_of_more(renderer, guidance, level):
+    message = renderer.discord_more(answer(guidance, "diaspora.overview", confidence=level))
     confidence = next(f for f in message.embeds[0].fields if f.name == "Confidence")
     assert confidence.value.lower().startswith(level)
 
@@ -74,15 +74,32 @@ def test_discord_answer_parts(show, guidance):
     fits(message)
     (embed,) = message.embeds
     assert embed.title == item.title
-    assert embed.description.startswith("**Q:** common ground?")
+    assert "common ground?" not in embed.description  # short: "Why this?" shows the question
     for_line = "**For:** Morocco (partner) · agriculture (sector) · THAMM (programme)"
     assert for_line in embed.description
     assert "map what the EU side, Morocco and other stakeholders each want" in embed.description
     source = next(f for f in embed.fields if f.name == "Source")
     assert source.value.startswith("> “Sufficient shared interests")
     assert "— MPF · 2018 independent evaluation" in source.value
-    assert embed.footer.startswith(item.id)
-    assert embed.to_dict()["fields"][0]["name"] == "Source"
+    assert embed.footer.startswith("guidance ")
+    assert [f.name for f in embed.fields] == ["Source"]
+    assert message.total_chars() < 700
+
+
+def test_more_and_why_this_show_the_rest_and_the_reasons(renderer, guidance):
+    result = answer(guidance, "success-factors.shared-interests", "common ground?", MOROCCO)
+    more = renderer.discord_more(result, context_note="channel")
+    fits(more)
+    names = [f.name for f in more.embeds[0].fields]
+    assert names[:2] == ["Checklist", "Source"] and "Confidence" in names
+    assert "**For Morocco · agriculture · THAMM**, this channel's context" in (
+        more.embeds[0].description
+    )
+    why = renderer.discord_why(result)
+    fits(why)
+    assert why.embeds[0].description.startswith("**Q:** common ground?")
+    fields = {f.name: f.value for f in why.embeds[0].fields}
+    assert fields["Guidance version"] == f"`{guidance.version}`"
 
 
 def test_every_item_fits_discord_with_and_without_context(show, renderer, guidance):
@@ -123,6 +140,8 @@ def test_a_long_question_fits_discord(show, guidance):
         embed = message.embeds[0]
         if result.intent == "checklist":
             assert embed.title == "Checklist: " + guidance.items["diaspora.overview"].title
+        elif not result.ambiguous and result.answered:
+            assert "What should we do?" not in embed.description  # a short answer
         else:
             assert embed.description.startswith("**Q:** What should we do?")
 

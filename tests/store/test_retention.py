@@ -147,3 +147,23 @@ def test_expired_text_is_gone_from_the_raw_files_while_the_store_is_open(tmp_pat
 
 def test_the_store_turns_on_secure_delete(db: Store) -> None:
     assert db._connection().execute("PRAGMA secure_delete").fetchone()[0] == 1
+
+
+def test_a_votes_own_words_expire_with_question_text(tmp_path: Path) -> None:
+    now = [1_000_000.0]
+    store = Store(tmp_path / "a.db", clock=lambda: now[0], retention_days=30)
+    store.set_vote(
+        7,
+        "diaspora.overview",
+        False,
+        user_id=1,
+        question=None,
+        guidance_version="v",
+        reason="missing",
+        note="nothing on costs",
+    )
+    now[0] += 31 * 86_400
+    store.purge_expired()
+    (record,) = store.report(0).not_helpful
+    assert record.note is None and record.reason == "missing"  # the reason is kept
+    store.close()

@@ -16,7 +16,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from pact_advisor.discord_bot.ask.answering import answer_interaction, answer_message
-from pact_advisor.discord_bot.ask.components import AnswerButton, SuggestionButton
+from pact_advisor.discord_bot.ask.choices import CandidateButton
+from pact_advisor.discord_bot.ask.components import AnswerButton, RelatedSelect, SuggestionButton
 from pact_advisor.discord_bot.core.errors import AdvisorError
 from pact_advisor.discord_bot.core.services import conversation_channel
 from pact_advisor.discord_bot.translator import LANGUAGE_CHOICES, member_language
@@ -28,6 +29,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 QUESTION_MAX = 500
+#: Reacted to a message asked over the rate limit (it gets no answer).
+SLOW_DOWN = "⏳"
+
+DYNAMIC_ITEMS = (AnswerButton, RelatedSelect, SuggestionButton, CandidateButton)
 
 
 def _cooldown(interaction: discord.Interaction) -> bool:
@@ -47,11 +52,11 @@ class Ask(commands.Cog):
 
     async def cog_load(self) -> None:
         # The buttons under answers keep working after a restart: their custom_id is matched.
-        self.bot.add_dynamic_items(AnswerButton, SuggestionButton)
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.ask_menu.name, type=self.ask_menu.type)
-        self.bot.remove_dynamic_items(AnswerButton, SuggestionButton)
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     @app_commands.command(name="ask")
     @app_commands.describe(
@@ -127,7 +132,19 @@ class Ask(commands.Cog):
             if not (mentioned or is_dm):
                 return
             text = "help"
+        if services.ask_limiter.hit(message.author.id, message.created_at.timestamp()):
+            # The /ask limit covers every way of asking: no public answer over it.
+            log.info("member %s is asking too quickly: not answered", message.author.id)
+            await self._slow_down(message)
+            return
         await answer_message(message, services, text[:QUESTION_MAX], previous)
+
+    @staticmethod
+    async def _slow_down(message: discord.Message) -> None:
+        try:
+            await message.add_reaction(SLOW_DOWN)
+        except discord.HTTPException as exc:
+            log.debug("could not react to message %s: %s", message.id, exc.status)
 
 
 async def setup(bot: AdvisorBot) -> None:

@@ -1,8 +1,9 @@
-"""The buttons under an answer, and the "did you mean" buttons of a question not covered.
+"""The controls under an answer, and the "did you mean" buttons of a question not covered.
 
 ``custom_id`` carries the action and the item (``answer:helpful:diaspora.overview``,
-``suggest:diaspora.overview``), so they keep working after a restart. The question behind an
-answer is the turn the store keeps for its message (until retention purges the text).
+``related:diaspora.overview``, ``suggest:diaspora.overview``), so they keep working after a
+restart. The question behind an answer is the turn the store keeps for its message (until
+retention purges the text).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any
 import discord
 
 from pact_advisor.checklists import UnknownTopic
+from pact_advisor.discord_bot.ask.explain import show_more, show_why
+from pact_advisor.discord_bot.ask.votes import ask_why_not, vote_helpful
 from pact_advisor.discord_bot.checklist.components import create_run, post_run
 from pact_advisor.discord_bot.checklist.state import limit
 from pact_advisor.discord_bot.core.adapter import display_name, message_kwargs
@@ -21,7 +24,6 @@ from pact_advisor.discord_bot.core.errors import (
     AdvisorError,
     AdvisorView,
     SafeDynamicItem,
-    send_ephemeral,
 )
 from pact_advisor.discord_bot.core.services import Services
 from pact_advisor.discord_bot.translator import member_language
@@ -37,35 +39,71 @@ LABEL_MAX = 80
 #: Discord allows 5 buttons per row and 5 rows.
 ROW_SIZE = 5
 
+#: Discord shows at most 25 options in a select; a label is at most 100 characters.
+OPTIONS_MAX = 25
+OPTION_LABEL_MAX = 100
+
 #: The buttons under an answer, in order; each is labelled by ``label_<action>`` in
-#: ``messages.discord.j2``.
+#: ``messages.discord.j2``. ("related" is a select now; answers posted before keep a button.)
 STYLES = {
     "checklist": discord.ButtonStyle.primary,
     "helpful": discord.ButtonStyle.success,
     "unhelpful": discord.ButtonStyle.secondary,
+    "more": discord.ButtonStyle.secondary,
+    "why": discord.ButtonStyle.secondary,
     "related": discord.ButtonStyle.secondary,
 }
+#: The buttons a new answer gets.
+ANSWER_ACTIONS = ("checklist", "helpful", "unhelpful", "more", "why")
+
+
+def _fit(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _label(text: str) -> str:
-    return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1] + "…"
+    return _fit(text, LABEL_MAX)
 
 
 def answer_view(
     services: Services, item_id: str, candidates: tuple[str, ...] = (), *, language: str = "en"
 ) -> discord.ui.View:
-    """Checklist / Helpful / Not helpful / Related for ``item_id``, and a button per candidate
-    when the answer was ambiguous, labelled in ``language``."""
+    """Checklist / Helpful / Not helpful / More / Why this? for ``item_id``, its related items
+    as one select, and a button per candidate when the answer was a close call; labelled in
+    ``language``."""
     view = AdvisorView(timeout=None)
     advisor = services.advisor
-    item = advisor.guidance.items.get(item_id)
-    for action in STYLES:
+    for action in ANSWER_ACTIONS:
         label = advisor.renderer.discord_text(f"label_{action}", language=language)
-        disabled = action == "related" and not (item and item.related)
-        view.add_item(AnswerButton(action, item_id, label=label, disabled=disabled))
+        view.add_item(AnswerButton(action, item_id, label=label))
+    related = related_select(services, item_id, language=language)
+    if related is not None:
+        view.add_item(related)
     for number, candidate in enumerate(candidates[:ROW_SIZE], start=1):
-        add_suggestion(view, services, candidate, number=number, row=1, language=language)
+        add_suggestion(view, services, candidate, number=number, row=2, language=language)
     return view
+
+
+def related_select(
+    services: Services, item_id: str, *, language: str = "en"
+) -> RelatedSelect | None:
+    """The items related to ``item_id`` as one select (``None`` when it has none)."""
+    advisor = services.advisor
+    item = advisor.guidance.items.get(item_id)
+    if item is None:
+        return None
+    options = [
+        discord.SelectOption(
+            label=_fit(item_text(advisor.guidance.items[r], language).title, OPTION_LABEL_MAX),
+            value=r,
+        )
+        for r in item.related
+        if r in advisor.guidance.items
+    ][:OPTIONS_MAX]
+    if not options:
+        return None
+    placeholder = advisor.renderer.discord_text("related_placeholder", language=language)
+    return RelatedSelect(item_id, options=options, placeholder=placeholder)
 
 
 def suggestion_view(
@@ -104,7 +142,7 @@ def add_suggestion(
 class AnswerButton(
     SafeDynamicItem,
     discord.ui.DynamicItem[discord.ui.Button],
-    template=rf"answer:(?P<action>checklist|helpful|unhelpful|related):(?P<item>{_ITEM})",
+    template=rf"answer:(?P<action>checklist|helpful|unhelpful|more|why|related):(?P<item>{_ITEM})",
 ):
     def __init__(self, action: str, item_id: str, *, label: str, disabled: bool = False) -> None:
         super().__init__(
@@ -128,38 +166,18 @@ class AnswerButton(
         services: Services = interaction.client.services  # type: ignore[attr-defined]
         message_id = interaction.message.id if interaction.message else None
         turn = await services.turn_for_message(message_id)
-        if self.action in ("helpful", "unhelpful"):
-            await self._feedback(interaction, services, turn, helpful=self.action == "helpful")
+        if self.action == "helpful":
+            await vote_helpful(interaction, services, self.item_id, turn)
+        elif self.action == "unhelpful":
+            await ask_why_not(interaction, services, self.item_id, turn)
+        elif self.action == "more":
+            await show_more(interaction, services, self.item_id, turn)
+        elif self.action == "why":
+            await show_why(interaction, services, self.item_id, turn)
         elif self.action == "related":
             await self._related(interaction, services)
         else:
             await self._checklist(interaction, services, turn)
-
-    async def _feedback(
-        self,
-        interaction: discord.Interaction,
-        services: Services,
-        turn: Turn | None,
-        *,
-        helpful: bool,
-    ) -> None:
-        renderer = services.advisor.renderer
-        language = member_language(interaction)
-        key = (interaction.message.id if interaction.message else 0, interaction.user.id)
-        if key in services.votes:
-            await send_ephemeral(interaction, renderer.discord_text("already_rated", language))
-            return
-        await services.store.record_feedback(
-            turn.question if turn else None,
-            self.item_id,
-            helpful,
-            user_id=interaction.user.id,
-            guidance_version=services.advisor.version,
-        )
-        services.votes.add(key)
-        name = "thanks_helpful" if helpful else "thanks_not_helpful"
-        text = renderer.discord_text(name, language)
-        await send_ephemeral(interaction, text)
 
     async def _related(self, interaction: discord.Interaction, services: Services) -> None:
         advisor = services.advisor
@@ -223,25 +241,68 @@ class SuggestionButton(
         return cls(match["item"], label=item.label or "")
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        services: Services = interaction.client.services  # type: ignore[attr-defined]
-        advisor = services.advisor
-        language = member_language(interaction)
-        if self.item_id not in advisor.guidance.items:
-            raise AdvisorError(advisor.renderer.discord_text("item_gone", language))
-        previous = await services.turn_for_message(
-            interaction.message.id if interaction.message else None
+        # "Did you mean" under a private answer stays private: nothing of the question
+        # behind it (its context) reaches the channel.
+        private = bool(interaction.message and interaction.message.flags.ephemeral)
+        await open_item(interaction, self.item_id, private=private)
+
+
+class RelatedSelect(
+    SafeDynamicItem,
+    discord.ui.DynamicItem[discord.ui.Select],
+    template=rf"related:(?P<item>{_ITEM})",
+):
+    """The items related to an answer's, in one select; the one picked opens privately."""
+
+    def __init__(
+        self,
+        item_id: str,
+        *,
+        options: list[discord.SelectOption],
+        placeholder: str | None = None,
+    ) -> None:
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"related:{item_id}",
+                options=options,
+                placeholder=placeholder,
+                row=1,
+            )
         )
-        context = previous.context if previous else None
-        message = advisor.renderer.discord_item(self.item_id, context, language)
-        view = answer_view(services, self.item_id, language=language)
-        await interaction.response.send_message(**message_kwargs(message), view=view)
-        await remember_item(
-            services,
-            await interaction.original_response(),
-            self.item_id,
-            context,
-            interaction.channel,
-        )
+        self.item_id = item_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Select, match: re.Match[str], /
+    ) -> RelatedSelect:
+        return cls(match["item"], options=list(item.options), placeholder=item.placeholder)
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        chosen = self.item.values[0] if self.item.values else None
+        if chosen is None:
+            await interaction.response.defer()
+            return
+        await open_item(interaction, chosen, private=True)
+
+
+async def open_item(interaction: discord.Interaction, item_id: str, *, private: bool) -> None:
+    """Show one item (as members see it: no keywords or examples) with its controls,
+    written for the context of the answer it was opened from."""
+    services: Services = interaction.client.services  # type: ignore[attr-defined]
+    advisor = services.advisor
+    language = member_language(interaction)
+    if item_id not in advisor.guidance.items:
+        raise AdvisorError(advisor.renderer.discord_text("item_gone", language))
+    previous = await services.turn_for_message(
+        interaction.message.id if interaction.message else None
+    )
+    context = previous.context if previous else None
+    message = advisor.renderer.discord_item(item_id, context, language, internal=False)
+    view = answer_view(services, item_id, language=language)
+    await interaction.response.send_message(**message_kwargs(message), view=view, ephemeral=private)
+    await remember_item(
+        services, await interaction.original_response(), item_id, context, interaction.channel
+    )
 
 
 async def remember_item(

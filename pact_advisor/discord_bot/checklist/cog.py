@@ -18,6 +18,7 @@ from pact_advisor.discord_bot.checklist.components import create_run, post_run
 from pact_advisor.discord_bot.checklist.items import DYNAMIC_ITEMS
 from pact_advisor.discord_bot.checklist.listing import open_checklists
 from pact_advisor.discord_bot.checklist.state import limit
+from pact_advisor.discord_bot.context.lookup import channel_context
 from pact_advisor.discord_bot.core.adapter import display_name
 from pact_advisor.discord_bot.core.autocomplete import topic_choices
 from pact_advisor.discord_bot.core.errors import AdvisorError
@@ -66,7 +67,9 @@ class Checklists(commands.Cog):
         """Post a checklist that anyone here can tick, step by step."""
         services = self.bot.services
         advisor = services.advisor
-        context = Context.of(partner=partner, sector=sector, programme=programme)
+        # Written for the channel's context (/context); an option given here overrides it.
+        given = Context.of(partner=partner, sector=sector, programme=programme)
+        context = (await channel_context(services, interaction.channel)).merged(given)
         shown = language.value if language else member_language(interaction)
         try:
             checklist = advisor.checklist(topic, context, shown)

@@ -72,3 +72,15 @@ def choices(entries: list[tuple[str, str]], typed: str) -> list[app_commands.Cho
 
 def _fit(name: str) -> str:
     return name if len(name) <= CHOICE_NAME_MAX else name[: CHOICE_NAME_MAX - 1] + "…"
+
+
+def name_choices(known: list[str], typed: str) -> list[app_commands.Choice[str]]:
+    """Known names (countries, sectors) containing what was typed, prefix matches first.
+    What the member typed comes first when it is not one of them, spelled as typed: a
+    context may name a country or sector the tables do not know."""
+    entries = [(name, name) for name in known]
+    found = choices(entries, typed)
+    typed = " ".join(typed.split())[:CHOICE_NAME_MAX]
+    if typed and all(c.value.casefold() != typed.casefold() for c in found):
+        found = [app_commands.Choice(name=typed, value=typed), *found][:MAX_CHOICES]
+    return found

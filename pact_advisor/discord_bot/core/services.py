@@ -65,27 +65,34 @@ class Services:
     store: AsyncStore
     guidance_dir: Path
     prompts_dir: Path | None = None
+    #: Every way of asking (/ask, the message menu, mentions, DMs, follow-ups) counts here.
     ask_limiter: Limiter = field(default_factory=lambda: Limiter(5, 30.0))
     #: What makes checklist runs or export files, per member (``/checklist``, Export).
     checklist_limiter: Limiter = field(default_factory=lambda: Limiter(5, 60.0))
     #: Changes to checklist steps, per member (each one is stored with its event).
     change_limiter: Limiter = field(default_factory=lambda: Limiter(30, 60.0))
-    #: (message id, user id) pairs that already voted Helpful / Not helpful.
-    votes: set[tuple[int, int]] = field(default_factory=set)
 
     async def remember(
-        self, message_id: int, turn: Turn, *, guidance_version: str, channel: Any = None
+        self,
+        message_id: int,
+        turn: Turn,
+        *,
+        guidance_version: str,
+        channel: Any = None,
+        keep_question: bool = True,
     ) -> StoreError | None:
         """Store the turn behind an answer message, so that a reply to it (in a thread or DM,
         any later message there) continues the conversation, also after a restart. A failed
         save is logged and returned (the answer is already posted), for the caller to tell
-        the member when it can."""
+        the member when it can. Without ``keep_question`` (it held personal data) no text of
+        the question is stored."""
         try:
             await self.store.save_turn(
                 message_id,
                 turn,
                 channel_id=conversation_channel(channel),
                 guidance_version=guidance_version,
+                keep_question=keep_question,
             )
         except StoreError as exc:
             log.warning("could not save the turn of message %s: %s", message_id, exc)
@@ -99,10 +106,15 @@ class Services:
         return await self._read_turn(self.store.get_turn, message_id)
 
     async def turn_for_channel(self, channel_id: int | None) -> Turn | None:
-        """The last turn in a thread or DM channel (``None`` elsewhere)."""
+        """The last turn in a thread or DM channel (``None`` elsewhere). A thread opened from
+        one of the bot's answers ("Create Thread" on the message, which gives the thread the
+        message's id) starts from that answer."""
         if channel_id is None:
             return None
-        return await self._read_turn(self.store.last_turn, channel_id)
+        turn = await self._read_turn(self.store.last_turn, channel_id)
+        if turn is None:
+            turn = await self.turn_for_message(channel_id)
+        return turn
 
     async def _read_turn(
         self, read: Callable[[int], Awaitable[TurnRecord | None]], key: int

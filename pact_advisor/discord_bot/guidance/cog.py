@@ -12,11 +12,16 @@ from pact_advisor.discord_bot.ask.components import answer_view, remember_item
 from pact_advisor.discord_bot.core.adapter import message_kwargs
 from pact_advisor.discord_bot.core.autocomplete import item_choices
 from pact_advisor.discord_bot.core.errors import AdvisorError
+from pact_advisor.discord_bot.guidance.matching import match_item
 from pact_advisor.discord_bot.translator import member_language
-from pact_advisor.render import UnknownItem
 
 if TYPE_CHECKING:
     from pact_advisor.discord_bot.bot import AdvisorBot
+
+
+def _is_admin(interaction: discord.Interaction) -> bool:
+    permissions = getattr(interaction, "permissions", None)
+    return bool(interaction.guild_id and permissions and permissions.manage_guild)
 
 
 class GuidanceBrowser(commands.Cog):
@@ -44,17 +49,21 @@ class GuidanceBrowser(commands.Cog):
                 **message_kwargs(renderer.discord_topics(language)), ephemeral=True
             )
             return
-        try:
-            message = renderer.discord_item(item.strip(), language=language)
-        except UnknownItem as exc:
+        found = match_item(services.advisor.guidance, item.strip(), language)
+        if found.item_id is None:
             raise AdvisorError(
                 renderer.discord_text(
-                    "unknown_item", language, item=item, suggestions=exc.suggestions
+                    "unknown_item", language, item=item, suggestions=found.suggestions
                 )
-            ) from None
-        item_id = item.strip()
+            )
+        item_id = found.item_id
+        # Keywords and example questions serve matching: admins see them, privately.
+        admin = _is_admin(interaction)
+        message = renderer.discord_item(item_id, language=language, internal=admin)
         await interaction.response.send_message(
-            **message_kwargs(message), view=answer_view(services, item_id, language=language)
+            **message_kwargs(message),
+            view=answer_view(services, item_id, language=language),
+            ephemeral=admin,
         )
         await remember_item(
             services, await interaction.original_response(), item_id, None, interaction.channel

@@ -1,0 +1,1 @@
+"""The partnership context of a channel or thread: ``/context set|show|clear``."""
