@@ -87,7 +87,7 @@ WEIGHTS = {
 PAGE_SIZE = 15
 #: Due dates a member types (the empty one clears a date); reasons for "not applicable".
 DUE_DATES = ("2025-12-01", "2026-01-15", "2026-03-31", "")
-REASONS = ("Not part of this pilot", "Covered by the partner ministry", "n/a")
+SKIP_REASONS = ("Not part of this pilot", "Covered by the partner ministry", "n/a")
 MEMBERS = 50
 UNEXPECTED_PREFIX = "Sorry, something went wrong"
 
@@ -400,7 +400,7 @@ async def _manage(model, rng, world, member, kind, faulted, timer) -> None:
         result = await _timed(action, timer, member.select(panel, owners, custom_id=menu))
     else:
         opens_modal = kind == "due" or not (step in checklist.ticks or step in checklist.skips)
-        value = rng.choice(DUE_DATES if kind == "due" else REASONS)
+        value = rng.choice(DUE_DATES if kind == "due" else SKIP_REASONS)
         action = checklist.plan(kind, step, name, value)
         label = {"due": "Due date", "na": "Not applicable", "reopen": "Reopen"}[action]
         result = await _timed(action, timer, member.click(panel, label=label))
