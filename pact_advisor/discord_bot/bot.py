@@ -127,7 +127,8 @@ def open_services(
     :func:`create_bot`); whoever calls this closes the store (``services.close()``).
     """
     directory = Path(guidance_dir) if guidance_dir else default_guidance_dir()
-    advisor = Advisor.load(directory, prompts_dir=default_prompts_dir(), eager=True)
+    # The database first: a file that cannot be used stops the start in milliseconds, before
+    # the guidance is loaded and the engine fitted.
     store = AsyncStore(
         Store(
             db_path,
@@ -136,6 +137,11 @@ def open_services(
             busy_timeout=settings.db_timeout,
         )
     )
+    try:
+        advisor = Advisor.load(directory, prompts_dir=default_prompts_dir(), eager=True)
+    except BaseException:
+        store.close()
+        raise
     return Services(
         advisor=advisor,
         store=store,
