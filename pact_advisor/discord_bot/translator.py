@@ -51,6 +51,11 @@ def command_texts() -> tuple[str, ...]:
     Called by the catalogue test, which checks that it lists exactly what the bot's command
     tree carries; ``pybabel extract`` reads the calls below.
     """
+    return _core_texts() + _work_plan_texts() + _context_texts()
+
+
+def _core_texts() -> tuple[str, ...]:
+    """/ask, /checklist, /topics, /guidance, /help, /advisor and the message menu."""
     return (
         pgettext("command", "ask"),
         pgettext("command", "question"),
@@ -88,6 +93,12 @@ def command_texts() -> tuple[str, ...]:
         _("Unanswered questions and answers marked not helpful since a date, with vote counts."),
         _("First day to include, as YYYY-MM-DD (default: 30 days ago)"),
         _("Delete the text of every stored question now (votes and counts are kept)."),
+    )
+
+
+def _work_plan_texts() -> tuple[str, ...]:
+    """/checklists and the daily digest."""
+    return (
         pgettext("command", "checklists"),
         pgettext("command", "server"),
         pgettext("command", "digest"),
@@ -102,6 +113,12 @@ def command_texts() -> tuple[str, ...]:
         _("Where to post the digest"),
         _("When to post it each day, as HH:MM in UTC (e.g. 08:30)"),
         _("Stop the daily digest of due checklist steps."),
+    )
+
+
+def _context_texts() -> tuple[str, ...]:
+    """/context."""
+    return (
         pgettext("command", "context"),
         pgettext("command", "set"),
         pgettext("command", "show"),
