@@ -3,6 +3,7 @@ one rate limit for every way of asking, and threads opened from an answer."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from pathlib import Path
 
@@ -100,3 +101,17 @@ async def test_a_thread_opened_from_an_answer_continues_it(env, channel, user):
     checklist = thread.last_message
     assert checklist.embeds[0].title == f"Checklist: {EMPLOYERS_TITLE}"
     assert "Export" in labels(checklist)
+
+
+async def test_with_dms_closed_too_the_bot_only_logs(env, guild, user, caplog):
+    read_only = guild.create_text_channel(
+        "announcements",
+        overwrites={guild.roles["TestBot"]: discord.PermissionOverwrite(send_messages=False)},
+    )
+    env.inject_error("POST", "/users/@me/channels", status=403)  # Discord refuses the DM
+    with caplog.at_level(logging.WARNING, logger="pact_advisor.discord_bot"):
+        await user.send(read_only, f"{env.bot.user.mention} {EMPLOYERS}")
+    assert read_only.last_message.author.id == user.id
+    assert f"cannot reply in channel {read_only.id}" in caplog.text
+    assert f"could not DM member {user.id}" in caplog.text
+    assert env.errors == []
