@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 
 from pact_advisor.app import USER_CACHE, Advisor
-from pact_advisor.knowledge import GuidanceError
+from pact_advisor.knowledge import GuidanceError, Problem
 from pact_advisor.knowledge.curate import CurationError, read_regressions
 from pact_advisor.resources import eval_dir
 
@@ -86,16 +86,30 @@ def top_answers(advisor: Advisor, questions: Sequence[str]) -> list[str | None]:
     return [a.item_id for a in advisor.answer_many(list(questions))]
 
 
+def template_problem(exc: Exception) -> str:
+    """A template that failed to load or render, named by file and line when known."""
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None)
+    where = Path(name).name if isinstance(name, str) else ""
+    line = getattr(exc, "lineno", None)
+    if where and line:
+        where = f"{where}:{line}"
+    return ": ".join(part for part in (where, type(exc).__name__, str(exc)) if part)
+
+
 def load_candidate(
-    directory: Path, prompts_dir: Any = None, cache_dir: Any = USER_CACHE
+    directory: Path,
+    prompts_dir: Any = None,
+    cache_dir: Any = USER_CACHE,
+    describe: Callable[[Problem], str] = str,
 ) -> tuple[Advisor | None, list[str]]:
-    """The new guidance, built and checked, or ``None`` and every problem it has."""
+    """The new guidance, built and checked, or ``None`` and every problem it has (each
+    guidance problem worded by ``describe``)."""
     try:
         return Advisor.load(directory, prompts_dir=prompts_dir, cache_dir=cache_dir, eager=True), []
     except GuidanceError as exc:
-        return None, [str(p) for p in exc.problems] or [str(exc)]
+        return None, [describe(p) for p in exc.problems] or [str(exc)]
     except (jinja2.TemplateError, OSError, ValueError, LookupError) as exc:
-        return None, [f"{type(exc).__name__}: {exc}"]
+        return None, [template_problem(exc)]
 
 
 def _eval_questions(files: Sequence[Path] | None) -> dict[str, list]:
@@ -121,6 +135,7 @@ def run_gate(
     prompts_dir: Any = None,
     cache_dir: Any = USER_CACHE,
     eval_files: Sequence[Path] | None = None,
+    describe: Callable[[Problem], str] = str,
 ) -> GateReport:
     """Check the guidance in ``directory``; ``current`` is what is served now, to show which
     answers would change. Slow (it fits the engine and answers every eval question): run it
@@ -128,7 +143,7 @@ def run_gate(
     from pact_advisor.evaluation import evaluate
 
     directory = Path(directory)
-    candidate, problems = load_candidate(directory, prompts_dir, cache_dir)
+    candidate, problems = load_candidate(directory, prompts_dir, cache_dir, describe)
     if candidate is None:
         return GateReport(None, tuple(problems))
     try:
@@ -178,3 +193,24 @@ def _changes(
     return tuple(Change(q, b, a) for q, b, a in zip(asked, now, new, strict=True) if a != b)[
         :SHOWN_CHANGES
     ]
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a reload would change: of ``total`` recent questions, those whose top answer
+    differs under the new guidance (``changed`` of them; ``examples`` a few)."""
+
+    total: int
+    changed: int
+    examples: tuple[Change, ...]
+
+
+def preview_changes(
+    current: Advisor, candidate: Advisor, questions: Sequence[str], shown: int = 3
+) -> Preview:
+    """Replay ``questions`` (recent stored ones) under both guidances."""
+    unique = list(dict.fromkeys(q for q in questions if q))
+    before = top_answers(current, unique)
+    after = top_answers(candidate, unique)
+    changes = [Change(q, b, a) for q, b, a in zip(unique, before, after, strict=True) if a != b]
+    return Preview(len(unique), len(changes), tuple(changes[:shown]))

@@ -74,10 +74,16 @@ def cmd_coverage(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_curate(args: argparse.Namespace, out: TextIO) -> int:
     from pact_advisor.app import Advisor
     from pact_advisor.gate import run_gate
-    from pact_advisor.knowledge.curate import CurationError, add_example
+    from pact_advisor.knowledge.curate import CurationError, add_example, clean_question, item_file
 
     directory = guidance_dir(args.settings.guidance)
     cache = args.settings.cache_dir
+    try:  # a mistyped id or an empty question is told before anything is loaded
+        item_file(directory, args.item)
+        clean_question(args.question)
+    except CurationError as exc:
+        emit(f"{PROG}: {exc}", out)
+        return EXIT_USAGE
     current = Advisor.load(directory, cache_dir=cache, eager=True)
     try:
         edit = add_example(directory, args.item, args.question)

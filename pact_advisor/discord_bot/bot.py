@@ -30,6 +30,7 @@ EXTENSIONS = (
     "pact_advisor.discord_bot.guidance.cog",
     "pact_advisor.discord_bot.admin.cog",
     "pact_advisor.discord_bot.admin.retention",
+    "pact_advisor.discord_bot.admin.provenance",
 )
 
 MESSAGE_CONTENT_OFF = (

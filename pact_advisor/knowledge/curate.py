@@ -9,6 +9,7 @@ would answer worse.
 
 from __future__ import annotations
 
+import difflib
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -76,10 +77,14 @@ def item_file(directory: Path, item_id: str) -> tuple[Path, Any, int]:
         raise CurationError(f"unknown item {item_id!r}: no collection file {path.name}")
     data = _yaml().load(path.read_text(encoding="utf-8"))
     items = data.get("items") if isinstance(data, Mapping) else None
+    ids = []
     for index, item in enumerate(items or []):
         if isinstance(item, Mapping) and item.get("id") == item_id:
             return path, data, index
-    raise CurationError(f"unknown item {item_id!r}: not in {path.name}")
+        ids.append(str(item.get("id")) if isinstance(item, Mapping) else "")
+    close = difflib.get_close_matches(item_id, ids, n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    raise CurationError(f"unknown item {item_id!r}: not in {path.name}{hint}")
 
 
 def _dump(data: Any, path: Path) -> None:
@@ -126,6 +131,12 @@ def add_example(directory: Path, item_id: str, question: str) -> FileEdit:
         raise CurationError(f"{item_id} has no examples list")
     if any(" ".join(str(e).split()).lower() == question.lower() for e in examples):
         raise CurationError(f"{item_id} already has that example")
+    pinned = {" ".join(q.split()).lower(): i for q, i in read_regressions(directory).items()}
+    other = pinned.get(question.lower())
+    if other is not None and other != item_id:
+        raise CurationError(
+            f"regressions.yaml expects that question to get {other}: change it there first"
+        )
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
     edit = FileEdit()
