@@ -32,7 +32,7 @@ class DocumentCoverage:
         """The share of passages covered, from 0 to 1 (1 for a document with none)."""
         if not self.passages:
             return 1.0
-        return 1 - len(self.uncovered) / len(self.passages)
+        return (len(self.passages) - len(self.uncovered)) / len(self.passages)
 
 
 def _marked(document: Document, quotes: Iterable[str]) -> bytearray:

@@ -422,7 +422,7 @@ def load_guidance(directory: str | Path) -> Guidance:
     if problems:
         raise GuidanceError(problems)
     assert support.rules is not None
-    return _build(root, found, support, support.rules, documents)
+    return _build(root, found, support, support.rules, {k: d for k, d in documents.items() if d})
 
 
 def guidance_version(directory: str | Path) -> str:
@@ -430,7 +430,9 @@ def guidance_version(directory: str | Path) -> str:
     guidance version names."""
     root = Path(directory)
     digest = hashlib.sha256()
-    for path in [*sorted(root.glob("*.yaml")), *source_files(root)]:
+    # The regression file guards answers, it does not change them: not part of the version.
+    files = sorted(p for p in root.glob("*.yaml") if p.name != REGRESSIONS_FILE)
+    for path in [*files, *source_files(root)]:
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())

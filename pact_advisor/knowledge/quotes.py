@@ -46,7 +46,7 @@ def _shown(text: str) -> str:
 def check_quotes(
     items: Mapping[str, Item],
     where: Where,
-    documents: Mapping[str, Document],
+    documents: Mapping[str, Document | None],
     problems: list[Problem],
     warnings: list[Problem],
     folder: str,
@@ -67,10 +67,12 @@ def check_quotes(
                 Problem(file, line, item_id, f"source.document: required (one of: {known})")
             )
             continue
+        if cited in documents and documents[cited] is None:
+            continue  # the document itself could not be loaded, and is reported
         document = documents.get(cited)
         if document is None:
             line = line_for(lines, (*base, "source", "document"))
-            known = ", ".join(sorted(documents)) or "none in sources/"
+            known = ", ".join(sorted(d for d in documents if documents[d])) or "none in sources/"
             problems.append(
                 Problem(
                     file,

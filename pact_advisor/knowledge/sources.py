@@ -144,16 +144,19 @@ Reader = Callable[[Path, list[Problem]], "str | None"]
 
 def load_sources(
     root: Path, read: Reader, problems: list[Problem], display: Callable[[Path], str]
-) -> dict[str, Document]:
+) -> dict[str, Document | None]:
     """Every document in ``root/sources`` (none if there is no such folder), each problem
-    noted with its file and line."""
+    noted with its file and line. A document that cannot be loaded is kept as ``None``
+    under its file name, so that items citing it
+    are not reported a second time."""
     folder = root / SOURCES_DIR
     if not folder.is_dir():
         return {}
-    documents: dict[str, Document] = {}
+    documents: dict[str, Document | None] = {}
     for meta_path in sorted(folder.glob("*.yaml")):
         document = _load_document(meta_path, read, problems, display)
         if document is None:
+            documents.setdefault(meta_path.stem, None)
             continue
         if document.id in documents:
             problems.append(Problem(display(meta_path), 1, document.id, "id: duplicate source id"))

@@ -24,6 +24,7 @@ async def test_every_command_and_option_is_described(env):
         "guidance",
         "help",
         "advisor reload",
+        "advisor rollback",
         "advisor report",
         "advisor purge",
     } <= names
@@ -37,7 +38,7 @@ async def test_every_command_and_option_is_described(env):
     menus = [
         c.name for c in env.bot.tree.get_commands(type=__import__("discord").AppCommandType.message)
     ]
-    assert menus == ["Ask Pact Advisor"]
+    assert menus == ["Ask Pact Advisor", "Add to guidance", "Why this answer?"]
 
 
 def test_each_cog_module_ends_with_an_async_setup():
@@ -58,7 +59,14 @@ def test_every_feature_folder_has_its_cog_loaded_as_an_extension():
 
 async def test_every_extension_is_loaded_with_its_cog(env):
     assert set(env.bot.extensions) == set(EXTENSIONS)
-    assert set(env.bot.cogs) == {"Ask", "Checklists", "GuidanceBrowser", "Admin", "Retention"}
+    assert set(env.bot.cogs) == {
+        "Ask",
+        "Checklists",
+        "GuidanceBrowser",
+        "Admin",
+        "Retention",
+        "Provenance",
+    }
 
 
 def test_library_layers_never_import_discord():
