@@ -46,6 +46,8 @@ class Change:
         def shown(item: str | None) -> str:
             return item or "no answer"
 
+        if self.before is None and self.expected is not None:  # nothing to compare with
+            return f"“{self.question}”: gets {shown(self.after)} (must be {self.expected})"
         text = f"“{self.question}”: {shown(self.before)} → {shown(self.after)}"
         if self.expected is not None:
             text += f" (must be {self.expected})"

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 manage_guild = app_commands.checks.has_permissions(manage_guild=True)
+#: Items due for review listed by name under the report (the rest are counted).
+DUE_SHOWN = 10
 
 
 def _can_manage(interaction: discord.Interaction) -> bool:
@@ -127,7 +129,9 @@ class Admin(commands.Cog):
                 part
                 for part in (
                     kwargs.get("content"),
-                    renderer.discord_text("review_due", language, items=due),
+                    renderer.discord_text(
+                        "review_due", language, items=due[:DUE_SHOWN], more=len(due) - DUE_SHOWN
+                    ),
                 )
                 if part
             )
