@@ -39,7 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
             f'{PROG} curate add-example diaspora.umbrella-networks "who funds diaspora federations?"',
         ),
     )
-    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions = p.add_subparsers(
+        dest="action", metavar="ACTION", required=True, help="add-example: attach a question"
+    )
     add = actions.add_parser("add-example", help="add an example question to an item")
     add.add_argument("item", metavar="ITEM_ID", help="the item that should answer the question")
     add.add_argument("question", help="the question, as the member asked it")
