@@ -199,6 +199,24 @@ def best_guess(services: Services, question: str) -> str:
     return found[0].id if found else ""
 
 
+def _refusal(services: Services, item_id: str, question: str, language: str) -> str | None:
+    """Why a curation cannot start, in words for the admin (``None``: it can)."""
+    text = services.advisor.renderer.discord_text
+    try:
+        clean_question(question)
+    except CurationError as exc:
+        return text("curation_refused", language, reason=str(exc))
+    items = services.advisor.guidance.items
+    if item_id not in items:
+        from pact_advisor.knowledge.lookup import suggest
+
+        close = suggest(item_id, {i: i for i in items}, n=2)
+        return text("unknown_item", language, item=item_id, suggestions=close)
+    if services.busy:
+        return text("guidance_busy", language)
+    return None
+
+
 async def curate(
     interaction: discord.Interaction, services: Services, item_id: str, question: str
 ) -> None:
@@ -206,25 +224,11 @@ async def curate(
     language = member_language(interaction)
     current = services.advisor
     text = current.renderer.discord_text
-    problem = None
-    try:
-        question = clean_question(question)
-    except CurationError as exc:
-        problem = str(exc)
-    if problem is None and item_id not in current.guidance.items:
-        from pact_advisor.knowledge.lookup import suggest
-
-        close = suggest(item_id, {i: i for i in current.guidance.items}, n=2)
-        reply = text("unknown_item", language, item=item_id, suggestions=close)
-        await interaction.response.send_message(reply, ephemeral=True)
+    refusal = _refusal(services, item_id, question, language)
+    if refusal is not None:
+        await interaction.response.send_message(refusal, ephemeral=True)
         return
-    if problem is None and services.busy:
-        await interaction.response.send_message(text("guidance_busy", language), ephemeral=True)
-        return
-    if problem is not None:
-        reply = text("curation_refused", language, reason=problem)
-        await interaction.response.send_message(reply, ephemeral=True)
-        return
+    question = clean_question(question)
     await interaction.response.defer(ephemeral=True, thinking=True)
 
     def work() -> tuple[str | None, GateReport | None]:
