@@ -1,6 +1,6 @@
 """The package in layers that only point down:
 
-    i18n ← knowledge ← engine ← checklists ← store ← render ← app ← cli / discord_bot
+    i18n ← knowledge ← engine ← checklists ← store ← render ← app ← gate ← cli / discord_bot
 
 Every import is counted, also those inside functions or under ``TYPE_CHECKING``: a type a
 module names is a dependency too. Only the Discord glue imports discord.py, and no two
@@ -33,9 +33,10 @@ LAYER = {
     "store": 4,
     "render": 5,
     "app": 6,
-    "cli": 7,
-    "discord_bot": 7,
-    "__main__": 8,
+    "gate": 7,
+    "cli": 8,
+    "discord_bot": 8,
+    "__main__": 9,
 }
 #: ``pact-advisor bot`` and ``sync`` start the Discord front end from the command line.
 ALLOWED = {("cli", "discord_bot")}

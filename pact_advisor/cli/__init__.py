@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from pact_advisor import __version__
-from pact_advisor.cli import answering, bot, chat, guidance, quality, runs, setup
+from pact_advisor.cli import answering, bot, chat, curation, guidance, quality, runs, setup
 from pact_advisor.cli.common import EXIT_PROBLEM, EXIT_USAGE, UsageError
 from pact_advisor.cli.parser import PROG, HelpFormatter, Parser, add_global_options, examples
 from pact_advisor.knowledge import GuidanceError
@@ -22,7 +22,7 @@ from pact_advisor.settings import DEBUG_ENV, Settings, SettingsError, settings_h
 __all__ = ["DEBUG_ENV", "EXIT_PROBLEM", "EXIT_USAGE", "UsageError", "build_parser", "main"]
 
 #: The command groups, in the order ``--help`` lists them.
-GROUPS = (answering, chat, guidance, quality, runs, setup, bot)
+GROUPS = (answering, chat, guidance, curation, quality, runs, setup, bot)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,6 +24,7 @@ from pact_advisor.cli.common import (
     output_language,
     show,
 )
+from pact_advisor.cli.curation import gate, overdue_warnings
 from pact_advisor.cli.parser import PROG, add_command, either
 from pact_advisor.knowledge import GuidanceError, load_guidance
 from pact_advisor.knowledge.rendering import check_rendering
@@ -86,6 +87,7 @@ def _register_validate(sub: argparse._SubParsersAction) -> None:
         example_lines=(
             f"{PROG} validate",
             f"{PROG} validate ./our-guidance",
+            f"{PROG} validate --gate   # exit 1 if a regression or an eval bar fails",
         ),
     )
     p.add_argument("dir", nargs="?", help="folder to check (default: the guidance in use)")
@@ -93,6 +95,11 @@ def _register_validate(sub: argparse._SubParsersAction) -> None:
         "--strict",
         action="store_true",
         help="fail (exit 1) on warnings too, such as missing French or Spanish text",
+    )
+    p.add_argument(
+        "--gate",
+        action="store_true",
+        help="also run the quality gate: regressions.yaml and the eval test splits' bars",
     )
     p.set_defaults(func=cmd_validate)
 
@@ -215,15 +222,18 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
         emit(f"FAILED: {len(exc.problems)} {noun} in {directory}", out)
         return EXIT_PROBLEM
     counts = guidance.counts()
-    for warning in guidance.warnings:
+    warnings = [str(w) for w in guidance.warnings] + overdue_warnings(guidance)
+    for warning in warnings:
         emit(f"warning: {warning}", out)
-    warned = f", {len(guidance.warnings)} warning{'s' * (len(guidance.warnings) != 1)}"
+    warned = f", {len(warnings)} warning{'s' * (len(warnings) != 1)}"
     emit(
         f"OK: {sum(counts.values())} items in {len(counts)} collections "
-        f"(guidance version {guidance.version}{warned if guidance.warnings else ''})",
+        f"(guidance version {guidance.version}{warned if warnings else ''})",
         out,
     )
     width = max(len(c) for c in counts)
     for collection, count in counts.items():
         emit(f"  {collection:<{width}}  {count}", out)
-    return EXIT_PROBLEM if args.strict and guidance.warnings else 0
+    if args.gate and not gate(directory, args, out):
+        return EXIT_PROBLEM
+    return EXIT_PROBLEM if args.strict and warnings else 0

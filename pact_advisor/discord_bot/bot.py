@@ -32,6 +32,7 @@ EXTENSIONS = (
     "pact_advisor.discord_bot.context.cog",
     "pact_advisor.discord_bot.admin.cog",
     "pact_advisor.discord_bot.admin.retention",
+    "pact_advisor.discord_bot.admin.provenance",
 )
 
 MESSAGE_CONTENT_OFF = (

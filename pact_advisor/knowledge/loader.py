@@ -35,6 +35,8 @@ from pact_advisor.knowledge.problems import (
     slot_problems,
     validate_part,
 )
+from pact_advisor.knowledge.quotes import check_quotes
+from pact_advisor.knowledge.sources import Document, load_sources, source_files
 from pact_advisor.knowledge.translations import checked_item, collection_notes
 from pact_advisor.knowledge.yaml_lines import Path_, YamlProblem, line_for, read_yaml
 
@@ -44,7 +46,9 @@ GLOSSARY_FILE = "glossary.yaml"
 RULES_FILE = "rules.yaml"
 CONTEXT_FILE = "context.yaml"
 NEGATIVES_FILE = "negatives.yaml"
-NOT_COLLECTIONS = (GLOSSARY_FILE, RULES_FILE, CONTEXT_FILE, NEGATIVES_FILE)
+#: Questions the guidance must keep answering with their item (see knowledge.curate).
+REGRESSIONS_FILE = "regressions.yaml"
+NOT_COLLECTIONS = (GLOSSARY_FILE, RULES_FILE, CONTEXT_FILE, NEGATIVES_FILE, REGRESSIONS_FILE)
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,8 @@ class Guidance:
     _by_collection: Mapping[str, tuple[Item, ...]] = field(repr=False, default_factory=dict)
     #: Missing or unusable French and Spanish text (each shown in English meanwhile).
     warnings: tuple[Problem, ...] = ()
+    #: The source documents in ``sources/``, by id, every quote checked against its own.
+    sources: Mapping[str, Document] = field(default_factory=dict)
 
     def items_in(self, collection_id: str) -> tuple[Item, ...]:
         return self._by_collection.get(collection_id, ())
@@ -371,7 +377,9 @@ def _check_rule_targets(
                 )
 
 
-def _build(root: Path, found: _Collections, support: _Support, rules: Rules) -> Guidance:
+def _build(
+    root: Path, found: _Collections, support: _Support, rules: Rules, sources: Mapping
+) -> Guidance:
     """Phase 5, build: collections in their order, each collection's items in file order."""
     ordered = sorted(found.collections.values(), key=lambda c: (c.order, c.id))
     return Guidance(
@@ -385,6 +393,7 @@ def _build(root: Path, found: _Collections, support: _Support, rules: Rules) -> 
         version=guidance_version(root),
         _by_collection=found.by_collection,
         warnings=tuple(found.warnings),
+        sources=sources,
     )
 
 
@@ -408,17 +417,23 @@ def load_guidance(directory: str | Path) -> Guidance:
     _check_related(found, problems)
     support = _load_support(root, problems)
     _check_rule_targets(support, found, root / RULES_FILE, problems)
+    documents = load_sources(root, _read, problems, _display)
+    check_quotes(found.items, found.where, documents, problems, found.warnings, shown)
     if problems:
         raise GuidanceError(problems)
     assert support.rules is not None
-    return _build(root, found, support, support.rules)
+    return _build(root, found, support, support.rules, {k: d for k, d in documents.items() if d})
 
 
 def guidance_version(directory: str | Path) -> str:
-    """Short hash of every YAML file in ``directory``: what an answer's guidance version names."""
+    """Short hash of every YAML file and source document in ``directory``: what an answer's
+    guidance version names."""
+    root = Path(directory)
     digest = hashlib.sha256()
-    for path in sorted(Path(directory).glob("*.yaml")):
-        digest.update(path.name.encode())
+    # The regression file guards answers, it does not change them: not part of the version.
+    files = sorted(p for p in root.glob("*.yaml") if p.name != REGRESSIONS_FILE)
+    for path in [*files, *source_files(root)]:
+        digest.update(path.relative_to(root).as_posix().encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")

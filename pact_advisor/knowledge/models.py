@@ -6,6 +6,7 @@ Models are frozen: guidance is loaded once and then only read.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -42,6 +43,10 @@ class Source(_Frozen):
     programme: Text
     evidence: Text | None = None
     year: int | None = Field(default=None, ge=1900, le=2100)
+    #: The id of the document in ``guidance/sources/`` the quote is taken from.
+    document: Slug | None = None
+    #: Where in that document, as its heading names it.
+    section: Text | None = None
 
 
 class ItemTranslation(_Frozen):
@@ -80,6 +85,10 @@ class Item(_Frozen):
     examples: tuple[Text, ...]
     related: tuple[ItemId, ...] = ()
     translations: dict[Translated, ItemTranslation] = Field(default_factory=dict)
+    #: When a curator last checked the item against its source and practice.
+    reviewed: date | None = None
+    #: When it is due for review again (default: a year after ``reviewed``).
+    review_by: date | None = None
 
     @field_validator("checklist")
     @classmethod

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from pact_advisor.i18n import speaking
 from pact_advisor.knowledge import Guidance, SlotFiller
+from pact_advisor.knowledge.review import as_of
 from pact_advisor.render import workplan
 from pact_advisor.render.discord_target import DiscordTarget, page_count
 from pact_advisor.render.embeds import DiscordMessage
@@ -53,6 +54,9 @@ class Renderer:
         self.guidance = guidance
         self.prompts_dir = Path(prompts_dir) if prompts_dir else default_prompts_dir()
         self.env = environment(self.prompts_dir, bytecode_cache_dir)
+        # Answers and exports say which review the guidance speaks as of.
+        reviewed = as_of(guidance.items.values())
+        self.env.globals["as_of"] = reviewed.isoformat() if reviewed else None
         self.views = Views(guidance, SlotFiller())
         self.terminal = TerminalTarget(self.env)
         self.discord = DiscordTarget(self.env)

@@ -381,6 +381,12 @@ class Store(WorkPlanOperations, ChannelRecords):
         with self._tx(write=False) as conn:
             return turns.last_in_channel(conn, channel_id)
 
+    def recent_turns(self, limit: int = 200) -> list[TurnRecord]:
+        """The latest ``limit`` answers whose question is still stored, newest first (what a
+        reload preview replays under the new guidance)."""
+        with self._tx(write=False) as conn:
+            return turns.recent(conn, limit)
+
     # -- privacy -----------------------------------------------------------
 
     def purge_questions(self) -> int:

@@ -54,6 +54,16 @@ def last_in_channel(conn: sqlite3.Connection, channel_id: int) -> TurnRecord | N
     return _record(row)
 
 
+def recent(conn: sqlite3.Connection, limit: int) -> list[TurnRecord]:
+    """The latest ``limit`` turns whose question is still stored, newest first."""
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM turns WHERE question IS NOT NULL "
+        "ORDER BY created_at DESC, message_id DESC LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [record for row in rows if (record := _record(row)) is not None]
+
+
 def _record(row: Sequence[Any] | None) -> TurnRecord | None:
     if row is None:
         return None

@@ -36,3 +36,21 @@ def embed_text(message: Any) -> str:
 
 def requests(env: Any, method: str, suffix: str) -> list[Any]:
     return [e for e in env.http_requests if e.method == method and e.path.endswith(suffix)]
+
+
+async def gate_done(env: Any, timeout: float = 180.0) -> None:
+    """Wait for the guidance check a reload or a curation started (it runs on the guidance
+    worker thread, which the simulator does not wait for), then for the bot to reply."""
+    import asyncio
+
+    job = env.bot.services.background
+    if job is not None:
+        await asyncio.wait_for(asyncio.wrap_future(job), timeout)
+    await env.settle()
+
+
+async def reload_shown(env: Any, admin: Any, channel: Any) -> Any:
+    """``/advisor reload`` run to the end: the message it ends with (preview or problems)."""
+    result = await admin.slash(channel, "advisor reload")
+    await gate_done(env)
+    return result.response

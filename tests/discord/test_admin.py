@@ -10,7 +10,7 @@ import pytest
 import simcord
 from conftest import GUILD_ID
 from discord import app_commands
-from sim_helpers import embed_text
+from sim_helpers import embed_text, gate_done, reload_shown
 from simcord import SetupError
 
 from pact_advisor.resources import prompts_dir
@@ -64,10 +64,15 @@ async def test_reload_picks_up_edited_guidance(env, channel, admin, user, make_b
     env.settle_timeout = 60.0
     result = await admin.slash(channel, "advisor reload")
     assert result.ephemeral
+    await gate_done(env)
+    preview = result.response
+    assert env.bot.services.advisor.version == old  # nothing served before the confirmation
+    confirmed = await admin.click(preview, label="Serve the new guidance")
     new = env.bot.services.advisor.version
     assert new != old
     assert (
-        result.response.content == f"Reloaded: guidance {old} → {new}, 41 items in 7 collections."
+        confirmed.response.content
+        == f"Reloaded: guidance {old} → {new}, 41 items in 7 collections."
     )
 
     answer = (await user.slash(channel, "ask", question=EMPLOYERS)).response
@@ -91,6 +96,7 @@ async def test_reload_with_broken_guidance_keeps_serving_the_old_version(
 
     result = await admin.slash(channel, "advisor reload")
     assert result.ephemeral
+    await gate_done(env)
     shown = result.response
     assert shown.content == "Found 3 problems."
     embed = shown.embeds[0]
@@ -120,7 +126,7 @@ async def test_reload_with_a_broken_template_names_it_and_keeps_serving(
     path.write_text(text.replace("{% set footer", "{% set footer }}"), encoding="utf-8")
     env.bot.services.prompts_dir = prompts
 
-    shown = (await admin.slash(channel, "advisor reload")).response
+    shown = await reload_shown(env, admin, channel)
     assert shown.content == "Found 1 problem."
     assert re.fullmatch(
         r"• answer\.discord\.j2:\d+: TemplateSyntaxError: unexpected '}'",
@@ -141,7 +147,7 @@ async def test_reload_errors_are_trimmed_to_fit(env, channel, admin, make_bot, g
                 encoding="utf-8",
             )
 
-    shown = (await admin.slash(channel, "advisor reload")).response
+    shown = await reload_shown(env, admin, channel)
     embed = shown.embeds[0]
     assert shown.content.startswith("Found ") and len(embed.description) <= 4096
     assert "… and " in embed.description  # the rest are counted, not listed

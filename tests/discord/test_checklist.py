@@ -12,6 +12,7 @@ from sim_helpers import button, labels
 from pact_advisor.discord_bot.core.adapter import safe_filename
 from pact_advisor.discord_bot.core.errors import AdvisorError
 from pact_advisor.knowledge import load_guidance
+from pact_advisor.knowledge.review import as_of
 from pact_advisor.resources import guidance_dir
 
 UMBRELLA = "diaspora.umbrella-networks"
@@ -128,7 +129,7 @@ async def test_state_survives_a_restart_and_old_controls_still_work(
     assert b"- [x] Map existing" in await exported.response.attachments[0].read()
 
 
-async def test_export_is_a_markdown_file_with_who_ticked_what(channel, admin, user):
+async def test_export_is_a_markdown_file_with_who_ticked_what(env, channel, admin, user):
     message = await start(user, channel, partner="Morocco")
     await admin.click(message, label="1")
     await user.click(message, label="3")
@@ -152,6 +153,8 @@ async def test_export_is_a_markdown_file_with_who_ticked_what(channel, admin, us
         "- [x] Include funding or other support for them in the programme. — ticked by Bob\n"
         "\n"
         f"Drawn from: {UMBRELLA_TITLE} (`{UMBRELLA}`)\n"
+        "\n"
+        f"*Guidance as of {as_of(env.bot.services.advisor.guidance.items.values())}.*\n"
     )
     audit = text.split("\n## Audit\n")[1]
     assert "Made by Bob at 2026-01-01T00:00:00Z from guidance version " in audit

@@ -24,6 +24,7 @@ async def test_every_command_and_option_is_described(env):
         "guidance",
         "help",
         "advisor reload",
+        "advisor rollback",
         "advisor report",
         "advisor purge",
         "context set",
@@ -40,7 +41,7 @@ async def test_every_command_and_option_is_described(env):
     menus = [
         c.name for c in env.bot.tree.get_commands(type=__import__("discord").AppCommandType.message)
     ]
-    assert menus == ["Ask Pact Advisor"]
+    assert menus == ["Ask Pact Advisor", "Add to guidance", "Why this answer?"]
 
 
 def test_each_cog_module_ends_with_an_async_setup():
@@ -69,6 +70,7 @@ async def test_every_extension_is_loaded_with_its_cog(env):
         "ChannelContext",
         "Admin",
         "Retention",
+        "Provenance",
     }
 
 

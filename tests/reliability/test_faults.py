@@ -15,7 +15,7 @@ import sqlite3
 import discord
 import pytest
 import simcord
-from sim_helpers import embed_text, labels
+from sim_helpers import embed_text, gate_done, labels, reload_shown
 
 from benchmarks.observe import integrity, shown_progress, stored_ticks
 from pact_advisor.discord_bot.core.errors import UNEXPECTED
@@ -39,11 +39,13 @@ async def test_a_followup_that_fails_is_reported_and_reload_keeps_working(env, c
     # /advisor reload defers, then answers with a follow-up message (a webhook POST).
     env.inject_error("POST", "/webhooks/*/*", status=500)
     failed = await admin.slash(channel, "advisor reload")
+    await gate_done(env)
     assert failed.ephemeral and failed.response.content == UNEXPECTED
-    simcord.assert_error(env, discord.HTTPException)
 
-    again = await admin.slash(channel, "advisor reload")
-    assert again.response.content.startswith("Reloaded: guidance ")
+    again = await reload_shown(env, admin, channel)
+    assert "passed the quality gate" in again.content
+    served = await admin.click(again, label="Serve the new guidance")
+    assert served.response.content.startswith("Reloaded: guidance ")
 
 
 async def test_a_checklist_whose_message_cannot_be_fetched_still_works(
@@ -128,11 +130,10 @@ async def test_a_corrupt_guidance_file_during_traffic_keeps_the_previous_version
     corrupt = CORRUPTIONS[kind]
     path.write_bytes(original[: len(original) * 6 // 10] if corrupt is None else corrupt)
 
-    failed = await admin.slash(channel, "advisor reload")
-    assert failed.ephemeral
-    assert failed.response.embeds[0].title == "Reload failed: nothing changed"
-    assert "diaspora.yaml" in failed.response.embeds[0].description
-    assert f"Still serving guidance {version}" in failed.response.embeds[0].footer.text
+    failed = await reload_shown(env, admin, channel)
+    assert failed.embeds[0].title == "Reload failed: nothing changed"
+    assert "diaspora.yaml" in failed.embeds[0].description
+    assert f"Still serving guidance {version}" in failed.embeds[0].footer.text
 
     # Traffic continues from the previous version, including the items of the broken file.
     after = (await user.slash(channel, "ask", question=EMPLOYERS)).response
@@ -148,8 +149,9 @@ async def test_a_corrupt_guidance_file_during_traffic_keeps_the_previous_version
 
     # Once the file is fixed, a reload succeeds; nothing stored was touched.
     path.write_bytes(original)
-    fixed = await admin.slash(channel, "advisor reload")
-    assert fixed.response.content.startswith("Reloaded: guidance ")
+    fixed = await reload_shown(env, admin, channel)
+    served = await admin.click(fixed, label="Serve the new guidance")
+    assert served.response.content.startswith("Reloaded: guidance ")
     assert list(stored_ticks(db_path).values()) == [{0: "Ana", 1: "Bob"}]
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 import simcord
-from sim_helpers import embed_text
+from sim_helpers import embed_text, gate_done
 
 from pact_advisor.discord_bot.core.errors import AdvisorError
 
@@ -101,6 +101,7 @@ async def test_python_object_tags_in_guidance_are_refused_on_reload(
 
     result = await admin.slash(channel, "advisor reload")
     assert result.ephemeral
+    await gate_done(env)
     assert result.response.content == "Found 2 problems."
     embed = result.response.embeds[0]
     assert embed.title == "Reload failed: nothing changed"

@@ -1,5 +1,5 @@
-"""``/advisor reload | report | purge | digest on | digest off``: for members with Manage
-Server.
+"""``/advisor reload | rollback | report | purge | digest on | digest off`` and the message
+menu "Add to guidance": for members with Manage Server.
 
 The group is hidden from other members by default (``default_permissions``), and each
 command checks the permission again, since server admins can override command visibility.
@@ -11,16 +11,21 @@ import logging
 from typing import TYPE_CHECKING
 
 import discord
-import jinja2
 from discord import app_commands
 from discord.ext import commands
 
-from pact_advisor.discord_bot.admin.parsing import describe_problem, parse_since, template_problem
+from pact_advisor.discord_bot.admin.curation import (
+    AddExample,
+    MissedQuestions,
+    best_guess,
+    start_reload,
+)
+from pact_advisor.discord_bot.admin.parsing import parse_since
 from pact_advisor.discord_bot.checklist.digest import turn_off, turn_on
 from pact_advisor.discord_bot.core.adapter import message_kwargs
 from pact_advisor.discord_bot.core.errors import AdvisorError
 from pact_advisor.discord_bot.translator import member_language
-from pact_advisor.knowledge import GuidanceError
+from pact_advisor.knowledge.review import due_for_review
 
 if TYPE_CHECKING:
     from pact_advisor.discord_bot.bot import AdvisorBot
@@ -28,6 +33,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 manage_guild = app_commands.checks.has_permissions(manage_guild=True)
+#: Items due for review listed by name under the report (the rest are counted).
+DUE_SHOWN = 10
+
+
+def _can_manage(interaction: discord.Interaction) -> bool:
+    """The same check as ``manage_guild``, for a context menu (added, not decorated)."""
+    permissions = interaction.permissions
+    if not permissions.manage_guild:
+        raise app_commands.MissingPermissions(["manage_guild"])
+    return True
 
 
 class Admin(commands.Cog):
@@ -46,40 +61,54 @@ class Admin(commands.Cog):
 
     def __init__(self, bot: AdvisorBot) -> None:
         self.bot = bot
+        # Context menus cannot be declared inside a cog class: build one and add it.
+        self.add_menu = app_commands.ContextMenu(
+            name="Add to guidance", callback=self.add_to_guidance
+        )
+        self.add_menu.default_permissions = discord.Permissions(manage_guild=True)
+        self.add_menu.guild_only = True
+        self.add_menu.add_check(_can_manage)
+        bot.tree.add_command(self.add_menu)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.add_menu.name, type=self.add_menu.type)
+
+    async def add_to_guidance(
+        self, interaction: discord.Interaction, message: discord.Message
+    ) -> None:
+        """Attach a member's question to the item that should have answered it."""
+        services = self.bot.services
+        language = member_language(interaction)
+        question = " ".join(message.content.split())
+        if not question:
+            text = services.advisor.renderer.discord_text("no_text", language)
+            raise AdvisorError(text)
+        guess = best_guess(services, question)
+        await interaction.response.send_modal(AddExample(services, question, guess, language))
 
     @advisor.command(name="reload")
     @manage_guild
     async def reload(self, interaction: discord.Interaction) -> None:
-        """Re-read the guidance and templates; on any error keep serving the current version."""
+        """Check the guidance files behind the quality gate, preview what changes, then confirm."""
+        await start_reload(interaction, self.bot.services)
+
+    @advisor.command(name="rollback")
+    @manage_guild
+    async def rollback(self, interaction: discord.Interaction) -> None:
+        """Serve the previous guidance again (the one before the last reload or curation)."""
         services = self.bot.services
-        old = services.advisor
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
-            new = await services.reload()
-        except GuidanceError as exc:
-            problems = [describe_problem(p, services.guidance_dir) for p in exc.problems]
-            problems = problems or [str(exc)]
-        except (jinja2.TemplateError, OSError, ValueError, LookupError) as exc:
-            problems = [template_problem(exc)]
+        language = member_language(interaction)
+        swapped = None if services.busy else services.rollback()
+        if swapped is None:
+            name = "guidance_busy" if services.busy else "no_rollback"
+            text = services.advisor.renderer.discord_text(name, language)
         else:
-            counts = new.guidance.counts()
-            text = new.renderer.discord_text(
-                "reloaded",
-                member_language(interaction),
-                old=old.version,
-                new=new.version,
-                items=sum(counts.values()),
-                collections=len(counts),
+            left, back = swapped
+            log.info("rolled back from %s to %s", left.version, back.version)
+            text = back.renderer.discord_text(
+                "rolled_back", language, old=left.version, new=back.version
             )
-            await interaction.followup.send(text, ephemeral=True)
-            return
-        log.warning(
-            "reload failed with %d problem(s); still serving %s", len(problems), old.version
-        )
-        message = old.renderer.discord_reload_problems(
-            problems, old.version, member_language(interaction)
-        )
-        await interaction.followup.send(**message_kwargs(message), ephemeral=True)
+        await interaction.response.send_message(text, ephemeral=True)
 
     @advisor.command(name="report")
     @app_commands.describe(since="First day to include, as YYYY-MM-DD (default: 30 days ago)")
@@ -94,8 +123,31 @@ class Admin(commands.Cog):
             text = renderer.discord_text("bad_date", member_language(interaction), text=since)
             raise AdvisorError(text) from None
         report = await services.store.report(start)
-        message = renderer.discord_report(report, start, member_language(interaction))
-        await interaction.response.send_message(**message_kwargs(message), ephemeral=True)
+        language = member_language(interaction)
+        message = renderer.discord_report(report, start, language)
+        kwargs = message_kwargs(message)
+        due = due_for_review(
+            services.advisor.guidance.items.values(), discord.utils.utcnow().date()
+        )
+        if due:
+            kwargs["content"] = "\n\n".join(
+                part
+                for part in (
+                    kwargs.get("content"),
+                    renderer.discord_text(
+                        "review_due", language, items=due[:DUE_SHOWN], more=len(due) - DUE_SHOWN
+                    ),
+                )
+                if part
+            )
+        missed = [
+            (q.question, q.suggestions[0] if q.suggestions else "")
+            for q in report.unanswered
+            if q.question
+        ]
+        if missed:
+            kwargs["view"] = MissedQuestions(services, missed[-25:][::-1], language)
+        await interaction.response.send_message(**kwargs, ephemeral=True)
 
     @advisor.command(name="purge")
     @manage_guild

@@ -8,7 +8,10 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from pact_advisor.gate import template_problem
 from pact_advisor.knowledge import Problem
+
+__all__ = ["describe_problem", "parse_since", "template_problem"]
 
 DEFAULT_REPORT_DAYS = 30
 
@@ -36,13 +39,3 @@ def describe_problem(problem: Problem, directory: Path) -> str:
     for prefix in {str(directory) + os.sep, str(directory.resolve()) + os.sep}:
         message = message.replace(prefix, "")
     return str(replace(problem, file=shown, message=message))
-
-
-def template_problem(exc: Exception) -> str:
-    """A template that failed to load or render, named by file and line when known."""
-    name = getattr(exc, "filename", None) or getattr(exc, "name", None)
-    where = Path(name).name if isinstance(name, str) else ""
-    line = getattr(exc, "lineno", None)
-    if where and line:
-        where = f"{where}:{line}"
-    return ": ".join(part for part in (where, type(exc).__name__, str(exc)) if part)

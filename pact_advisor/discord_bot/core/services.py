@@ -1,15 +1,18 @@
 """What the bot serves from: the advisor (guidance, engine and renderer, one snapshot swapped
-whole on reload), and the store, which also keeps the turn behind each answer for follow-ups.
+whole on reload, the previous one kept for rollback), and the store, which also keeps the
+turn behind each answer for follow-ups.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -19,6 +22,8 @@ from pact_advisor.engine import Turn
 from pact_advisor.store import AsyncStore, StoreError, TurnRecord
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def conversation_channel(channel: Any) -> int | None:
@@ -71,6 +76,18 @@ class Services:
     checklist_limiter: Limiter = field(default_factory=lambda: Limiter(5, 60.0))
     #: Changes to checklist steps, per member (each one is stored with its event).
     change_limiter: Limiter = field(default_factory=lambda: Limiter(30, 60.0))
+    #: The guidance served before the last swap, for ``/advisor rollback``.
+    previous: Advisor | None = None
+    #: The reload or curation being checked on the guidance worker, if any.
+    background: concurrent.futures.Future | None = None
+    #: One thread of its own for loading, fitting and gating guidance, so that this slow
+    #: work never takes a thread the store's calls need.
+    _worker: concurrent.futures.ThreadPoolExecutor = field(
+        default_factory=lambda: concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="pact-guidance"
+        ),
+        repr=False,
+    )
 
     async def remember(
         self,
@@ -126,14 +143,50 @@ class Services:
             log.warning("could not read a conversation turn: %s", exc)
             return None
 
-    async def reload(self) -> Advisor:
-        """Load guidance and templates again; swap them in only if everything validates."""
-        advisor = await asyncio.to_thread(
-            Advisor.load, self.guidance_dir, prompts_dir=self.prompts_dir, eager=True
-        )
+    def swap(self, advisor: Advisor) -> Advisor:
+        """Serve ``advisor`` from now on; the one it replaces is kept for :meth:`rollback`."""
         old, self.advisor = self.advisor, advisor
-        log.info("guidance reloaded: version %s -> %s", old.version, advisor.version)
-        return advisor
+        self.previous = old
+        log.info("guidance swapped in: version %s -> %s", old.version, advisor.version)
+        return old
+
+    def rollback(self) -> tuple[Advisor, Advisor] | None:
+        """Serve the previous guidance snapshot again: (the one left, the one back), or
+        ``None`` when there is none. The one left becomes the snapshot, so a second
+        rollback undoes the first."""
+        if self.previous is None:
+            return None
+        left = self.swap(self.previous)
+        return left, self.advisor
+
+    @property
+    def busy(self) -> bool:
+        """A reload or a curation is being checked right now."""
+        return self.background is not None and not self.background.done()
+
+    def in_background(
+        self, work: Callable[[], T], done: Callable[[T | BaseException], Awaitable[None]]
+    ) -> concurrent.futures.Future[T]:
+        """Run ``work`` (parsing, validation, fitting, the gate) on the guidance worker
+        thread, then ``done`` with its result (or exception) on the event loop.
+
+        Nothing on the event loop waits for ``work``: members keep asking and ticking while
+        it runs, and the store's worker threads stay free for their calls.
+        """
+        loop = asyncio.get_running_loop()
+        context = contextvars.copy_context()
+
+        def finished(future: concurrent.futures.Future[T]) -> None:
+            if future.cancelled():  # the bot is closing
+                return
+            outcome = future.exception() or future.result()
+            loop.call_soon_threadsafe(lambda: loop.create_task(done(outcome)), context=context)
+
+        future = self._worker.submit(context.copy().run, work)
+        future.add_done_callback(finished)
+        self.background = future
+        return future
 
     def close(self) -> None:
+        self._worker.shutdown(wait=False, cancel_futures=True)
         self.store.close()
