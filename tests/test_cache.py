@@ -346,3 +346,11 @@ def test_a_warm_start_imports_neither_scikit_learn_nor_scipy(team_guidance, fill
         check=True,
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_the_guidance_comes_back_from_an_entry_as_it_was_loaded(engine):
+    """Every field, source documents and their passages included."""
+    from pact_advisor.engine import cache as cache_module
+
+    guidance, _ = cache_module._decode(cache_module._encode(engine.guidance, engine.index.state()))
+    assert guidance == engine.guidance

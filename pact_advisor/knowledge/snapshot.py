@@ -70,7 +70,7 @@ def _decode(hint: Any, value: Any) -> Any:
             return None
         hint = next(a for a in args if a is not type(None))
         return _decode(hint, value)
-    if origin in (Mapping, dict) or (origin and issubclass(origin, Mapping)):
+    if origin in (Mapping, dict) or (isinstance(origin, type) and issubclass(origin, Mapping)):
         return {k: _decode(args[1], v) for k, v in value.items()}
     if origin in (tuple, list):
         inner = args[0] if args else Any
