@@ -174,6 +174,9 @@ class AsyncStore(AsyncChannelRecords):
     async def last_turn(self, channel_id: int) -> TurnRecord | None:
         return await self._call(self.sync.last_turn, channel_id)
 
+    async def recent_turns(self, limit: int = 200) -> list[TurnRecord]:
+        return await self._call(self.sync.recent_turns, limit)
+
     async def purge_questions(self) -> int:
         return await self._call(self.sync.purge_questions)
 

@@ -47,3 +47,14 @@ def test_the_last_turn_is_the_latest_answer_in_a_channel(db: Store) -> None:
     assert db.last_turn(7).question == "latest"
     assert db.last_turn(8).question == "elsewhere"
     assert db.last_turn(9) is None
+
+
+def test_recent_turns_are_newest_first_and_skip_purged_questions(
+    db: Store, clock: FakeClock
+) -> None:
+    for number, question in enumerate(("first", "second", "third"), start=1):
+        db.save_turn(number, Turn(question, ("a",)), guidance_version="g1")
+        clock.now += 10
+    assert [r.question for r in db.recent_turns(2)] == ["third", "second"]
+    db.purge_questions()
+    assert db.recent_turns() == []
