@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import simcord
 from discord import app_commands
 from sim_helpers import components, embed_text, labels, requests
@@ -71,7 +73,8 @@ async def test_why_this_explains_the_match_privately(channel, user):
     assert f"**Q:** {EMPLOYERS}" in embed.description
     assert "• " in embed.description  # the engine's reasons, one per line
     fields = {f.name: f.value for f in embed.fields}
-    assert fields["Guidance version"] == f"`{answer.embeds[0].footer.text.split()[-1]}`"
+    shown = re.search(r"guidance (\w+)", answer.embeds[0].footer.text).group(1)
+    assert fields["Guidance version"] == f"`{shown}`"
     assert channel.last_message.id == answer.id
 
 

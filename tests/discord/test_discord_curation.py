@@ -39,7 +39,12 @@ async def served_copy(env, make_bot, guidance_copy):
 
 
 def top_item(answer) -> str:
-    return answer.embeds[0].footer.text.split(" ")[0]
+    """The item an answer gives, from the title a member sees."""
+    from pact_advisor.knowledge import load_guidance
+    from pact_advisor.resources import guidance_dir
+
+    titles = {item.title: item.id for item in load_guidance(guidance_dir()).items.values()}
+    return titles[answer.embeds[0].title]
 
 
 async def ask(user, channel, question=APPS):

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from sim_helpers import reload_shown
 
 from pact_advisor.app import Advisor
 from pact_advisor.cli import main
@@ -134,7 +135,7 @@ async def test_reload_refuses_advice_that_loops_and_keeps_serving(
     assert text.count("{{ partner }}") > 1
     path.write_text(text.replace("{{ partner }}", loop, 1), encoding="utf-8")
 
-    failed = (await admin.slash(channel, "advisor reload")).response
+    failed = await reload_shown(env, admin, channel)
     embed = failed.embeds[0]
     assert embed.title == "Reload failed: nothing changed"
     assert "talent-partnerships.yaml: talent-partnerships." in embed.description
