@@ -178,15 +178,21 @@ class Renderer:
         ticks: Mapping[int, str] | None = None,
         page: int = 0,
         states: Mapping[int, Mapping[str, Any]] | None = None,
+        context_note: str | None = None,
     ) -> DiscordMessage:
-        """One page of a checklist with progress ("4/11 done") and who ticked which step.
+        """One page of a checklist with progress ("4/11 done") and who ticked which step;
+        ``context_note`` (``channel`` or ``thread``) says it is written for the context set
+        there.
 
         ``ticks`` maps a step index (0-based, as in ``checklist.steps``) to the display name
         of whoever ticked it. ``page`` is 0-based and clamped (see
         :func:`~pact_advisor.render.discord_target.page_steps`).
         """
         with speaking(checklist.language):
-            return self.discord.checklist(self.views.checklist(checklist, ticks, states), page)
+            view = self.views.checklist(checklist, ticks, states)
+            if context_note:
+                view = View(view.name, {**view.variables, "context_note": context_note})
+            return self.discord.checklist(view, page)
 
     def discord_checklists(
         self,

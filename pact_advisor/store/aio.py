@@ -62,6 +62,7 @@ class AsyncStore(AsyncChannelRecords):
         created_by: int,
         created_by_name: str | None = None,
         guidance_version: str | None = None,
+        context_note: str | None = None,
     ) -> Run:
         return await self._call(
             self.sync.create_run,
@@ -71,6 +72,7 @@ class AsyncStore(AsyncChannelRecords):
             created_by=created_by,
             created_by_name=created_by_name,
             guidance_version=guidance_version,
+            context_note=context_note,
         )
 
     async def change_run(

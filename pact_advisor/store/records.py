@@ -91,6 +91,8 @@ class Run:
     notes: Mapping[int, str] = field(default_factory=dict)
     #: The display name of whoever made it (``None`` for runs made before names were kept).
     created_by_name: str | None = None
+    #: ``channel`` or ``thread`` when it was written for the context set there (/context).
+    context_note: str | None = None
     #: The guidance version its steps were drawn from (``None`` if made before it was kept).
     guidance_version: str | None = None
     #: The message showing it, once posted.

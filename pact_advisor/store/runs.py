@@ -20,12 +20,13 @@ def insert(
     now: float,
     created_by_name: str | None = None,
     guidance_version: str | None = None,
+    context_note: str | None = None,
 ) -> int:
     """Store a run of ``checklist``'s steps as they are now; returns its id."""
     cur = conn.execute(
         "INSERT INTO runs (topic, title, context, steps, guild_id, channel_id,"
-        " created_by, created_at, language, created_by_name, guidance_version)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " created_by, created_at, language, created_by_name, guidance_version, context_note)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             checklist.topic,
             checklist.title,
@@ -38,6 +39,7 @@ def insert(
             checklist.language,
             created_by_name,
             guidance_version,
+            context_note,
         ),
     )
     assert cur.lastrowid is not None
@@ -46,7 +48,7 @@ def insert(
 
 _COLUMNS = (
     "id, topic, title, context, steps, guild_id, channel_id, created_by, created_at,"
-    " language, created_by_name, guidance_version, message_id"
+    " language, created_by_name, guidance_version, message_id, context_note"
 )
 
 
@@ -103,6 +105,7 @@ def _run(conn: sqlite3.Connection, row: tuple) -> Run:
         created_by_name=row[10],
         guidance_version=row[11],
         message_id=row[12],
+        context_note=row[13],
     )
 
 

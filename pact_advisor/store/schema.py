@@ -172,6 +172,12 @@ MIGRATIONS: tuple[str, ...] = (
         set_at      REAL    NOT NULL
     );
     """,
+    # v7: whether a checklist was written for its channel's (or thread's) context, as set with
+    # /context, so that every redraw of its message says so ("this channel's context").
+    """
+    ALTER TABLE runs ADD COLUMN context_note TEXT
+        CHECK (context_note IS NULL OR context_note IN ('channel', 'thread'));
+    """,
 )
 
 #: The schema version this program writes.

@@ -252,9 +252,11 @@ class Store(WorkPlanOperations, ChannelRecords):
         created_by: int,
         created_by_name: str | None = None,
         guidance_version: str | None = None,
+        context_note: str | None = None,
     ) -> Run:
         """Store a new run of ``checklist`` and return it. The steps are kept as they are
-        now: later guidance changes do not alter the run."""
+        now: later guidance changes do not alter the run. ``context_note`` (``channel`` or
+        ``thread``): it was written for the context set there."""
         with self._tx(write=True) as conn:
             run_id = runs.insert(
                 conn,
@@ -265,6 +267,7 @@ class Store(WorkPlanOperations, ChannelRecords):
                 now=self._clock(),
                 created_by_name=created_by_name,
                 guidance_version=guidance_version,
+                context_note=context_note,
             )
             run = runs.load(conn, run_id)
         assert run is not None

@@ -41,7 +41,10 @@ async def test_context_set_show_clear_and_an_answer_and_checklist_written_for_it
     assert "Morocco" in description.split("context", 1)[1]  # the advice is filled for it
 
     checklist = (await user.slash(channel, "checklist", topic="talent-partnerships")).response
-    assert "**For:** Morocco (partner) · agriculture (sector)" in checklist.embeds[0].description
+    written_for = "**For Morocco · agriculture**, this channel's context"
+    assert written_for in checklist.embeds[0].description
+    ticked = await user.click(checklist, label="1")  # every redraw still says so
+    assert written_for in ticked.response.embeds[0].description
     # An option of /checklist overrides the channel's context for that checklist.
     other = (
         await user.slash(channel, "checklist", topic="talent-partnerships", partner="Senegal")
@@ -85,7 +88,9 @@ async def test_an_eu_member_state_is_worded_as_one(channel, user):
     assert "(partner)" not in embed_text(answer)
     await user.slash(channel, "context set", partner="Spain")
     checklist = (await user.slash(channel, "checklist", topic="diaspora")).response
-    assert "**For:** Spain (EU member state)" in checklist.embeds[0].description
+    description = checklist.embeds[0].description
+    assert "**For Spain (EU member state)**, this channel's context" in description
+    assert "(partner)" not in description
 
 
 async def test_partner_autocomplete_offers_known_countries_and_keeps_the_spelling(channel, user):

@@ -18,7 +18,7 @@ from pact_advisor.discord_bot.checklist.components import create_run, post_run
 from pact_advisor.discord_bot.checklist.items import DYNAMIC_ITEMS
 from pact_advisor.discord_bot.checklist.listing import open_checklists
 from pact_advisor.discord_bot.checklist.state import limit
-from pact_advisor.discord_bot.context.lookup import channel_context
+from pact_advisor.discord_bot.context.lookup import channel_setting
 from pact_advisor.discord_bot.core.adapter import display_name
 from pact_advisor.discord_bot.core.autocomplete import topic_choices
 from pact_advisor.discord_bot.core.errors import AdvisorError
@@ -69,7 +69,10 @@ class Checklists(commands.Cog):
         advisor = services.advisor
         # Written for the channel's context (/context); an option given here overrides it.
         given = Context.of(partner=partner, sector=sector, programme=programme)
-        context = (await channel_context(services, interaction.channel)).merged(given)
+        setting = await channel_setting(services, interaction.channel)
+        context = (setting.context if setting else Context()).merged(given)
+        # "this channel's context" only when no option changed it
+        note = setting.note_for(context) if setting else None
         shown = language.value if language else member_language(interaction)
         try:
             checklist = advisor.checklist(topic, context, shown)
@@ -87,6 +90,7 @@ class Checklists(commands.Cog):
             channel_id=interaction.channel_id,
             user_id=interaction.user.id,
             user_name=display_name(interaction.user),
+            context_note=note,
         )
         await post_run(interaction, services, run)
 

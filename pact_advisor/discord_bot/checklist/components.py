@@ -77,7 +77,10 @@ def render_run(
     day = day or today_of(discord.utils.utcnow().timestamp())
     renderer = advisor.renderer
     message = renderer.discord_checklist(
-        checklist_of(run, advisor), page=page, states=step_states(run, day)
+        checklist_of(run, advisor),
+        page=page,
+        states=step_states(run, day),
+        context_note=run.context_note,
     )
     return message, checklist_view(run, page, renderer)
 
@@ -161,8 +164,10 @@ async def create_run(
     channel_id: int | None,
     user_id: int,
     user_name: str | None = None,
+    context_note: str | None = None,
 ) -> Run:
-    """Save a new run for ``checklist`` (before anything is posted) and return it."""
+    """Save a new run for ``checklist`` (before anything is posted) and return it;
+    ``context_note`` (``channel`` or ``thread``): written for the context set there."""
     return await services.store.create_run(
         checklist,
         guild_id=guild_id,
@@ -170,6 +175,7 @@ async def create_run(
         created_by=user_id,
         created_by_name=user_name,
         guidance_version=services.advisor.version,
+        context_note=context_note,
     )
 
 
