@@ -42,6 +42,8 @@ PAIR_BYTES = len(FEATURES) * 8 * 4
 def grown(factor: int, target: Path) -> tuple[int, int]:
     """Write the guidance repeated ``factor`` times into ``target``; (items, examples)."""
     target.mkdir(parents=True)
+    for folder in (p for p in GUIDANCE.iterdir() if p.is_dir()):  # the source documents
+        shutil.copytree(folder, target / folder.name)
     items = examples = 0
     for path in sorted(GUIDANCE.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
