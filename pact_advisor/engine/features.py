@@ -92,6 +92,15 @@ class Analyzer:
         self._stems = Stems()
         self._corrected: dict[tuple[str, str], str] = {}
 
+    @property
+    def speller(self) -> Speller:
+        return self._speller
+
+    @property
+    def documents(self) -> int:
+        """How many guidance documents the word frequencies count."""
+        return self._documents
+
     def idf(self, word: str) -> float:
         """Inverse document frequency of a word in the guidance (smoothed, as scikit-learn)."""
         return float(np.log((1 + self._documents) / (1 + self.frequency.get(word, 0))) + 1)
@@ -187,11 +196,12 @@ class FeatureSpace:
         self._item_stems = item_stems
         self.n_items = len(item_words)
         # Examples of each item, padded to a rectangle (-1 where an item has fewer).
-        counts = np.bincount(self.example_owner, minlength=self.n_items)
+        owner = self.example_owner
+        counts = np.bincount(owner, minlength=self.n_items)
         pad = np.full((self.n_items, max(int(counts.max(initial=0)), 1)), -1, dtype=np.int64)
-        for position in range(self.n_items):
-            mine = np.flatnonzero(self.example_owner == position)
-            pad[position, : len(mine)] = mine
+        order = np.argsort(owner, kind="stable")  # each item's examples, in their order
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        pad[owner[order], np.arange(len(order)) - starts[owner[order]]] = order
         self._pad = pad
 
     @classmethod

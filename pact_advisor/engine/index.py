@@ -152,9 +152,9 @@ class Index:
                 )
         meta = {
             "space": space,
-            "speller": analyzer._speller.tables(),
+            "speller": analyzer.speller.tables(),
             "frequency": dict(analyzer.frequency),
-            "documents": analyzer._documents,
+            "documents": analyzer.documents,
         }
         return arrays, meta
 

@@ -10,6 +10,7 @@ for it once and the start-up cache serves it to every later test of the session.
 from __future__ import annotations
 
 import asyncio
+import functools
 import threading
 
 import pytest
@@ -38,13 +39,17 @@ async def served_copy(env, make_bot, guidance_copy):
     return guidance_copy
 
 
-def top_item(answer) -> str:
-    """The item an answer gives, from the title a member sees."""
+@functools.cache
+def _item_by_title() -> dict[str, str]:
     from pact_advisor.knowledge import load_guidance
     from pact_advisor.resources import guidance_dir
 
-    titles = {item.title: item.id for item in load_guidance(guidance_dir()).items.values()}
-    return titles[answer.embeds[0].title]
+    return {item.title: item.id for item in load_guidance(guidance_dir()).items.values()}
+
+
+def top_item(answer) -> str:
+    """The item an answer gives, from the title a member sees."""
+    return _item_by_title()[answer.embeds[0].title]
 
 
 async def ask(user, channel, question=APPS):

@@ -7,9 +7,11 @@ benchmark is ``benchmarks.scenario``."""
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
+import discord
 import pytest
 
 HERE = Path(__file__).resolve().parent
@@ -45,4 +47,26 @@ user = _discord.user
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     """The database file every bot built by ``make_bot`` uses."""
+    return tmp_path / "advisor.db"
+
+
+@pytest.fixture
+def bot_env(monkeypatch, tmp_path, request):
+    """run_bot's environment: the test module's ``TOKEN``, the database in tmp_path, and a
+    login that is refused (a guard: a start that gets past the database says "Discord
+    rejected the bot token"). Returns the database's path."""
+    from pact_advisor.discord_bot import run as runmod
+
+    for name in list(os.environ):
+        if name.startswith(("DISCORD_", "PACT_ADVISOR_")) and name != "PACT_ADVISOR_CACHE":
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(runmod, "configure_logging", lambda level: None)
+
+    async def refuse(self, token):
+        raise discord.LoginFailure("Improper token has been passed.")
+
+    monkeypatch.setattr(discord.http.HTTPClient, "static_login", refuse)
+    monkeypatch.setenv("DISCORD_TOKEN", request.module.TOKEN)
+    monkeypatch.setenv("PACT_ADVISOR_DB", str(tmp_path / "advisor.db"))
     return tmp_path / "advisor.db"

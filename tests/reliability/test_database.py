@@ -14,7 +14,6 @@ import sys
 import threading
 from pathlib import Path
 
-import discord
 import pytest
 import simcord
 from sim_helpers import labels
@@ -35,26 +34,6 @@ EMPLOYERS = "how do we keep employers on board in a talent partnership"
 STEPS = Checklist(
     "t", "T", sections=(Section("c", "C", tuple(Step(f"s{i}", f"c.{i}", "c") for i in range(40))),)
 )
-
-
-@pytest.fixture
-def guarded(monkeypatch, tmp_path):
-    """run_bot's environment with the database in tmp_path and a login that is refused (a
-    guard: a start that gets past the database says "Discord rejected the bot token")."""
-    for name in list(os.environ):
-        if name.startswith(("DISCORD_", "PACT_ADVISOR_")) and name != "PACT_ADVISOR_CACHE":
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(runmod, "configure_logging", lambda level: None)
-
-    async def refuse(self, token):
-        raise discord.LoginFailure("Improper token has been passed.")
-
-    monkeypatch.setattr(discord.http.HTTPClient, "static_login", refuse)
-    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
-    db = tmp_path / "advisor.db"
-    monkeypatch.setenv("PACT_ADVISOR_DB", str(db))
-    return db
 
 
 def _ours(path: Path, runs: int = 30) -> Path:
@@ -108,24 +87,24 @@ def _snapshot(folder: Path) -> dict[str, bytes | None]:
 
 
 @pytest.mark.parametrize("kind", DAMAGED)
-def test_a_damaged_or_foreign_database_stops_the_start_and_is_left_untouched(guarded, capsys, kind):
+def test_a_damaged_or_foreign_database_stops_the_start_and_is_left_untouched(bot_env, capsys, kind):
     make, why = DAMAGED[kind]
-    make(guarded)
-    before = _snapshot(guarded.parent)
+    make(bot_env)
+    before = _snapshot(bot_env.parent)
 
     assert main(["bot"]) == 1  # the terminal's command
     assert runmod.run_bot() == 1  # the entry point behind it
     with pytest.raises(UnusableDatabase, match=why):  # and the bot factory
-        create_bot(guarded, settings=settings_for_tests())
+        create_bot(bot_env, settings=settings_for_tests())
 
     err = capsys.readouterr().err
     first, second = err.strip().split("\n")
     assert first == second
-    assert first.startswith(f"Cannot start: could not open the database at {guarded}: ")
+    assert first.startswith(f"Cannot start: could not open the database at {bot_env}: ")
     assert why in first and "PACT_ADVISOR_DB" in first, first
     assert "Discord rejected" not in err and "Traceback" not in err and TOKEN not in err
-    after = _snapshot(guarded.parent)
-    lock = guarded.name + ".lock"  # the start's own lock file, next to the database
+    after = _snapshot(bot_env.parent)
+    lock = bot_env.name + ".lock"  # the start's own lock file, next to the database
     assert {k: v for k, v in after.items() if k != lock} == before
 
 
@@ -304,14 +283,14 @@ def _holder(db: Path) -> subprocess.Popen:
 
 
 @pytest.mark.parametrize("ending", ["exits", "is killed"])
-def test_a_second_bot_process_says_another_one_is_running(guarded, capsys, ending):
-    child = _holder(guarded)
+def test_a_second_bot_process_says_another_one_is_running(bot_env, capsys, ending):
+    child = _holder(bot_env)
     try:
         assert runmod.run_bot() == 1
         err = capsys.readouterr().err
         assert err == (
             f"Cannot start: another Pact Advisor process (process id {child.pid}) is already "
-            f"using the database at {guarded}. Stop it first, or set PACT_ADVISOR_DB to "
+            f"using the database at {bot_env}. Stop it first, or set PACT_ADVISOR_DB to "
             "another file.\n"
         )
     finally:

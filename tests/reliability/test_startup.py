@@ -166,25 +166,6 @@ def test_a_read_only_database_stops_the_start_with_a_message(tmp_path):
 
 
 @pytest.fixture
-def bot_env(monkeypatch, tmp_path):
-    """run_bot's environment: a token, the database in tmp_path, and a login that would fail
-    (a guard: these tests must stop before logging in)."""
-    for name in list(os.environ):
-        if name.startswith(("DISCORD_", "PACT_ADVISOR_")) and name != "PACT_ADVISOR_CACHE":
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(runmod, "configure_logging", lambda level: None)
-
-    async def refuse(self, token):
-        raise discord.LoginFailure("Improper token has been passed.")
-
-    monkeypatch.setattr(discord.http.HTTPClient, "static_login", refuse)
-    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
-    monkeypatch.setenv("PACT_ADVISOR_DB", str(tmp_path / "advisor.db"))
-    return tmp_path / "advisor.db"
-
-
-@pytest.fixture
 def lock(bot_env):
     """Another program holding the database's write lock."""
     conns = []

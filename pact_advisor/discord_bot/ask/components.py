@@ -17,9 +17,8 @@ import discord
 from pact_advisor.checklists import UnknownTopic
 from pact_advisor.discord_bot.ask.explain import show_more, show_why
 from pact_advisor.discord_bot.ask.votes import ask_why_not, vote_helpful
-from pact_advisor.discord_bot.checklist.components import create_run, post_run
-from pact_advisor.discord_bot.checklist.state import limit
-from pact_advisor.discord_bot.core.adapter import display_name, message_kwargs
+from pact_advisor.discord_bot.checklist.components import post_checklist
+from pact_advisor.discord_bot.core.adapter import message_kwargs
 from pact_advisor.discord_bot.core.errors import (
     AdvisorError,
     AdvisorView,
@@ -204,16 +203,7 @@ class AnswerButton(
         except UnknownTopic:
             text = advisor.renderer.discord_text("item_gone", member_language(interaction))
             raise AdvisorError(text) from None
-        limit(interaction, "checklist_limiter")  # each click stores a new checklist
-        run = await create_run(
-            services,
-            checklist,
-            guild_id=interaction.guild_id,
-            channel_id=interaction.channel_id,
-            user_id=interaction.user.id,
-            user_name=display_name(interaction.user),
-        )
-        await post_run(interaction, services, run)
+        await post_checklist(interaction, services, checklist)
 
 
 class SuggestionButton(

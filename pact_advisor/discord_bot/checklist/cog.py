@@ -14,12 +14,10 @@ from pact_advisor.checklists import UnknownTopic
 
 # The modules that register what each control does (see items.py).
 from pact_advisor.discord_bot.checklist import export, panel  # noqa: F401
-from pact_advisor.discord_bot.checklist.components import create_run, post_run
+from pact_advisor.discord_bot.checklist.components import post_checklist
 from pact_advisor.discord_bot.checklist.items import DYNAMIC_ITEMS
 from pact_advisor.discord_bot.checklist.listing import open_checklists
-from pact_advisor.discord_bot.checklist.state import limit
 from pact_advisor.discord_bot.context.lookup import channel_setting
-from pact_advisor.discord_bot.core.adapter import display_name
 from pact_advisor.discord_bot.core.autocomplete import topic_choices
 from pact_advisor.discord_bot.core.errors import AdvisorError
 from pact_advisor.discord_bot.translator import LANGUAGE_CHOICES, member_language
@@ -82,17 +80,7 @@ class Checklists(commands.Cog):
                     "unknown_topic", shown, topic=topic, suggestions=exc.suggestions
                 )
             ) from None
-        limit(interaction, "checklist_limiter")
-        run = await create_run(
-            services,
-            checklist,
-            guild_id=interaction.guild_id,
-            channel_id=interaction.channel_id,
-            user_id=interaction.user.id,
-            user_name=display_name(interaction.user),
-            context_note=note,
-        )
-        await post_run(interaction, services, run)
+        await post_checklist(interaction, services, checklist, context_note=note)
 
     @checklist.autocomplete("topic")
     async def topic_autocomplete(

@@ -179,6 +179,26 @@ async def create_run(
     )
 
 
+async def post_checklist(
+    interaction: discord.Interaction,
+    services: Services,
+    checklist: Checklist,
+    context_note: str | None = None,
+) -> discord.Message:
+    """Save a run of ``checklist`` made by the member (within their limit) and post it."""
+    limit(interaction, "checklist_limiter")  # each one stores a new run
+    run = await create_run(
+        services,
+        checklist,
+        guild_id=interaction.guild_id,
+        channel_id=interaction.channel_id,
+        user_id=interaction.user.id,
+        user_name=display_name(interaction.user),
+        context_note=context_note,
+    )
+    return await post_run(interaction, services, run)
+
+
 async def post_run(
     interaction: discord.Interaction, services: Services, run: Run
 ) -> discord.Message:
