@@ -10,10 +10,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pact_advisor import i18n
-from pact_advisor.knowledge import Context
 
 if TYPE_CHECKING:
     from pact_advisor.app import Advisor
+    from pact_advisor.knowledge import Context
 
 #: Exit codes: 1 for a problem with the guidance or a failed check, 2 for a usage error.
 EXIT_PROBLEM = 1
@@ -74,6 +74,8 @@ def output_language(args: argparse.Namespace) -> str:
 
 def context(args: argparse.Namespace) -> Context:
     """The context given with ``--partner``, ``--sector`` and ``--programme``."""
+    from pact_advisor.knowledge import Context
+
     return Context.of(
         partner=getattr(args, "partner", None),
         sector=getattr(args, "sector", None),

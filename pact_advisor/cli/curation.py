@@ -9,7 +9,6 @@ from typing import TextIO
 
 from pact_advisor.cli.common import EXIT_PROBLEM, EXIT_USAGE, emit
 from pact_advisor.cli.parser import PROG, add_command
-from pact_advisor.knowledge import load_guidance
 from pact_advisor.resources import guidance_dir
 
 
@@ -54,6 +53,8 @@ def cmd_coverage(args: argparse.Namespace, out: TextIO) -> int:
     if args.min is not None and not 0 <= args.min <= 100:
         emit(f"{PROG}: --min must be a percentage between 0 and 100", out)
         return EXIT_USAGE
+    from pact_advisor.knowledge import load_guidance
+
     guidance = load_guidance(guidance_dir(args.dir or args.settings.guidance))
     if not guidance.sources:
         emit("No source documents in sources/: nothing to cover.", out)

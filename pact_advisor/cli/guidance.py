@@ -26,8 +26,7 @@ from pact_advisor.cli.common import (
 )
 from pact_advisor.cli.curation import gate, overdue_warnings
 from pact_advisor.cli.parser import PROG, add_command, either
-from pact_advisor.knowledge import GuidanceError, load_guidance
-from pact_advisor.knowledge.rendering import check_rendering
+from pact_advisor.knowledge import GuidanceError
 from pact_advisor.resources import guidance_dir
 
 
@@ -211,6 +210,9 @@ def _item_json(view: Any) -> dict[str, Any]:
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
+    from pact_advisor.knowledge import load_guidance
+    from pact_advisor.knowledge.rendering import check_rendering
+
     directory = guidance_dir(args.dir or args.settings.guidance)
     try:
         guidance = load_guidance(directory)

@@ -7,12 +7,13 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from pact_advisor.cli.common import EXIT_PROBLEM, UsageError, emit, load_advisor
 from pact_advisor.cli.parser import PROG, add_command
-from pact_advisor.render.workplan import today_of, utc
-from pact_advisor.store import Run, Store, StoreError
+
+if TYPE_CHECKING:
+    from pact_advisor.store import Run, Store
 
 FORMATS = ("md", "csv", "json")
 
@@ -54,6 +55,8 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
 
 
 def _open(args: argparse.Namespace) -> Store:
+    from pact_advisor.store import Store, StoreError  # only the commands that open it
+
     path = Path(args.db) if args.db else Path(args.settings.db_path)
     if not path.is_file():
         raise UsageError(f"no database at {path}: pass --db PATH or set PACT_ADVISOR_DB")
@@ -74,6 +77,8 @@ def progress_line(run: Run, today: str) -> str:
 
 
 def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
+    from pact_advisor.render.workplan import today_of, utc
+
     with _open(args) as store:
         runs = store.list_runs()
     if not runs:

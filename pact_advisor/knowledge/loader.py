@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from pact_advisor.knowledge.errors import GuidanceError, Problem
 from pact_advisor.knowledge.models import (
     Collection,
     CollectionFile,
@@ -28,8 +29,6 @@ from pact_advisor.knowledge.models import (
     Rules,
 )
 from pact_advisor.knowledge.problems import (
-    GuidanceError,
-    Problem,
     plain_subject,
     pydantic_problems,
     slot_problems,

@@ -7,43 +7,16 @@ Each problem names the file, the line and the field:
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import jinja2
 from pydantic import BaseModel, ValidationError
 
+from pact_advisor.knowledge.errors import Problem
 from pact_advisor.knowledge.models import CONTEXT_SLOTS, Item
 from pact_advisor.knowledge.translations import slot_use
 from pact_advisor.knowledge.yaml_lines import Path_, line_for
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a guidance folder."""
-
-    file: str
-    line: int | None
-    subject: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return (
-            f"{where}: {self.subject}: {self.message}"
-            if self.subject
-            else f"{where}: {self.message}"
-        )
-
-
-class GuidanceError(Exception):
-    """The guidance folder could not be loaded; ``problems`` lists every reason."""
-
-    def __init__(self, problems: Iterable[Problem]):
-        self.problems = tuple(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
-
 
 _PYDANTIC_WORDING = {
     "extra_forbidden": "unknown key",

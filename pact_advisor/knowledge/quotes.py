@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from pact_advisor.knowledge.errors import Problem
 from pact_advisor.knowledge.models import Item
-from pact_advisor.knowledge.problems import Problem
 from pact_advisor.knowledge.sources import Document, normalise
 from pact_advisor.knowledge.yaml_lines import Path_, line_for
 

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from pact_advisor import i18n
+from pact_advisor.knowledge.errors import GuidanceError, Problem
 from pact_advisor.knowledge.fill import SlotFiller, is_plain
-from pact_advisor.knowledge.problems import GuidanceError, Problem
 from pact_advisor.knowledge.translations import item_text
 
 #: CPU seconds one advice text or step may take to render: a real one takes well under a

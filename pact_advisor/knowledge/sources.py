@@ -22,7 +22,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
-from pact_advisor.knowledge.problems import Problem, plain_subject, pydantic_problems
+from pact_advisor.knowledge.errors import Problem
+from pact_advisor.knowledge.problems import plain_subject, pydantic_problems
 from pact_advisor.knowledge.yaml_lines import YamlProblem, read_yaml
 
 SOURCES_DIR = "sources"
