@@ -5,6 +5,10 @@
 * warm ``pact-advisor ask QUESTION`` (start-up cache filled first), interleaved with the two
   yardsticks, each from process start to exit: the import of scikit-learn's TfidfVectorizer,
   and the import of NumPy and scipy.sparse (what an engine that scores with arrays must pay);
+* ``pact-advisor topics`` against the import of jinja2, yaml and pydantic;
+* the floors: the import of the libraries each command cannot start without (the settings'
+  pydantic-settings and pydantic's ``BaseModel`` among them), which bounds each ratio from
+  below whatever the program itself does;
 * the peak RSS of each (the child's own, from ``wait4``);
 * ``pact-advisor ask --json -``: the cost per question of the command itself,
   ``(T(N) - T(1)) / (N - 1)`` for N stdin lines, so the start-up is not spread over the batch;
@@ -25,7 +29,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks.commands import NUMPY_IMPORT, SKLEARN_IMPORT, exit_to_exit, pact_command
+from benchmarks.commands import (
+    ASK_FLOOR,
+    LISTING_FLOOR,
+    LISTING_IMPORT,
+    LISTING_MODELS,
+    NUMPY_IMPORT,
+    SKLEARN_IMPORT,
+    exit_to_exit,
+    pact_command,
+)
 from benchmarks.common import ROOT, repeat_to
 from benchmarks.machine import cpu_model, package_versions
 
@@ -38,6 +51,7 @@ TARGETS = {
     "rss_mb": 90.0,
     "stdin_ms": 0.3,
     "p99_ms": 2.0,
+    "topics_ratio": 1.3,
 }
 
 
@@ -62,6 +76,11 @@ def cold(runs: int, env: dict[str, str], pact: list[str]) -> dict[str, Any]:
         "ask": [*pact, "ask", QUESTION],
         "sklearn": [sys.executable, "-c", SKLEARN_IMPORT],
         "numpy": [sys.executable, "-c", NUMPY_IMPORT],
+        "topics": [*pact, "topics"],
+        "listing": [sys.executable, "-c", LISTING_IMPORT],
+        "listing_models": [sys.executable, "-c", LISTING_MODELS],
+        "listing_floor": [sys.executable, "-c", LISTING_FLOOR],
+        "ask_floor": [sys.executable, "-c", ASK_FLOOR],
         "python": [sys.executable, "-c", "pass"],
     }
     for cmd in commands.values():  # fill the start-up cache, bytecode and page cache
@@ -83,6 +102,10 @@ def cold(runs: int, env: dict[str, str], pact: list[str]) -> dict[str, Any]:
         "pairwise_numpy_ratio": statistics.median(
             a / b for a, b in zip(seconds["ask"], seconds["numpy"], strict=True)
         ),
+        "topics_ratio": med["topics"] / med["listing"],
+        "listing_models_ratio": med["listing_models"] / med["listing"],
+        "listing_floor_ratio": med["listing_floor"] / med["listing"],
+        "ask_floor_numpy_ratio": med["ask_floor"] / med["numpy"],
     }
 
 
@@ -177,6 +200,32 @@ def report(figures: dict[str, Any]) -> str:
             f"{c['numpy_ratio']:.2f}× (per-run median {c['pairwise_numpy_ratio']:.2f}×)",
             f"≤ {TARGETS['numpy_ratio']}×",
             c["numpy_ratio"] <= TARGETS["numpy_ratio"],
+        ),
+        row(
+            "floor of `ask`: import of numpy, jinja2, pydantic-settings and BaseModel",
+            f"{sec['ask_floor']['median']:.3f} s = {c['ask_floor_numpy_ratio']:.2f}× "
+            "numpy + scipy.sparse",
+            "",
+            None,
+        ),
+        row(
+            "`pact-advisor topics`",
+            f"{sec['topics']['median']:.3f} s = {c['topics_ratio']:.2f}× the import of "
+            f"jinja2, yaml and pydantic ({sec['listing']['median']:.3f} s)",
+            f"≤ {TARGETS['topics_ratio']}×",
+            c["topics_ratio"] <= TARGETS["topics_ratio"],
+        ),
+        row(
+            "import of jinja2, yaml and pydantic with `pydantic.BaseModel` loaded",
+            f"{sec['listing_models']['median']:.3f} s = {c['listing_models_ratio']:.2f}× the same",
+            "",
+            None,
+        ),
+        row(
+            "floor of `topics`: import of jinja2, yaml, pydantic-settings and BaseModel",
+            f"{sec['listing_floor']['median']:.3f} s = {c['listing_floor_ratio']:.2f}× the same",
+            "",
+            None,
         ),
         row(
             "peak RSS of `ask`",

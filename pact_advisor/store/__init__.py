@@ -11,33 +11,72 @@ the program's own checklist and engine types).
 * :mod:`~pact_advisor.store.store`: :class:`Store`, one connection and every operation
   (the SQL lives in ``runs``, ``feedback``, ``turns`` and ``retention``).
 * :mod:`~pact_advisor.store.aio`: :class:`AsyncStore`, the same operations for async code.
+
+The names below are imported from their modules on first use (PEP 562): building a record
+(as the template check does) needs neither SQLite nor asyncio.
 """
 
-from pact_advisor.store.aio import AsyncStore
-from pact_advisor.store.errors import (
-    LOCKED,
-    READ_ONLY,
-    StoreError,
-    UnknownRunError,
-    UnusableDatabase,
-    write_problem,
-)
-from pact_advisor.store.plans import Change, Place, RunElsewhere, StepOutOfRange, parse_due
-from pact_advisor.store.records import (
-    Digest,
-    Event,
-    FeedbackRecord,
-    ItemCounts,
-    Owner,
-    Report,
-    Run,
-    Skip,
-    Tick,
-    TurnRecord,
-    UnansweredQuestion,
-)
-from pact_advisor.store.schema import MIGRATIONS, SCHEMA_VERSION
-from pact_advisor.store.store import Store
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pact_advisor.store.aio import AsyncStore
+    from pact_advisor.store.errors import (
+        LOCKED,
+        READ_ONLY,
+        StoreError,
+        UnknownRunError,
+        UnusableDatabase,
+        write_problem,
+    )
+    from pact_advisor.store.plans import Change, Place, RunElsewhere, StepOutOfRange, parse_due
+    from pact_advisor.store.records import (
+        Digest,
+        Event,
+        FeedbackRecord,
+        ItemCounts,
+        Owner,
+        Report,
+        Run,
+        Skip,
+        Tick,
+        TurnRecord,
+        UnansweredQuestion,
+    )
+    from pact_advisor.store.schema import MIGRATIONS, SCHEMA_VERSION
+    from pact_advisor.store.store import Store
+
+#: Each public name and the module that defines it.
+_HOME = {
+    "AsyncStore": "aio",
+    "LOCKED": "errors",
+    "READ_ONLY": "errors",
+    "StoreError": "errors",
+    "UnknownRunError": "errors",
+    "UnusableDatabase": "errors",
+    "write_problem": "errors",
+    "Change": "plans",
+    "Place": "plans",
+    "RunElsewhere": "plans",
+    "StepOutOfRange": "plans",
+    "parse_due": "plans",
+    "Digest": "records",
+    "Event": "records",
+    "FeedbackRecord": "records",
+    "ItemCounts": "records",
+    "Owner": "records",
+    "Report": "records",
+    "Run": "records",
+    "Skip": "records",
+    "Tick": "records",
+    "TurnRecord": "records",
+    "UnansweredQuestion": "records",
+    "MIGRATIONS": "schema",
+    "SCHEMA_VERSION": "schema",
+    "Store": "store",
+}
 
 __all__ = [
     "LOCKED",
@@ -67,3 +106,16 @@ __all__ = [
     "parse_due",
     "write_problem",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOME])
