@@ -20,12 +20,14 @@ from pact_advisor.discord_bot.admin.curation import (
     best_guess,
     start_reload,
 )
+from pact_advisor.discord_bot.admin.damage import damage_line
 from pact_advisor.discord_bot.admin.parsing import parse_since
 from pact_advisor.discord_bot.checklist.digest import turn_off, turn_on
 from pact_advisor.discord_bot.core.adapter import message_kwargs
-from pact_advisor.discord_bot.core.errors import AdvisorError
+from pact_advisor.discord_bot.core.errors import DAMAGE_REPLIED, AdvisorError
 from pact_advisor.discord_bot.translator import member_language
 from pact_advisor.knowledge.review import due_for_review
+from pact_advisor.store import StoreError
 
 if TYPE_CHECKING:
     from pact_advisor.discord_bot.bot import AdvisorBot
@@ -122,24 +124,35 @@ class Admin(commands.Cog):
         except ValueError:
             text = renderer.discord_text("bad_date", member_language(interaction), text=since)
             raise AdvisorError(text) from None
-        report = await services.store.report(start)
         language = member_language(interaction)
+        try:
+            report = await services.store.report(start)
+        except StoreError as exc:
+            if not services.damaged:
+                raise
+            failed = renderer.discord_text("not_saved", language, reason=str(exc))
+            text = f"{damage_line(language)}\n\n{failed}"
+            await interaction.response.send_message(text, ephemeral=True)
+            self.bot.dispatch(DAMAGE_REPLIED)
+            return
+        # While the file is known damaged, that comes first, for an admin who missed the
+        # notice.
+        warning = damage_line(language) if services.damaged else None
         message = renderer.discord_report(report, start, language)
         kwargs = message_kwargs(message)
         due = due_for_review(
             services.advisor.guidance.items.values(), discord.utils.utcnow().date()
         )
-        if due:
-            kwargs["content"] = "\n\n".join(
-                part
-                for part in (
-                    kwargs.get("content"),
-                    renderer.discord_text(
-                        "review_due", language, items=due[:DUE_SHOWN], more=len(due) - DUE_SHOWN
-                    ),
-                )
-                if part
+        review = (
+            renderer.discord_text(
+                "review_due", language, items=due[:DUE_SHOWN], more=len(due) - DUE_SHOWN
             )
+            if due
+            else None
+        )
+        parts = [part for part in (warning, kwargs.get("content"), review) if part]
+        if parts:
+            kwargs["content"] = "\n\n".join(parts)
         missed = [
             (q.question, q.suggestions[0] if q.suggestions else "")
             for q in report.unanswered
