@@ -31,7 +31,6 @@ EXTENSIONS = (
     "pact_advisor.discord_bot.guidance.cog",
     "pact_advisor.discord_bot.context.cog",
     "pact_advisor.discord_bot.admin.cog",
-    "pact_advisor.discord_bot.admin.damage",
     "pact_advisor.discord_bot.admin.retention",
     "pact_advisor.discord_bot.admin.provenance",
 )

@@ -240,6 +240,34 @@ async def test_damage_found_without_an_error_reply_is_reported_after_the_answer(
     assert [m.id for m in guild.owner.dm_channel.history()] == [notice.id]
 
 
+def test_the_store_hands_damage_on_once_and_a_failing_listener_changes_nothing(tmp_path, caplog):
+    store = Store(tmp_path / "advisor.db")
+    run = store.create_run(STEPS, guild_id=1, channel_id=1, created_by=1)
+    calls = []
+
+    def listener() -> None:
+        calls.append(threading.current_thread().name)
+        raise RuntimeError("the listener is broken")
+
+    store.on_damage = listener
+    conn = store._connection()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'ticks'").fetchone()
+    (size,) = conn.execute("PRAGMA page_size").fetchone()
+    with open(tmp_path / "advisor.db", "r+b") as handle:
+        handle.seek((root - 1) * size)
+        handle.write(b"\xa5" * size)
+    conn.execute("PRAGMA shrink_memory")
+
+    for step in (0, 1, 2):
+        with pytest.raises(StoreError, match="could not save: the database file is damaged"):
+            store.set_tick(run.id, step, ticked=True, user_id=1, user_name="Ana")
+    assert calls == [threading.current_thread().name]  # once, from the thread that found it
+    assert store.damage_reported
+    assert "the database damage listener failed" in caplog.text
+    store.close()
+
+
 def _moderators_channel(env, guild, *, members_can_read: bool = False):
     """A channel set as the server's community updates channel (Discord's channel for
     moderators), as a server admin would set it; the bot may post in it."""

@@ -3,6 +3,9 @@ menu "Add to guidance": for members with Manage Server.
 
 The group is hidden from other members by default (``default_permissions``), and each
 command checks the permission again, since server admins can override command visibility.
+
+The cog also tells each server's admins, once, when the database file is found damaged
+(:mod:`~pact_advisor.discord_bot.admin.damage`).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from pact_advisor.discord_bot.admin.curation import (
     best_guess,
     start_reload,
 )
-from pact_advisor.discord_bot.admin.damage import damage_line
+from pact_advisor.discord_bot.admin.damage import DamageNotices, damage_line
 from pact_advisor.discord_bot.admin.parsing import parse_since
 from pact_advisor.discord_bot.checklist.digest import turn_off, turn_on
 from pact_advisor.discord_bot.core.adapter import message_kwargs
@@ -48,7 +51,8 @@ def _can_manage(interaction: discord.Interaction) -> bool:
 
 
 class Admin(commands.Cog):
-    """Guidance reload, feedback report and question purge."""
+    """Guidance reload, feedback report and question purge; and telling the admins when the
+    database file is found damaged (see :mod:`~pact_advisor.discord_bot.admin.damage`)."""
 
     advisor = app_commands.Group(
         name="advisor",
@@ -71,9 +75,26 @@ class Admin(commands.Cog):
         self.add_menu.guild_only = True
         self.add_menu.add_check(_can_manage)
         bot.tree.add_command(self.add_menu)
+        self.damage = DamageNotices(bot)
+
+    async def cog_load(self) -> None:
+        self.damage.attach()
 
     async def cog_unload(self) -> None:
+        self.damage.detach()
         self.bot.tree.remove_command(self.add_menu.name, type=self.add_menu.type)
+
+    @commands.Cog.listener(f"on_{DAMAGE_REPLIED}")
+    async def on_damage_replied(self) -> None:
+        self.damage.replied()
+
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        self.damage.arrived(guild)
+
+    @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        self.damage.arrived(guild)
 
     async def add_to_guidance(
         self, interaction: discord.Interaction, message: discord.Message

@@ -1,7 +1,7 @@
 """Telling each server's admins, once, that the database file is damaged.
 
 The store notices damaged pages at run time (``Store.on_damage``, called once, from the
-worker thread that found them); this cog hops back to the event loop and tells every server
+worker thread that found them); :class:`DamageNotices` hops back to the event loop and tells every server
 the bot is in, not only the one where it was found: the file is shared, so every server's
 ticks and votes are failing alike. A server the bot joins, or one that comes back from an
 outage, while the file is damaged is told then. Each server is told once per process
@@ -14,7 +14,7 @@ says that nobody in that server could be told. The notice is never posted in a p
 channel and never names the file's path.
 
 The member whose action found the damage gets their "not saved" reply first: the admins are
-told once that reply has gone out (``report_error`` dispatches :data:`DAMAGE_REPLIED`), or
+told once that reply has gone out (``report_error`` dispatches ``DAMAGE_REPLIED``), or
 after :data:`GRACE` seconds when no reply follows (a digest or a purge found it, or the reply
 took another path). Sending runs in tasks of its own and never raises into an interaction.
 
@@ -28,10 +28,8 @@ import logging
 from typing import TYPE_CHECKING
 
 import discord
-from discord.ext import commands
 
 from pact_advisor import i18n
-from pact_advisor.discord_bot.core.errors import DAMAGE_REPLIED
 from pact_advisor.discord_bot.settings import DB_ENV
 from pact_advisor.i18n import N_
 
@@ -86,8 +84,9 @@ def private_to_staff(channel: discord.abc.GuildChannel, me: discord.Member) -> b
     return mine.view_channel and mine.send_messages and not everyone.view_channel
 
 
-class DamageNotice(commands.Cog):
-    """Listens for damage found by the store and tells each server's admins once."""
+class DamageNotices:
+    """Hears of damage found by the store and tells each server's admins once. The admin cog
+    owns one: it attaches it on load, detaches it on unload and passes the events on."""
 
     def __init__(self, bot: AdvisorBot) -> None:
         self.bot = bot
@@ -95,11 +94,12 @@ class DamageNotice(commands.Cog):
         self._sending: set[asyncio.Task[None]] = set()
         self._grace: asyncio.TimerHandle | None = None
 
-    async def cog_load(self) -> None:
+    def attach(self) -> None:
+        """Listen to the store, from the running event loop."""
         self._loop = asyncio.get_running_loop()
         self.bot.services.store.sync.on_damage = self.damage_found
 
-    async def cog_unload(self) -> None:
+    def detach(self) -> None:
         store = self.bot.services.store.sync
         if store.on_damage == self.damage_found:
             store.on_damage = None
@@ -109,17 +109,16 @@ class DamageNotice(commands.Cog):
     def damage_found(self) -> None:
         """From the store's thread: continue on the event loop."""
         try:
-            assert self._loop is not None
+            if self._loop is None:
+                raise RuntimeError("the bot has not started")
             self._loop.call_soon_threadsafe(self._wait_for_reply)
-        except (AssertionError, RuntimeError):  # not started, or stopped
+        except RuntimeError:  # not started, or its loop is closed
             log.error("database damage found while the bot is not running: no server was told")
 
     def _wait_for_reply(self) -> None:
-        assert self._loop is not None
-        self._grace = self._loop.call_later(GRACE, self.tell_all)
+        self._grace = asyncio.get_running_loop().call_later(GRACE, self.tell_all)
 
-    @commands.Cog.listener(f"on_{DAMAGE_REPLIED}")
-    async def on_damage_replied(self) -> None:
+    def replied(self) -> None:
         """A member has been told that their action was not saved: now the admins."""
         if self.bot.services.damaged:
             self.tell_all()
@@ -141,14 +140,8 @@ class DamageNotice(commands.Cog):
         self._sending.add(task)
         task.add_done_callback(self._sending.discard)
 
-    @commands.Cog.listener()
-    async def on_guild_join(self, guild: discord.Guild) -> None:
-        if self.bot.services.damaged:
-            self.tell(guild)
-
-    @commands.Cog.listener()
-    async def on_guild_available(self, guild: discord.Guild) -> None:
-        """A server that was unavailable (an outage) when the damage was found."""
+    def arrived(self, guild: discord.Guild) -> None:
+        """A server the bot joined, or one back from an outage: told if the file is damaged."""
         if self.bot.services.damaged:
             self.tell(guild)
 
@@ -189,7 +182,3 @@ class DamageNotice(commands.Cog):
             return False
         log.info("told the moderators of server %s that the database is damaged", guild.id)
         return True
-
-
-async def setup(bot: AdvisorBot) -> None:
-    await bot.add_cog(DamageNotice(bot))
