@@ -138,7 +138,13 @@ class DamageNotices:
         told.add(guild.id)
         task = asyncio.create_task(self.deliver(guild), name=f"damage notice {guild.id}")
         self._sending.add(task)
-        task.add_done_callback(self._sending.discard)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._sending.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            # Not Discord's refusal (handled in deliver): the network, or a bug.
+            log.error("could not tell a server the database is damaged", exc_info=error)
 
     def arrived(self, guild: discord.Guild) -> None:
         """A server the bot joined, or one back from an outage: told if the file is damaged."""
