@@ -85,6 +85,9 @@ class Store(WorkPlanOperations, ChannelRecords):
         self._lock = threading.RLock()
         #: Damage found at run time has been reported (it is logged once, not per write).
         self.damage_reported = False
+        #: Called once, with no arguments, when damage is first found at run time: from the
+        #: thread that found it, with the store's lock held (so it must only hand the news on).
+        self.on_damage: Callable[[], None] | None = None
         self._conn: sqlite3.Connection | None = self._open()
         try:
             if blanked := self.purge_expired():
@@ -215,8 +218,9 @@ class Store(WorkPlanOperations, ChannelRecords):
                 raise
 
     def _failure(self, verb: str, exc: sqlite3.Error) -> StoreError:
-        """``exc`` in words; damage to the file is also logged, once, for whoever runs the
-        program (each failed operation still says so to the person who asked for it)."""
+        """``exc`` in words; damage to the file is also logged and passed to
+        :attr:`on_damage`, once, for whoever runs the program (each failed operation still
+        says so to the person who asked for it)."""
         if is_damage(exc) and not self.damage_reported:
             self.damage_reported = True
             log.critical(
@@ -226,6 +230,11 @@ class Store(WorkPlanOperations, ChannelRecords):
                 exc,
                 self.path,
             )
+            try:
+                if self.on_damage is not None:
+                    self.on_damage()
+            except Exception:  # the listener's failure must not hide the store's error
+                log.exception("the database damage listener failed")
         return StoreError(f"{verb}: {reason(exc)}")
 
     @staticmethod

@@ -14,6 +14,7 @@ import sys
 import threading
 from pathlib import Path
 
+import discord
 import pytest
 import simcord
 from sim_helpers import labels
@@ -24,6 +25,7 @@ from pact_advisor.checklists import Checklist, Section, Step
 from pact_advisor.cli import main
 from pact_advisor.discord_bot import create_bot
 from pact_advisor.discord_bot import run as runmod
+from pact_advisor.discord_bot.admin.damage import GRACE
 from pact_advisor.store import SCHEMA_VERSION, Store, StoreError, UnusableDatabase
 from pact_advisor.store.lock import ProcessLock
 
@@ -138,44 +140,240 @@ def test_a_damaged_database_through_the_real_command_exits_cleanly(tmp_path):
 # --------------------------------------------------------------------------------------------
 
 
-def _damage_table(env, db_path: Path, table: str) -> None:
-    """Overwrite the pages of ``table`` on disk with garbage, and make the bot's connection
-    forget the copies it holds in memory (as after a restart, or under memory pressure)."""
+def _damage_table(env, db_path: Path, *tables: str) -> None:
+    """Overwrite the pages of each of ``tables`` on disk with garbage, and make the bot's
+    connection forget the copies it holds in memory (as after a restart, or under memory
+    pressure)."""
     conn = env.bot.services.store.sync._connection()
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
     size = conn.execute("PRAGMA page_size").fetchone()[0]
+    marks = ", ".join("?" * len(tables))
+    sql = f"SELECT rootpage FROM sqlite_master WHERE tbl_name IN ({marks}) AND rootpage > 0"
     with open(db_path, "r+b") as handle:
-        handle.seek((root[0] - 1) * size)
-        handle.write(b"\xa5" * size)
+        for (root,) in conn.execute(sql, tables).fetchall():  # the tables and their indexes
+            handle.seek((root - 1) * size)
+            handle.write(b"\xa5" * size)
     conn.execute("PRAGMA shrink_memory")
 
 
+NOT_SAVED_DAMAGED = "That was not saved: could not save: the database file is damaged"
+NOTICE_TITLE = "**Pact Advisor: its database file is damaged**"
+
+
+def _from_bot(env, channel) -> list:
+    """The bot's messages in ``channel`` that everyone who can read it sees (no ephemerals)."""
+    return [
+        m for m in channel.history() if m.author.id == env.bot.user.id and not m.flags.ephemeral
+    ]
+
+
+def _notices(env, channel) -> list:
+    return [m for m in _from_bot(env, channel) if m.content.startswith(NOTICE_TITLE)]
+
+
 async def test_damaged_pages_at_run_time_are_reported_once_and_the_bot_keeps_serving(
-    env, channel, user, admin, db_path, caplog
+    env, guild, channel, user, admin, db_path, caplog
 ):
     message = (await user.slash(channel, "checklist", topic=UMBRELLA)).response
     await admin.click(message, label="1")
-    _damage_table(env, db_path, "ticks")
+    answer = (await user.slash(channel, "ask", question=EMPLOYERS)).response
+    posted = [m.id for m in _from_bot(env, channel)]
+    _damage_table(env, db_path, "ticks", "feedback")
 
     with caplog.at_level(logging.WARNING, logger="pact_advisor"):
         first = await user.click(message, label="2")
+        told = guild.owner.dm_channel.history()
         second = await admin.click(message, label="3")
-        answer = await user.slash(channel, "ask", question=EMPLOYERS)
+        vote = await admin.click(answer, label="Helpful")
+        asked = await user.slash(channel, "ask", question=EMPLOYERS)
 
-    for refused in (first, second):
+    for refused in (first, second, vote):
         assert refused.ephemeral
-        assert refused.response.content.startswith(
-            "That was not saved: could not save: the database file is damaged"
-        ), refused.response.content
+        assert refused.response.content.startswith("That was not saved: could not ")
+        assert "the database file is damaged" in refused.response.content
     assert labels(message)[:3] == ["✓ 1", "2", "3"]  # nothing shown as saved
     critical = [r for r in caplog.records if r.levelno == logging.CRITICAL]
     assert len(critical) == 1, [r.getMessage() for r in critical]
     assert f"the database at {db_path} is damaged" in critical[0].getMessage()
     assert ".recover" in critical[0].getMessage()
+
+    # The server owner is told once, by DM, after the member's reply; the second member's
+    # failure and the vote add nothing.
+    assert len(told) == 1 and told[0].author.id == env.bot.user.id
+    notice = told[0].content
+    assert guild.owner.dm_channel.history() == told
+    assert first.response.id < told[0].id
+    assert notice.startswith(NOTICE_TITLE)
+    assert "While serving **Pact**, Pact Advisor found damaged pages" in notice
+    assert "questions are answered as usual (answers need no database)" in notice
+    assert "checklist ticks, votes, checklists and exports are not being saved" in notice
+    assert "1. Stop the bot." in notice and "Keep a copy of the database file" in notice
+    assert 'Restore a backup, or recover what can be read: `sqlite3 FILE ".recover"' in notice
+    assert str(db_path) not in notice and str(db_path.parent) not in notice
+    # Nothing about it in the server's channel, where members read.
+    assert [m.id for m in _from_bot(env, channel)] == [*posted, asked.response.id]
+    assert not [m for m in _from_bot(env, channel) if "damaged" in m.content]
     # Still serving: answers need no database, and the bot is up.
-    assert answer.response.embeds[0].title == "Bridge the public and private sectors"
+    assert asked.response.embeds[0].title == "Bridge the public and private sectors"
     assert not env.bot.is_closed()
+    assert env.errors == []
+
+
+async def test_damage_found_without_an_error_reply_is_reported_after_the_answer(
+    env, guild, channel, user, db_path
+):
+    await user.slash(channel, "ask", question=EMPLOYERS)
+    _damage_table(env, db_path, "turns")
+
+    asked = await user.slash(channel, "ask", question=EMPLOYERS)
+
+    # Answered, and told privately that the question was not saved; the owner is told after.
+    assert asked.response.embeds[0].title == "Bridge the public and private sectors"
+    assert asked.followups[-1].content.startswith("That was not saved: could not save: the ")
+    assert asked.followups[-1].flags.ephemeral
+    await env.advance_time(GRACE)
+    (notice,) = guild.owner.dm_channel.history()
+    assert notice.content.startswith(NOTICE_TITLE)
+    assert asked.followups[-1].id < notice.id
+    await user.slash(channel, "ask", question=EMPLOYERS)
+    await env.advance_time(GRACE)
+    assert [m.id for m in guild.owner.dm_channel.history()] == [notice.id]
+
+
+def test_the_store_hands_damage_on_once_and_a_failing_listener_changes_nothing(tmp_path, caplog):
+    store = Store(tmp_path / "advisor.db")
+    run = store.create_run(STEPS, guild_id=1, channel_id=1, created_by=1)
+    calls = []
+
+    def listener() -> None:
+        calls.append(threading.current_thread().name)
+        raise RuntimeError("the listener is broken")
+
+    store.on_damage = listener
+    conn = store._connection()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'ticks'").fetchone()
+    (size,) = conn.execute("PRAGMA page_size").fetchone()
+    with open(tmp_path / "advisor.db", "r+b") as handle:
+        handle.seek((root - 1) * size)
+        handle.write(b"\xa5" * size)
+    conn.execute("PRAGMA shrink_memory")
+
+    for step in (0, 1, 2):
+        with pytest.raises(StoreError, match="could not save: the database file is damaged"):
+            store.set_tick(run.id, step, ticked=True, user_id=1, user_name="Ana")
+    assert calls == [threading.current_thread().name]  # once, from the thread that found it
+    assert store.damage_reported
+    assert "the database damage listener failed" in caplog.text
+    store.close()
+
+
+def _moderators_channel(env, guild, *, members_can_read: bool = False):
+    """A channel set as the server's community updates channel (Discord's channel for
+    moderators), as a server admin would set it; the bot may post in it."""
+    everyone = discord.PermissionOverwrite(view_channel=members_can_read)
+    bot = discord.PermissionOverwrite(view_channel=True, send_messages=True)
+    mods = guild.create_text_channel(
+        "moderators", overwrites={guild.default_role: everyone, guild.roles["TestBot"]: bot}
+    )
+    env.backend.edit_guild(guild.id, {"public_updates_channel_id": mods.id})
+    return mods
+
+
+def _close_dms(env, person) -> None:
+    """The person accepts no DMs from the bot: Discord refuses each one (403, 50007)."""
+    env.inject_error(
+        "POST",
+        f"/channels/{person.dm_channel.id}/messages",
+        status=403,
+        code=50007,
+        message="Cannot send messages to this user",
+        times=None,
+    )
+
+
+async def test_with_the_owners_dms_closed_the_moderators_channel_is_told_once(
+    env, guild, channel, user, admin, db_path
+):
+    mods = _moderators_channel(env, guild)
+    _close_dms(env, guild.owner)
+    await env.settle()
+    message = (await user.slash(channel, "checklist", topic=UMBRELLA)).response
+    _damage_table(env, db_path, "ticks")
+
+    first = await user.click(message, label="1")
+    second = await admin.click(message, label="2")
+
+    for refused in (first, second):
+        assert refused.ephemeral and refused.response.content.startswith(NOT_SAVED_DAMAGED)
+    (notice,) = _notices(env, mods)
+    assert "FILE" in notice.content and str(db_path) not in notice.content
+    assert _from_bot(env, mods) == [notice]
+    assert guild.owner.dm_channel.history() == []
+    assert [m.id for m in _from_bot(env, channel)] == [message.id]  # nothing in public
+    assert env.errors == []
+
+
+async def test_nobody_is_told_in_a_channel_members_can_read(
+    env, guild, channel, user, db_path, caplog
+):
+    mods = _moderators_channel(env, guild, members_can_read=True)
+    _close_dms(env, guild.owner)
+    await env.settle()
+    message = (await user.slash(channel, "checklist", topic=UMBRELLA)).response
+    _damage_table(env, db_path, "ticks")
+
+    with caplog.at_level(logging.WARNING, logger="pact_advisor"):
+        refused = await user.click(message, label="1")
+        await env.settle()
+
+    assert refused.response.content.startswith(NOT_SAVED_DAMAGED)
+    assert _from_bot(env, mods) == []
+    assert [m.id for m in _from_bot(env, channel)] == [message.id]
+    assert guild.owner.dm_channel.history() == []
+    assert f"could not DM the owner of server {guild.id}" in caplog.text
+    assert f"nobody in server {guild.id} could be told that the database is damaged" in caplog.text
+    assert env.errors == []
+
+
+async def test_every_server_is_told_once_also_one_the_bot_joins_later(
+    env, guild, channel, user, db_path
+):
+    other = env.create_guild("Partners")
+    message = (await user.slash(channel, "checklist", topic=UMBRELLA)).response
+    _damage_table(env, db_path, "ticks")
+
+    await user.click(message, label="1")
+    await user.click(message, label="2")
+    joined = env.create_guild("Later")
+    await env.settle()
+
+    for server in (guild, other, joined):
+        (notice,) = server.owner.dm_channel.history()
+        assert notice.content.startswith(NOTICE_TITLE)
+        assert f"While serving **{server.name}**" in notice.content
+
+
+async def test_the_report_starts_with_the_damage_while_the_database_is_damaged(
+    env, channel, user, admin, db_path
+):
+    before = (await admin.slash(channel, "advisor report")).response
+    assert "damaged" not in (before.content or "")
+    message = (await user.slash(channel, "checklist", topic=UMBRELLA)).response
+    _damage_table(env, db_path, "ticks")
+    await user.click(message, label="1")
+
+    report = (await admin.slash(channel, "advisor report")).response
+    assert report.flags.ephemeral
+    assert report.content.startswith("⚠️ **The database file is damaged.** Answers still work;")
+    assert '`sqlite3 FILE ".recover"`' in report.content and str(db_path) not in report.content
+    assert report.embeds[0].title.startswith("Pact Advisor report since")
+
+    # The report's own tables damaged too: the warning still comes first.
+    _damage_table(env, db_path, "feedback", "unanswered")
+    failed = (await admin.slash(channel, "advisor report")).response
+    assert failed.content.startswith("⚠️ **The database file is damaged.**")
+    assert "could not read the database: the database file is damaged" in failed.content
 
 
 # --------------------------------------------------------------------------------------------

@@ -3,6 +3,9 @@ menu "Add to guidance": for members with Manage Server.
 
 The group is hidden from other members by default (``default_permissions``), and each
 command checks the permission again, since server admins can override command visibility.
+
+The cog also tells each server's admins, once, when the database file is found damaged
+(:mod:`~pact_advisor.discord_bot.admin.damage`).
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from pact_advisor.discord_bot.admin.curation import (
     best_guess,
     start_reload,
 )
+from pact_advisor.discord_bot.admin.damage import DamageNotices, damage_line
 from pact_advisor.discord_bot.admin.parsing import parse_since
 from pact_advisor.discord_bot.checklist.digest import turn_off, turn_on
 from pact_advisor.discord_bot.core.adapter import message_kwargs
-from pact_advisor.discord_bot.core.errors import AdvisorError
+from pact_advisor.discord_bot.core.errors import DAMAGE_REPLIED, AdvisorError
 from pact_advisor.discord_bot.translator import member_language
 from pact_advisor.knowledge.review import due_for_review
+from pact_advisor.store import StoreError
 
 if TYPE_CHECKING:
     from pact_advisor.discord_bot.bot import AdvisorBot
@@ -46,7 +51,8 @@ def _can_manage(interaction: discord.Interaction) -> bool:
 
 
 class Admin(commands.Cog):
-    """Guidance reload, feedback report and question purge."""
+    """Guidance reload, feedback report and question purge; and telling the admins when the
+    database file is found damaged (see :mod:`~pact_advisor.discord_bot.admin.damage`)."""
 
     advisor = app_commands.Group(
         name="advisor",
@@ -69,9 +75,26 @@ class Admin(commands.Cog):
         self.add_menu.guild_only = True
         self.add_menu.add_check(_can_manage)
         bot.tree.add_command(self.add_menu)
+        self.damage = DamageNotices(bot)
+
+    async def cog_load(self) -> None:
+        self.damage.attach()
 
     async def cog_unload(self) -> None:
+        self.damage.detach()
         self.bot.tree.remove_command(self.add_menu.name, type=self.add_menu.type)
+
+    @commands.Cog.listener(f"on_{DAMAGE_REPLIED}")
+    async def on_damage_replied(self) -> None:
+        self.damage.replied()
+
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        self.damage.arrived(guild)
+
+    @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        self.damage.arrived(guild)
 
     async def add_to_guidance(
         self, interaction: discord.Interaction, message: discord.Message
@@ -122,24 +145,35 @@ class Admin(commands.Cog):
         except ValueError:
             text = renderer.discord_text("bad_date", member_language(interaction), text=since)
             raise AdvisorError(text) from None
-        report = await services.store.report(start)
         language = member_language(interaction)
+        try:
+            report = await services.store.report(start)
+        except StoreError as exc:
+            if not services.damaged:
+                raise
+            failed = renderer.discord_text("not_saved", language, reason=str(exc))
+            text = f"{damage_line(language)}\n\n{failed}"
+            await interaction.response.send_message(text, ephemeral=True)
+            self.bot.dispatch(DAMAGE_REPLIED)
+            return
+        # While the file is known damaged, that comes first, for an admin who missed the
+        # notice.
+        warning = damage_line(language) if services.damaged else None
         message = renderer.discord_report(report, start, language)
         kwargs = message_kwargs(message)
         due = due_for_review(
             services.advisor.guidance.items.values(), discord.utils.utcnow().date()
         )
-        if due:
-            kwargs["content"] = "\n\n".join(
-                part
-                for part in (
-                    kwargs.get("content"),
-                    renderer.discord_text(
-                        "review_due", language, items=due[:DUE_SHOWN], more=len(due) - DUE_SHOWN
-                    ),
-                )
-                if part
+        review = (
+            renderer.discord_text(
+                "review_due", language, items=due[:DUE_SHOWN], more=len(due) - DUE_SHOWN
             )
+            if due
+            else None
+        )
+        parts = [part for part in (warning, kwargs.get("content"), review) if part]
+        if parts:
+            kwargs["content"] = "\n\n".join(parts)
         missed = [
             (q.question, q.suggestions[0] if q.suggestions else "")
             for q in report.unanswered

@@ -18,6 +18,7 @@ from pact_advisor import i18n
 from pact_advisor.discord_bot.core.adapter import NO_MENTIONS
 from pact_advisor.render import Renderer
 from pact_advisor.store import StoreError
+from pact_advisor.store.errors import is_damage
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,10 @@ log = logging.getLogger(__name__)
 MISSING_PERMISSIONS = 50013
 #: "Missing Access": the bot cannot see the channel.
 MISSING_ACCESS = 50001
+
+#: The event dispatched once a member has been told that the database file is damaged (the
+#: server's admins are told after that reply; see ``admin/damage.py``).
+DAMAGE_REPLIED = "damage_replied"
 
 #: The one reply not worded by a template: used only when rendering the error reply failed.
 UNEXPECTED = "Sorry, something went wrong on my side. It has been logged; please try again."
@@ -107,6 +112,8 @@ async def report_error(interaction: discord.Interaction, error: BaseException, w
     except discord.HTTPException as exc:
         # The interaction may have expired or Discord may be failing: nothing more to do.
         log.warning("could not tell the user about an error in %s: %s", where, exc)
+    if is_damage(unwrap(error)):
+        interaction.client.dispatch(DAMAGE_REPLIED)
 
 
 class AdvisorTree(app_commands.CommandTree):

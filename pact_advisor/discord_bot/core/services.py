@@ -80,6 +80,9 @@ class Services:
     previous: Advisor | None = None
     #: The reload or curation being checked on the guidance worker, if any.
     background: concurrent.futures.Future | None = None
+    #: The servers told that the database file is damaged (once each, for the life of the
+    #: process: the bots ``run`` starts one after another share these services).
+    damage_told: set[int] = field(default_factory=set)
     #: One thread of its own for loading, fitting and gating guidance, so that this slow
     #: work never takes a thread the store's calls need.
     _worker: concurrent.futures.ThreadPoolExecutor = field(
@@ -158,6 +161,11 @@ class Services:
             return None
         left = self.swap(self.previous)
         return left, self.advisor
+
+    @property
+    def damaged(self) -> bool:
+        """The store has found damaged pages in the database file while running."""
+        return self.store.sync.damage_reported
 
     @property
     def busy(self) -> bool:
