@@ -22,12 +22,11 @@ import jinja2
 from pact_advisor.app import USER_CACHE, Advisor
 from pact_advisor.knowledge import GuidanceError, Problem
 from pact_advisor.knowledge.curate import CurationError, read_regressions
-from pact_advisor.resources import eval_dir
+from pact_advisor.resources import TEST_SPLITS, eval_dir
 
 log = logging.getLogger(__name__)
 
 #: The held-out test splits whose bars the gate enforces.
-TEST_SPLITS = ("test.yaml", "test-chat.yaml")
 #: At most this many changed answers are listed.
 SHOWN_CHANGES = 10
 

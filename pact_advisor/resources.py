@@ -43,6 +43,10 @@ def eval_dir() -> Path:
     return _bundled("eval")
 
 
+#: The held-out splits whose bars ``eval --check``, the quality gate and CI enforce.
+TEST_SPLITS = ("test.yaml", "test-chat.yaml")
+
+
 def default_cache_dir() -> Path | None:
     """$PACT_ADVISOR_CACHE, else the user's cache folder; ``PACT_ADVISOR_CACHE=off`` disables it."""
     configured = os.environ.get(CACHE_ENV)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, TextIO
 from pact_advisor.cli.common import EXIT_PROBLEM, UsageError, emit, is_terminal, load_advisor
 from pact_advisor.cli.parser import PROG, add_command
 from pact_advisor.cli.progress import progress
-from pact_advisor.resources import eval_dir
+from pact_advisor.resources import TEST_SPLITS, eval_dir
 
 if TYPE_CHECKING:
     from pact_advisor.evaluation import Question, Report
@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 #: ``--sweep`` shows the figures at these coverage thresholds.
 SWEEP = [round(0.2 + 0.05 * i, 2) for i in range(13)]
 #: The held-out test splits: short questions, and messages as written in a channel.
-TEST_SPLITS = ("test.yaml", "test-chat.yaml")
 #: The table's columns: heading and the figure of a slice it shows.
 COLUMNS = (
     ("in", "in_scope"),
