@@ -59,3 +59,12 @@ def test_test_split_meets_the_quality_bars(engine, test_split):
     report = evaluate(engine, test_split)
     assert report.failed_bars() == [], format_report(report, show_misses=True)
     assert report.overall.top1 >= BARS["top1"]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in eval_dir().glob("*.yaml")))
+def test_no_split_holds_a_training_example_or_an_unknown_id(engine, name):
+    split = load_questions(eval_dir() / name)
+    examples = {e.strip().lower() for item in engine.guidance.items.values() for e in item.examples}
+    negatives = {q.strip().lower() for qs in engine.guidance.negatives.values() for q in qs}
+    assert not [q.q for q in split if q.q.strip().lower() in examples | negatives]
+    assert {q.expect for q in split if q.expect} <= set(engine.guidance.items)
