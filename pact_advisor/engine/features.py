@@ -76,6 +76,9 @@ class Texts:
 class Analyzer:
     """Content words, spelled and stemmed in the message's language."""
 
+    #: Words whose spelling and idf are remembered, at most (each memo).
+    MEMO = 50_000
+
     def __init__(
         self,
         stopwords: frozenset[str],
@@ -91,6 +94,7 @@ class Analyzer:
         self._documents = documents
         self._stems = Stems()
         self._corrected: dict[tuple[str, str], str] = {}
+        self._idf: dict[str, float] = {}
 
     @property
     def speller(self) -> Speller:
@@ -103,7 +107,12 @@ class Analyzer:
 
     def idf(self, word: str) -> float:
         """Inverse document frequency of a word in the guidance (smoothed, as scikit-learn)."""
-        return float(np.log((1 + self._documents) / (1 + self.frequency.get(word, 0))) + 1)
+        known = self._idf.get(word)
+        if known is None:
+            known = float(np.log((1 + self._documents) / (1 + self.frequency.get(word, 0))) + 1)
+            if len(self._idf) < self.MEMO:
+                self._idf[word] = known
+        return known
 
     def words(self, folded: str, language: str) -> list[str]:
         out = []
@@ -116,7 +125,7 @@ class Analyzer:
                 # The word list is English: French and Spanish words are left as written
                 # (character n-grams still match their typos).
                 fixed = (language == "en" and self._speller.correct(token)) or token
-                if len(self._corrected) < 50_000:
+                if len(self._corrected) < self.MEMO:
                     self._corrected[key] = fixed
             out.append(fixed)
         return out

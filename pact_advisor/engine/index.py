@@ -365,51 +365,62 @@ class Index:
             covered = self.coverage.probability(cov)
         else:
             covered = (cov[:, 0] > 0).astype(float)
-        return [
-            self._hits(r, t, x[i], logits[i], float(covered[i]), k)
-            for i, (r, t) in enumerate(zip(readings, texts, strict=True))
-        ]
+        return self._hits(readings, texts, x, logits, covered, k)
 
     def rescore(self, hits: Hits, logits: np.ndarray, k: int = 5) -> Hits:
         """``hits`` ranked again by ``logits`` (pooled with a previous turn, say)."""
         assert hits.texts is not None
-        return self._hits(hits.reading, hits.texts, hits.features, logits, hits.covered, k)
+        x, covered = hits.features[None], np.array([hits.covered])
+        return self._hits([hits.reading], [hits.texts], x, logits[None], covered, k)[0]
 
     def _hits(
         self,
-        reading: Reading,
-        texts: Texts,
+        readings: Sequence[Reading],
+        texts: Sequence[Texts],
         x: np.ndarray,
         logits: np.ndarray,
-        covered: float,
+        covered: np.ndarray,
         k: int,
-    ) -> Hits:
+    ) -> list[Hits]:
+        """Each message's ``k`` best items, ranked by ``logits`` (messages x items)."""
         probs = softmax(logits)
-        order = np.argsort(-logits, kind="stable")[:k]
-        hits = tuple(
-            Hit(
-                int(p),
-                self.items[p].id,
-                float(probs[p]),
-                reasons,
-                self.space.matched_terms(texts.terms, int(p)),
+        order = np.argsort(-logits, axis=1, kind="stable")[:, :k]
+        reasons = self._reasons(x, order)
+        out = []
+        for i, (reading, text) in enumerate(zip(readings, texts, strict=True)):
+            positions = order[i].tolist()
+            hits = tuple(
+                Hit(
+                    p,
+                    self.items[p].id,
+                    float(probs[i, p]),
+                    why,
+                    self.space.matched_terms(text.terms, p),
+                )
+                for p, why in zip(positions, reasons[i], strict=True)
             )
-            for p, reasons in zip(order, self._reasons(x, order), strict=True)
-        )
-        return Hits(reading, hits, covered, logits, texts.terms, x, texts)
+            out.append(Hits(reading, hits, float(covered[i]), logits[i], text.terms, x[i], text))
+        return out
 
     def _reasons(
-        self, x: np.ndarray, positions: np.ndarray, limit: int = 3
-    ) -> list[tuple[str, ...]]:
-        """Per position, the features that lift the item above the average item."""
+        self, x: np.ndarray, order: np.ndarray, limit: int = 3
+    ) -> list[list[tuple[str, ...]]]:
+        """Per message and ranked position, the features that lift the item above the
+        average item."""
         if self.ranker is None:
-            return [() for _ in positions]
-        contributions = self.ranker.contributions(x)
-        lift = contributions[positions] - contributions.mean(axis=0)
-        best = np.argsort(-lift, axis=1)[:, :limit]
+            return [[() for _ in row] for row in order]
+        contributions = self.ranker.contributions(x)  # (messages, items, features)
+        rows = np.arange(len(order))[:, None]
+        lift = contributions[rows, order] - contributions.mean(axis=1)[:, None, :]
+        best = np.argsort(-lift, axis=2)[:, :, :limit]
+        lifted = np.take_along_axis(lift, best, axis=2) > 0
+        names = FEATURES
         return [
-            tuple(FEATURES[i] for i in row if lifted[i] > 0)
-            for row, lifted in zip(best, lift, strict=True)
+            [
+                tuple(names[f] for f, up in zip(row, ups, strict=True) if up)
+                for row, ups in zip(message.tolist(), lifts.tolist(), strict=True)
+            ]
+            for message, lifts in zip(best, lifted, strict=True)
         ]
 
 
