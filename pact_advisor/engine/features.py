@@ -338,8 +338,16 @@ class FeatureSpace:
 
     def matched_terms(self, terms: Sequence[str], position: int, limit: int = 5) -> tuple[str, ...]:
         """The question's words that this item's text or examples share, rarest first."""
-        shared = self._shared(terms, position, frozenset(), by_stem=False)
-        return tuple(sorted(shared, key=self.analyzer.idf, reverse=True)[:limit])
+        return self.matched_rarest(self.rarest_first(terms), position, limit)
+
+    def rarest_first(self, terms: Sequence[str]) -> list[str]:
+        """``terms`` by falling idf (equals in their order), for :meth:`matched_rarest`."""
+        return sorted(terms, key=self.analyzer.idf, reverse=True)
+
+    def matched_rarest(self, ranked: Sequence[str], position: int, limit: int = 5):
+        """:meth:`matched_terms` of terms already ranked by :meth:`rarest_first`."""
+        counts = self._item_words[position]
+        return tuple([t for t in ranked if counts.get(t, 0) > 0][:limit])
 
     def matched_weight(
         self, words: Sequence[str], position: int, own: frozenset[str] = frozenset()

@@ -387,17 +387,14 @@ class Index:
         order = np.argsort(-logits, axis=1, kind="stable")[:, :k]
         reasons = self._reasons(x, order)
         out = []
+        space, items = self.space, self.items
         for i, (reading, text) in enumerate(zip(readings, texts, strict=True)):
             positions = order[i].tolist()
+            ranked = space.rarest_first(text.terms)
+            shares = probs[i, positions].tolist()
             hits = tuple(
-                Hit(
-                    p,
-                    self.items[p].id,
-                    float(probs[i, p]),
-                    why,
-                    self.space.matched_terms(text.terms, p),
-                )
-                for p, why in zip(positions, reasons[i], strict=True)
+                Hit(p, items[p].id, share, why, space.matched_rarest(ranked, p))
+                for p, share, why in zip(positions, shares, reasons[i], strict=True)
             )
             out.append(Hits(reading, hits, float(covered[i]), logits[i], text.terms, x[i], text))
         return out
@@ -417,10 +414,10 @@ class Index:
         names = FEATURES
         return [
             [
-                tuple(names[f] for f, up in zip(row, ups, strict=True) if up)
-                for row, ups in zip(message.tolist(), lifts.tolist(), strict=True)
+                tuple([names[f] for f, up in zip(row, ups, strict=True) if up])
+                for row, ups in zip(message, lifts, strict=True)
             ]
-            for message, lifts in zip(best, lifted, strict=True)
+            for message, lifts in zip(best.tolist(), lifted.tolist(), strict=True)
         ]
 
 

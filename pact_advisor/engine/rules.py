@@ -75,6 +75,24 @@ class _Rule:
         return not (self.unless and self.unless.found(scan, written))
 
 
+class _Candidates:
+    """Which rules of a list a scan can satisfy: those whose folded patterns it matched,
+    and those with a pattern read as written, in their order."""
+
+    def __init__(self, rules: list[_Rule]):
+        self._by_id: dict[int, set[int]] = {}
+        for i, rule in enumerate(rules):
+            for pattern_id in rule.pattern.ids:
+                self._by_id.setdefault(pattern_id, set()).add(i)
+        self._always = {i for i, rule in enumerate(rules) if rule.pattern.written is not None}
+
+    def __call__(self, scan: Scan) -> list[int]:
+        found = set(self._always)
+        for pattern_id in scan:
+            found.update(self._by_id.get(pattern_id, ()))
+        return sorted(found)
+
+
 @dataclass(frozen=True)
 class Mention:
     name: str
@@ -118,6 +136,12 @@ class CompiledRules:
         self.stopwords = frozenset(rules.stopwords)
         self.languages = {lang: tuple(words) for lang, words in rules.languages.items()}
         into.compile()
+        self._candidates = {
+            "intents": _Candidates([rule for _, rule in self._intents]),
+            "mentions": _Candidates([rule for rule, _ in self._mentions]),
+            "out_of_scope": _Candidates(self._out_of_scope),
+            "followups": _Candidates([rule for _, rule in self._followups]),
+        }
 
     def scan(self, folded: str) -> Scan:
         """Which of the rules' folded patterns ``folded`` matches, all found in one pass; the
@@ -127,7 +151,8 @@ class CompiledRules:
     def intent(self, folded: str, scan: Scan | None = None) -> tuple[Intent, str | None]:
         """The intent and the name of the rule that decided it (None for the default)."""
         scan = self.scan(folded) if scan is None else scan
-        for intent, rule in self._intents:
+        for i in self._candidates["intents"](scan):
+            intent, rule = self._intents[i]
             if rule.matches(folded, scan=scan):
                 return intent, rule.name
         return "answer", None
@@ -135,17 +160,20 @@ class CompiledRules:
     def mentions(self, folded: str, written: str = "", scan: Scan | None = None) -> list[Mention]:
         """What the text names (collections, programmes, the evaluation)."""
         scan = self.scan(folded) if scan is None else scan
-        return [m for rule, m in self._mentions if rule.matches(folded, written, scan)]
+        found = (self._mentions[i] for i in self._candidates["mentions"](scan))
+        return [m for rule, m in found if rule.matches(folded, written, scan)]
 
     def out_of_scope(self, folded: str, scan: Scan | None = None) -> list[str]:
         """The out-of-scope subjects the text touches (evidence, not a verdict)."""
         scan = self.scan(folded) if scan is None else scan
-        return [rule.name for rule in self._out_of_scope if rule.matches(folded, scan=scan)]
+        found = (self._out_of_scope[i] for i in self._candidates["out_of_scope"](scan))
+        return [rule.name for rule in found if rule.matches(folded, scan=scan)]
 
     def followup(self, folded: str, scan: Scan | None = None) -> tuple[str, str] | None:
         """``(kind, rule name)`` when the text reads as a follow-up."""
         scan = self.scan(folded) if scan is None else scan
-        for kind, rule in self._followups:
+        for i in self._candidates["followups"](scan):
+            kind, rule = self._followups[i]
             if rule.matches(folded, scan=scan):
                 return kind, rule.name
         return None
