@@ -180,7 +180,12 @@ class Index:
         by_collection: dict[str, list[int]] = {}
         for position, item in enumerate(items):
             by_collection.setdefault(item.collection, []).append(position)
-        self._collections = [np.asarray(m) for m in by_collection.values()]
+        # Each collection's items, padded to a rectangle (-1), and whether it has only one.
+        width = max(map(len, by_collection.values()), default=1)
+        grid = np.full((len(by_collection), max(width, 2)), -1, dtype=np.int64)
+        for row, positions in enumerate(by_collection.values()):
+            grid[row, : len(positions)] = positions
+        self._collection_grid = (grid, (grid >= 0).sum(axis=1) < 2)
         self.ranker = self.coverage = None
         return self
 
@@ -298,16 +303,17 @@ class Index:
     def _best_point(self, whole: np.ndarray) -> np.ndarray:
         """For each item, the best similarity among the other items of its collection."""
         fused = whole.mean(axis=2)  # (n, items)
+        members, single = self._collection_grid
+        block = np.where(members >= 0, fused[:, members], -np.inf)  # (n, collections, width)
+        top2 = np.partition(block, block.shape[2] - 2, axis=2)[:, :, -2:]
+        first, second = top2.max(axis=2), top2.min(axis=2)
+        is_first = np.arange(block.shape[2]) == block.argmax(axis=2)[:, :, None]
+        # The best item of a collection gets the second best; every other item, the best.
+        # (Two best items that tie get the same value either way.)
+        values = np.where(is_first, second[:, :, None], first[:, :, None])
         out = np.zeros_like(fused)
-        rows = np.arange(len(fused))
-        for members in self._collections:
-            if len(members) < 2:
-                continue
-            block = fused[:, members]
-            order = np.argsort(-block, axis=1)
-            first, second = block[rows, order[:, 0]], block[rows, order[:, 1]]
-            is_first = np.arange(len(members))[None, :] == order[:, :1]
-            out[:, members] = np.where(is_first, second[:, None], first[:, None])
+        keep = (members >= 0) & ~single[:, None]
+        out[:, members[keep]] = values[:, keep]
         return out
 
     def _clauses(self, reading: Reading) -> Reading:

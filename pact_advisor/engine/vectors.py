@@ -11,6 +11,7 @@ only for a large batch, where one sparse product beats a loop of gathers.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain, pairwise
@@ -101,19 +102,19 @@ class QueryVectorizer:
         are normalised with the same dot product as one vector at a time would be: the
         weights are the same to the last bit however many texts come together.
         """
-        ids = [self._ids(text) for text in texts]
-        lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
-        flat = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=int(lengths.sum()))
-        keys = np.repeat(np.arange(len(ids), dtype=np.int64), lengths) * self.size + flat
-        unique, first, tf = np.unique(keys, return_index=True, return_counts=True)
-        order = np.argsort(first, kind="stable")  # first occurrence, text by text
-        rows, columns = np.divmod(unique[order], self.size)
-        weights = (np.log(tf[order].astype(np.float64)) + 1.0) * self.idf[columns]
-        indptr = np.zeros(len(ids) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=len(ids)), out=indptr[1:])
+        counts = [Counter(self._ids(text)) for text in texts]  # keys: first occurrence
+        lengths = [len(c) for c in counts]
+        total = sum(lengths)
+        columns = np.fromiter(chain.from_iterable(counts), dtype=np.int64, count=total)
+        tf = np.fromiter(
+            chain.from_iterable(c.values() for c in counts), dtype=np.float64, count=total
+        )
+        weights = (np.log(tf) + 1.0) * self.idf[columns]
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
         bounds = indptr.tolist()
-        norms = np.sqrt([weights[a:b] @ weights[a:b] for a, b in pairwise(bounds) if b > a])
-        weights /= np.repeat(norms, np.diff(indptr)[np.diff(indptr) > 0])
+        norms = [np.sqrt(weights[a:b] @ weights[a:b]) for a, b in pairwise(bounds) if b > a]
+        weights /= np.repeat(norms, [n for n in lengths if n])
         return indptr, columns, weights
 
     def vectors(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
