@@ -147,6 +147,9 @@ class Documents:
         self.indptr = np.asarray(indptr, dtype=np.int64)
         self.indices = np.asarray(indices, dtype=np.int32)
         self.data = np.asarray(data, dtype=np.float32)
+        # For the gathers of a few texts: documents per feature, and wide copies.
+        self._lengths = np.diff(self.indptr)
+        self._indices = self.indices.astype(np.int64)
         self._data = self.data.astype(np.float64)
         #: How many documents.
         self.size = int(size)
@@ -179,21 +182,20 @@ class Documents:
         # One gather over every text's features: each (text, document) sum adds its terms in
         # the order of the text's features, as one text at a time would.
         indptr, columns, weights = vectorizer.sparse(texts)
-        starts = self.indptr[columns]
-        lengths = self.indptr[columns + 1] - starts
+        n = len(texts)
+        lengths = self._lengths[columns]
         total = int(lengths.sum())
         if not total:
-            return np.zeros((len(texts), self.size))
-        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-        gather = offsets + np.arange(total)
-        text_of = np.repeat(np.arange(len(texts)), np.diff(indptr))
-        cells = np.repeat(text_of * self.size, lengths) + self.indices[gather]
-        sums = np.bincount(
-            cells,
-            weights=self._data[gather] * np.repeat(weights, lengths),
-            minlength=len(texts) * self.size,
-        )
-        return sums.reshape(len(texts), self.size)
+            return np.zeros((n, self.size))
+        gather = np.repeat(self.indptr[columns] - np.cumsum(lengths) + lengths, lengths)
+        gather += np.arange(total)
+        cells = self._indices[gather]
+        if n > 1:
+            text_of = np.repeat(np.arange(n) * self.size, np.diff(indptr))
+            cells += np.repeat(text_of, lengths)
+        products = self._data[gather]
+        products *= np.repeat(weights, lengths)
+        return np.bincount(cells, weights=products, minlength=n * self.size).reshape(n, self.size)
 
 
 def fit_tfidf(docs: Sequence[str], weighting: Weighting) -> tuple[QueryVectorizer, Documents]:
