@@ -76,6 +76,9 @@ class Texts:
 class Analyzer:
     """Content words, spelled and stemmed in the message's language."""
 
+    #: Words whose spelling and idf are remembered, at most (each memo).
+    MEMO = 50_000
+
     def __init__(
         self,
         stopwords: frozenset[str],
@@ -91,6 +94,7 @@ class Analyzer:
         self._documents = documents
         self._stems = Stems()
         self._corrected: dict[tuple[str, str], str] = {}
+        self._idf: dict[str, float] = {}
 
     @property
     def speller(self) -> Speller:
@@ -103,7 +107,12 @@ class Analyzer:
 
     def idf(self, word: str) -> float:
         """Inverse document frequency of a word in the guidance (smoothed, as scikit-learn)."""
-        return float(np.log((1 + self._documents) / (1 + self.frequency.get(word, 0))) + 1)
+        known = self._idf.get(word)
+        if known is None:
+            known = float(np.log((1 + self._documents) / (1 + self.frequency.get(word, 0))) + 1)
+            if len(self._idf) < self.MEMO:
+                self._idf[word] = known
+        return known
 
     def words(self, folded: str, language: str) -> list[str]:
         out = []
@@ -116,7 +125,7 @@ class Analyzer:
                 # The word list is English: French and Spanish words are left as written
                 # (character n-grams still match their typos).
                 fixed = (language == "en" and self._speller.correct(token)) or token
-                if len(self._corrected) < 50_000:
+                if len(self._corrected) < self.MEMO:
                     self._corrected[key] = fixed
             out.append(fixed)
         return out
@@ -329,8 +338,16 @@ class FeatureSpace:
 
     def matched_terms(self, terms: Sequence[str], position: int, limit: int = 5) -> tuple[str, ...]:
         """The question's words that this item's text or examples share, rarest first."""
-        shared = self._shared(terms, position, frozenset(), by_stem=False)
-        return tuple(sorted(shared, key=self.analyzer.idf, reverse=True)[:limit])
+        return self.matched_rarest(self.rarest_first(terms), position, limit)
+
+    def rarest_first(self, terms: Sequence[str]) -> list[str]:
+        """``terms`` by falling idf (equals in their order), for :meth:`matched_rarest`."""
+        return sorted(terms, key=self.analyzer.idf, reverse=True)
+
+    def matched_rarest(self, ranked: Sequence[str], position: int, limit: int = 5):
+        """:meth:`matched_terms` of terms already ranked by :meth:`rarest_first`."""
+        counts = self._item_words[position]
+        return tuple([t for t in ranked if counts.get(t, 0) > 0][:limit])
 
     def matched_weight(
         self, words: Sequence[str], position: int, own: frozenset[str] = frozenset()

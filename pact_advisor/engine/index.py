@@ -180,7 +180,12 @@ class Index:
         by_collection: dict[str, list[int]] = {}
         for position, item in enumerate(items):
             by_collection.setdefault(item.collection, []).append(position)
-        self._collections = [np.asarray(m) for m in by_collection.values()]
+        # Each collection's items, padded to a rectangle (-1), and whether it has only one.
+        width = max(map(len, by_collection.values()), default=1)
+        grid = np.full((len(by_collection), max(width, 2)), -1, dtype=np.int64)
+        for row, positions in enumerate(by_collection.values()):
+            grid[row, : len(positions)] = positions
+        self._collection_grid = (grid, (grid >= 0).sum(axis=1) < 2)
         self.ranker = self.coverage = None
         return self
 
@@ -298,16 +303,17 @@ class Index:
     def _best_point(self, whole: np.ndarray) -> np.ndarray:
         """For each item, the best similarity among the other items of its collection."""
         fused = whole.mean(axis=2)  # (n, items)
+        members, single = self._collection_grid
+        block = np.where(members >= 0, fused[:, members], -np.inf)  # (n, collections, width)
+        top2 = np.partition(block, block.shape[2] - 2, axis=2)[:, :, -2:]
+        first, second = top2.max(axis=2), top2.min(axis=2)
+        is_first = np.arange(block.shape[2]) == block.argmax(axis=2)[:, :, None]
+        # The best item of a collection gets the second best; every other item, the best.
+        # (Two best items that tie get the same value either way.)
+        values = np.where(is_first, second[:, :, None], first[:, :, None])
         out = np.zeros_like(fused)
-        rows = np.arange(len(fused))
-        for members in self._collections:
-            if len(members) < 2:
-                continue
-            block = fused[:, members]
-            order = np.argsort(-block, axis=1)
-            first, second = block[rows, order[:, 0]], block[rows, order[:, 1]]
-            is_first = np.arange(len(members))[None, :] == order[:, :1]
-            out[:, members] = np.where(is_first, second[:, None], first[:, None])
+        keep = (members >= 0) & ~single[:, None]
+        out[:, members[keep]] = values[:, keep]
         return out
 
     def _clauses(self, reading: Reading) -> Reading:
@@ -365,51 +371,59 @@ class Index:
             covered = self.coverage.probability(cov)
         else:
             covered = (cov[:, 0] > 0).astype(float)
-        return [
-            self._hits(r, t, x[i], logits[i], float(covered[i]), k)
-            for i, (r, t) in enumerate(zip(readings, texts, strict=True))
-        ]
+        return self._hits(readings, texts, x, logits, covered, k)
 
     def rescore(self, hits: Hits, logits: np.ndarray, k: int = 5) -> Hits:
         """``hits`` ranked again by ``logits`` (pooled with a previous turn, say)."""
         assert hits.texts is not None
-        return self._hits(hits.reading, hits.texts, hits.features, logits, hits.covered, k)
+        x, covered = hits.features[None], np.array([hits.covered])
+        return self._hits([hits.reading], [hits.texts], x, logits[None], covered, k)[0]
 
     def _hits(
         self,
-        reading: Reading,
-        texts: Texts,
+        readings: Sequence[Reading],
+        texts: Sequence[Texts],
         x: np.ndarray,
         logits: np.ndarray,
-        covered: float,
+        covered: np.ndarray,
         k: int,
-    ) -> Hits:
+    ) -> list[Hits]:
+        """Each message's ``k`` best items, ranked by ``logits`` (messages x items)."""
         probs = softmax(logits)
-        order = np.argsort(-logits, kind="stable")[:k]
-        hits = tuple(
-            Hit(
-                int(p),
-                self.items[p].id,
-                float(probs[p]),
-                reasons,
-                self.space.matched_terms(texts.terms, int(p)),
+        order = np.argsort(-logits, axis=1, kind="stable")[:, :k]
+        reasons = self._reasons(x, order)
+        out = []
+        space, items = self.space, self.items
+        for i, (reading, text) in enumerate(zip(readings, texts, strict=True)):
+            positions = order[i].tolist()
+            ranked = space.rarest_first(text.terms)
+            shares = probs[i, positions].tolist()
+            hits = tuple(
+                Hit(p, items[p].id, share, why, space.matched_rarest(ranked, p))
+                for p, share, why in zip(positions, shares, reasons[i], strict=True)
             )
-            for p, reasons in zip(order, self._reasons(x, order), strict=True)
-        )
-        return Hits(reading, hits, covered, logits, texts.terms, x, texts)
+            out.append(Hits(reading, hits, float(covered[i]), logits[i], text.terms, x[i], text))
+        return out
 
     def _reasons(
-        self, x: np.ndarray, positions: np.ndarray, limit: int = 3
-    ) -> list[tuple[str, ...]]:
-        """Per position, the features that lift the item above the average item."""
+        self, x: np.ndarray, order: np.ndarray, limit: int = 3
+    ) -> list[list[tuple[str, ...]]]:
+        """Per message and ranked position, the features that lift the item above the
+        average item."""
         if self.ranker is None:
-            return [() for _ in positions]
-        contributions = self.ranker.contributions(x)
-        lift = contributions[positions] - contributions.mean(axis=0)
-        best = np.argsort(-lift, axis=1)[:, :limit]
+            return [[() for _ in row] for row in order]
+        contributions = self.ranker.contributions(x)  # (messages, items, features)
+        rows = np.arange(len(order))[:, None]
+        lift = contributions[rows, order] - contributions.mean(axis=1)[:, None, :]
+        best = np.argsort(-lift, axis=2)[:, :, :limit]
+        lifted = np.take_along_axis(lift, best, axis=2) > 0
+        names = FEATURES
         return [
-            tuple(FEATURES[i] for i in row if lifted[i] > 0)
-            for row, lifted in zip(best, lift, strict=True)
+            [
+                tuple([names[f] for f, up in zip(row, ups, strict=True) if up])
+                for row, ups in zip(message, lifts, strict=True)
+            ]
+            for message, lifts in zip(best.tolist(), lifted.tolist(), strict=True)
         ]
 
 

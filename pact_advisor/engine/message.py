@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pact_advisor.engine.rules import CompiledRules
+from pact_advisor.engine.rules import CompiledRules, Scan
 from pact_advisor.engine.text import (
     MAX_ANALYSED_CHARS,
     Glossary,
@@ -126,12 +126,9 @@ class Reader:
         sentences = [(s, f) for s in _sentences(written, language) if (f := fold(s))]
         if not sentences:
             sentences = [(written, folded)]
-        asking = [i for i, (s, f) in enumerate(sentences) if self._asks(s, f)]
-        if not asking or len(sentences) == 1:
-            asking = [len(sentences) - 1]
-        turns = [i for i, (_, f) in enumerate(sentences) if self.rules.new_subject_cue.search(f)]
-        if turns and turns[-1] <= asking[-1]:
-            asking = list(range(turns[-1], len(sentences)))
+        scan = _Scans(self.rules)
+        rules = self.rules
+        asking = self._asking(sentences, scan)
         question_written = " ".join(sentences[i][0].strip() for i in asking)
         question_folded = " ".join(sentences[i][1] for i in asking)
         background_folded = " ".join(f for i, (_, f) in enumerate(sentences) if i not in asking)
@@ -141,10 +138,14 @@ class Reader:
             whole = " ".join(p for p in parts if p)
         else:
             parts, whole = (), question
-        named = self._named(question_folded, question_written)
+        on_question, on_all = scan[question_folded], scan[folded]
+        named = self._named(question_folded, question_written, on_question)
         in_background = (
-            self._named(background_folded, written) - named if background_folded else frozenset()
+            self._named(background_folded, written, scan[background_folded]) - named
+            if background_folded
+            else frozenset()
         )
+        out_of_scope = tuple(rules.out_of_scope(question_folded, on_question))
         return Reading(
             written=written,
             language=language,
@@ -157,30 +158,53 @@ class Reader:
             sectors=tuple(self.sectors.find(folded, written)),
             named=named,
             named_in_background=in_background,
-            whole_list=self.rules.whole_list_cue.search(question_folded),
-            about_programme=self.rules.programme_cue.search(question_folded),
-            produce=self.rules.produce_cue.search(folded, written),
-            about_guidance=self.rules.about_guidance_cue.search(folded),
-            out_of_scope=tuple(self.rules.out_of_scope(question_folded)),
-            out_of_scope_anywhere=tuple(self.rules.out_of_scope(folded))
+            whole_list=rules.whole_list_cue.found(on_question),
+            about_programme=rules.programme_cue.found(on_question),
+            produce=rules.produce_cue.found(on_all, written),
+            about_guidance=rules.about_guidance_cue.found(on_all),
+            out_of_scope=out_of_scope,
+            out_of_scope_anywhere=tuple(rules.out_of_scope(folded, on_all))
             if background_folded
-            else tuple(self.rules.out_of_scope(question_folded)),
+            else out_of_scope,
             words=len(folded.split()),
         )
 
-    def _asks(self, sentence: str, folded: str) -> bool:
-        return "?" in sentence or "¿" in sentence or self.rules.question_cue.search(folded)
+    def _asking(self, sentences: list[tuple[str, str]], scan: _Scans) -> list[int]:
+        """Which sentences (written, folded) form the question."""
+        asking = [i for i, (s, f) in enumerate(sentences) if self._asks(s, scan[f])]
+        if not asking or len(sentences) == 1:
+            asking = [len(sentences) - 1]
+        cue = self.rules.new_subject_cue
+        turns = [i for i, (_, f) in enumerate(sentences) if cue.found(scan[f])]
+        if turns and turns[-1] <= asking[-1]:
+            asking = list(range(turns[-1], len(sentences)))
+        return asking
+
+    def _asks(self, sentence: str, scan: Scan) -> bool:
+        return "?" in sentence or "¿" in sentence or self.rules.question_cue.found(scan)
 
     def _without_names(self, folded: str) -> str:
         return self.sectors.remove(self.countries.remove(folded))
 
-    def _named(self, folded: str, written: str) -> frozenset[str]:
-        return frozenset(t for m in self.rules.mentions(folded, written) for t in m.about)
+    def _named(self, folded: str, written: str, scan: Scan) -> frozenset[str]:
+        return frozenset(t for m in self.rules.mentions(folded, written, scan) for t in m.about)
 
     def _expansion(self, question: str, language: str) -> str:
         markers = self._markers.get(language, frozenset())
         kept = [t for t in self.glossary.terms_in(question) if t not in markers]
         return " ".join(self.glossary.meanings(t) for t in kept)
+
+
+class _Scans(dict):
+    """What each distinct text of one message matches of the rules, searched once."""
+
+    def __init__(self, rules: CompiledRules):
+        super().__init__()
+        self._rules = rules
+
+    def __missing__(self, text: str) -> Scan:
+        found = self[text] = self._rules.scan(text)
+        return found
 
 
 def _sentences(written: str, language: str) -> list[str]:

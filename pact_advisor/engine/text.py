@@ -47,7 +47,10 @@ def tokens(folded: str) -> list[str]:
 
 def foreign_script(text: str) -> bool:
     """Is most of the text written in a script other than Latin (Arabic, Cyrillic, CJK...)?"""
-    letters = [ch for ch in text[:MAX_ANALYSED_CHARS] if ch.isalpha()]
+    text = text[:MAX_ANALYSED_CHARS]
+    if text.isascii():  # every letter is Latin
+        return False
+    letters = [ch for ch in text if ch.isalpha()]
     if not letters:
         return False
     latin = sum(1 for ch in letters if ch.isascii() or "LATIN" in unicodedata.name(ch, ""))
@@ -64,13 +67,18 @@ class LanguageGuess:
 
     def __init__(self, markers: Mapping[str, Iterable[str]]):
         self._markers = {lang: frozenset(fold(w) for w in words) for lang, words in markers.items()}
+        #: Each marker word and the languages it marks.
+        self._languages: dict[str, tuple[str, ...]] = {}
+        for lang, words in self._markers.items():
+            for word in words:
+                self._languages[word] = (*self._languages.get(word, ()), lang)
 
     def guess(self, words: Iterable[str]) -> str:
         counts = dict.fromkeys(self._markers, 0)
+        languages = self._languages
         for word in words:
-            for lang, markers in self._markers.items():
-                if word in markers:
-                    counts[lang] += 1
+            for lang in languages.get(word, ()):
+                counts[lang] += 1
         best = max(counts, key=counts.__getitem__, default="en")
         return best if counts.get(best, 0) > counts.get("en", 0) else "en"
 
@@ -119,9 +127,13 @@ class Speller:
     Real words are never changed, so "propose" stays "propose".
     """
 
+    #: Words whose :meth:`near` verdict is remembered, at most.
+    MEMO = 50_000
+
     def __init__(self, vocabulary: Mapping[str, int], min_len: int = 5):
         from symspellpy import SymSpell
 
+        self._near: dict[tuple[str, bool], bool] = {}
         self._known = frozenset(vocabulary)
         self._min_len = min_len
         self._spell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
@@ -149,6 +161,7 @@ class Speller:
         from symspellpy import SymSpell
 
         self = cls.__new__(cls)
+        self._near = {}
         self._known = frozenset(tables["known"])
         self._min_len = tables["min_len"]
         spell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
@@ -186,10 +199,16 @@ class Speller:
         ``own``, the word comes from the guidance itself, so it must be near another one."""
         if len(word) < self._min_len or not word.isalpha():
             return False
-        from symspellpy import Verbosity
+        key = (word, own)
+        known = self._near.get(key)
+        if known is None:
+            from symspellpy import Verbosity
 
-        found = self._spell.lookup(word, Verbosity.ALL, max_edit_distance=1)
-        return any(s.distance > 0 or not own for s in found)
+            found = self._spell.lookup(word, Verbosity.ALL, max_edit_distance=1)
+            known = any(s.distance > 0 or not own for s in found)
+            if len(self._near) < self.MEMO:
+                self._near[key] = known
+        return known
 
 
 class _TabJoined(dict):
@@ -222,18 +241,21 @@ class Phrases:
 
     def spans(self, folded: str) -> list[tuple[int, int, str]]:
         """``(first word, end word, phrase)`` for each phrase found, left to right."""
-        words = folded.split()
+        return self._spans(folded.split())
+
+    def _spans(self, words: list[str]) -> list[tuple[int, int, str]]:
+        by_first = self._by_first
         found = []
-        start = 0
-        while start < len(words):
-            for candidate in self._by_first.get(words[start], ()):
+        reached = 0  # a phrase found ends here: the next one starts at or after it
+        for start in [i for i, word in enumerate(words) if word in by_first]:
+            if start < reached:
+                continue
+            for candidate in by_first[words[start]]:
                 end = start + len(candidate)
                 if tuple(words[start:end]) == candidate:
                     found.append((start, end, " ".join(candidate)))
-                    start = end
+                    reached = end
                     break
-            else:
-                start += 1
         return found
 
     def find(self, folded: str) -> list[str]:
@@ -241,7 +263,7 @@ class Phrases:
 
     def remove(self, folded: str) -> str:
         words = folded.split()
-        for first, end, _ in self.spans(folded):
+        for first, end, _ in self._spans(words):
             words[first:end] = [""] * (end - first)
         return " ".join(w for w in words if w)
 

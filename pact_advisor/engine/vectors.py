@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain, pairwise
 from typing import Literal
 
 import numpy as np
@@ -94,35 +95,41 @@ class QueryVectorizer:
             ids.extend(known)
         return ids
 
+    def sparse(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """All ``texts`` as CSR arrays ``(indptr, feature ids, weights)``, in one pass.
+
+        Within a text, features come in the order they first occur, and each text's weights
+        are normalised with the same dot product as one vector at a time would be: the
+        weights are the same to the last bit however many texts come together.
+        """
+        counts = [Counter(self._ids(text)) for text in texts]  # keys: first occurrence
+        lengths = [len(c) for c in counts]
+        total = sum(lengths)
+        columns = np.fromiter(chain.from_iterable(counts), dtype=np.int64, count=total)
+        tf = np.fromiter(
+            chain.from_iterable(c.values() for c in counts), dtype=np.float64, count=total
+        )
+        weights = (np.log(tf) + 1.0) * self.idf[columns]
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        bounds = indptr.tolist()
+        norms = [np.sqrt(weights[a:b] @ weights[a:b]) for a, b in pairwise(bounds) if b > a]
+        weights /= np.repeat(norms, [n for n in lengths if n])
+        return indptr, columns, weights
+
     def vectors(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
         """Each text as (feature ids, weights)."""
-        out = []
-        for text in texts:
-            counts = Counter(self._ids(text))
-            columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-            if counts:
-                tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-                weights = (np.log(tf) + 1.0) * self.idf[columns]
-                weights /= np.sqrt(weights @ weights)
-            else:
-                weights = np.empty(0)
-            out.append((columns, weights))
-        return out
+        indptr, columns, weights = self.sparse(texts)
+        bounds = indptr.tolist()
+        return [(columns[a:b], weights[a:b]) for a, b in pairwise(bounds)]
 
     def transform(self, texts: Sequence[str]):
         """The vectors as a scipy CSR matrix (texts x features)."""
         import scipy.sparse as sp
 
-        vectors = self.vectors(texts)
-        indptr = np.cumsum([0, *(len(c) for c, _ in vectors)])
+        indptr, columns, weights = self.sparse(texts)
         matrix = sp.csr_matrix(
-            (
-                np.concatenate([w for _, w in vectors]) if vectors else np.empty(0),
-                np.concatenate([c for c, _ in vectors]) if vectors else np.empty(0, np.int64),
-                indptr,
-            ),
-            shape=(len(texts), self.size),
-            dtype=np.float32,
+            (weights, columns, indptr), shape=(len(texts), self.size), dtype=np.float32
         )
         matrix.sort_indices()
         return matrix
@@ -140,6 +147,9 @@ class Documents:
         self.indptr = np.asarray(indptr, dtype=np.int64)
         self.indices = np.asarray(indices, dtype=np.int32)
         self.data = np.asarray(data, dtype=np.float32)
+        # For the gathers of a few texts: documents per feature, and wide copies.
+        self._lengths = np.diff(self.indptr)
+        self._indices = self.indices.astype(np.int64)
         self._data = self.data.astype(np.float64)
         #: How many documents.
         self.size = int(size)
@@ -169,23 +179,23 @@ class Documents:
     def similarities(self, vectorizer: QueryVectorizer, texts: Sequence[str]) -> np.ndarray:
         if len(texts) > self.BATCH:
             return (vectorizer.transform(texts) @ self.matrix).toarray()
-        out = np.zeros((len(texts), self.size))
-        for row, (columns, weights) in enumerate(vectorizer.vectors(texts)):
-            if not len(columns):
-                continue
-            starts = self.indptr[columns]
-            lengths = self.indptr[columns + 1] - starts
-            total = int(lengths.sum())
-            if not total:
-                continue
-            offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-            gather = offsets + np.arange(total)
-            out[row] = np.bincount(
-                self.indices[gather],
-                weights=self._data[gather] * np.repeat(weights, lengths),
-                minlength=self.size,
-            )
-        return out
+        # One gather over every text's features: each (text, document) sum adds its terms in
+        # the order of the text's features, as one text at a time would.
+        indptr, columns, weights = vectorizer.sparse(texts)
+        n = len(texts)
+        lengths = self._lengths[columns]
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros((n, self.size))
+        gather = np.repeat(self.indptr[columns] - np.cumsum(lengths) + lengths, lengths)
+        gather += np.arange(total)
+        cells = self._indices[gather]
+        if n > 1:
+            text_of = np.repeat(np.arange(n) * self.size, np.diff(indptr))
+            cells += np.repeat(text_of, lengths)
+        products = self._data[gather]
+        products *= np.repeat(weights, lengths)
+        return np.bincount(cells, weights=products, minlength=n * self.size).reshape(n, self.size)
 
 
 def fit_tfidf(docs: Sequence[str], weighting: Weighting) -> tuple[QueryVectorizer, Documents]:
