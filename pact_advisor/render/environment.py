@@ -10,6 +10,7 @@ renderer is :func:`~pact_advisor.i18n.speaking` at the time.
 
 from __future__ import annotations
 
+import contextvars
 import re
 from pathlib import Path
 
@@ -29,10 +30,36 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
 
-@jinja2.pass_context
-def _esc(ctx: jinja2.runtime.Context, value: object) -> str:
-    """Escape data for the text target named by the template variable ``target``."""
-    return md_escape(value) if ctx.get("target") == "markdown" else plain(value)
+#: The text target being rendered (``terminal`` or ``markdown``), for ``esc``: a context
+#: variable, like the language, so that macros imported without the template's context (and
+#: so compiled into a module once, not once per render) see it too.
+text_target: contextvars.ContextVar[str] = contextvars.ContextVar("target", default="terminal")
+
+
+def _esc(value: object) -> str:
+    """Escape data for the text target being rendered (:data:`text_target`)."""
+    return md_escape(value) if text_target.get() == "markdown" else plain(value)
+
+
+def _gettext(message: str, /, **variables: object) -> str:
+    return i18n.catalogue(i18n.current()).gettext(message) % variables
+
+
+def _ngettext(singular: str, plural: str, num: int, /, **variables: object) -> str:
+    variables.setdefault("num", num)
+    return i18n.catalogue(i18n.current()).ngettext(singular, plural, num) % variables
+
+
+def _pgettext(context: str, message: str, /, **variables: object) -> str:
+    variables.setdefault("context", context)
+    return i18n.catalogue(i18n.current()).pgettext(context, message) % variables
+
+
+def _npgettext(context: str, singular: str, plural: str, num: int, /, **variables: object) -> str:
+    variables.setdefault("context", context)
+    variables.setdefault("num", num)
+    table = i18n.catalogue(i18n.current())
+    return table.npgettext(context, singular, plural, num) % variables
 
 
 def tidy(text: str) -> str:
@@ -74,6 +101,16 @@ def environment(
         pgettext=i18n.pgettext,
         npgettext=i18n.npgettext,
         newstyle=True,
+    )
+    # The same callables without Jinja2's wrappers, which pass the template context through
+    # two more calls for every text (a fifth of an answer's rendering): new-style, so every
+    # text is a format string, and never marked safe (the environment does not autoescape).
+    env.globals.update(
+        _=_gettext,
+        gettext=_gettext,
+        ngettext=_ngettext,
+        pgettext=_pgettext,
+        npgettext=_npgettext,
     )
     env.filters.update(
         discord_escape=discord_escape,
