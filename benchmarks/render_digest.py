@@ -6,7 +6,9 @@ For every question (key ``q``) of every eval split (``eval/*.yaml``), without an
 context (partner Morocco, sector agriculture), in the question's own language and in English,
 French and Spanish, short and in detail, it writes one JSON line with the terminal text, the
 Markdown text and the Discord message (content, embeds as dicts, and the labels of the
-components the bot adds to an answer). Two dumps of the same code are byte-identical; a change
+components the bot adds to an answer), and the replies to its "More" and "Why this?" buttons;
+then one line for each item shown in full, each collection's checklist, topics and help, in
+every language (see :func:`others`). Two dumps of the same code are byte-identical; a change
 to rendering that keeps the output keeps the dump.
 
 ``--reverse`` renders in the opposite order (same lines, written in the usual order): anything
@@ -31,6 +33,7 @@ from benchmarks.common import ROOT, log
 from pact_advisor.app import Advisor, Answer
 from pact_advisor.knowledge import Context
 from pact_advisor.knowledge.translations import item_text
+from pact_advisor.render import DiscordMessage
 from pact_advisor.resources import guidance_dir
 
 #: The buttons under an answer, as the Discord adapter adds them.
@@ -68,18 +71,65 @@ def _labels(advisor: Advisor, answer: Answer) -> list[str]:
     return labels
 
 
+def _message(message: DiscordMessage) -> dict[str, Any]:
+    return {"content": message.content, "embeds": [e.to_dict() for e in message.embeds]}
+
+
 def shown(advisor: Advisor, answer: Answer) -> dict[str, Any]:
-    """What ``answer`` shows on every target."""
-    message = advisor.message(answer)
-    return {
+    """What ``answer`` shows on every target, with its "More" and "Why this?" replies."""
+    record = {
         "kind": answer.kind,
         "language": answer.language,
         "terminal": advisor.text(answer),
         "markdown": advisor.text(answer, "markdown"),
-        "content": message.content,
-        "embeds": [embed.to_dict() for embed in message.embeds],
+        **_message(advisor.message(answer)),
         "labels": _labels(advisor, answer),
     }
+    if answer.kind in ("answer", "programme", "ambiguous"):
+        renderer, result, language = advisor.renderer, answer.result, answer.language
+        record["more"] = _message(renderer.discord_more(result, language))
+        record["why"] = _message(renderer.discord_why(result, language))
+    return record
+
+
+def others(advisor: Advisor) -> Iterator[dict[str, Any]]:
+    """Everything else on every item, collection and language: each item in full (terminal,
+    Markdown, Discord for members and for the guidance team), its related items, topics,
+    help, and each collection's checklist (terminal, Markdown, every Discord page)."""
+    renderer = advisor.renderer
+    for language in ("en", "fr", "es"):
+        for target in ("terminal", "markdown"):
+            yield {"topics": renderer.render_topics(target, language), "language": language}
+            yield {"help": renderer.render_help(target, language), "language": language}
+        yield {"topics": _message(renderer.discord_topics(language)), "language": language}
+        yield {"help": _message(renderer.discord_help(language)), "language": language}
+        for context in CONTEXTS:
+            for item_id in advisor.guidance.items:
+                yield {
+                    "item": item_id,
+                    "language": language,
+                    "context": None if context is None else context.as_dict(),
+                    "terminal": renderer.render_item(item_id, context, "terminal", language),
+                    "markdown": renderer.render_item(item_id, context, "markdown", language),
+                    "members": _message(
+                        renderer.discord_item(item_id, context, language, internal=False)
+                    ),
+                    "team": _message(renderer.discord_item(item_id, context, language)),
+                    "related": _message(renderer.discord_related(item_id, language)),
+                }
+            for topic in ("readiness", *advisor.guidance.collections):
+                checklist = advisor.checklist(topic, context, language)
+                pages = renderer.checklist_pages(checklist)
+                yield {
+                    "checklist": topic,
+                    "language": language,
+                    "text": renderer.render_checklist(checklist, "text", {0: "Ana"}),
+                    "md": renderer.render_checklist(checklist, "md"),
+                    "pages": [
+                        _message(renderer.discord_checklist(checklist, {1: "Ana"}, page))
+                        for page in range(pages)
+                    ],
+                }
 
 
 def cases(qs: Sequence[str]) -> Iterator[tuple[int, str, Context | None, str | None, bool]]:
@@ -122,9 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     qs = questions()
     log(f"{len(qs)} questions, {len(qs) * 16} answers", "digest")
     lines = dump(advisor, qs, args.reverse)
+    lines.extend(json.dumps(record, ensure_ascii=False) for record in others(advisor))
     data = ("\n".join(lines) + "\n").encode("utf-8")
     args.out.write_bytes(data)
-    print(f"{len(lines)} answers  sha256 {hashlib.sha256(data).hexdigest()}")
+    print(f"{len(lines)} lines  sha256 {hashlib.sha256(data).hexdigest()}")
     return 0
 
 
