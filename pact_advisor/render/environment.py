@@ -25,6 +25,7 @@ from pact_advisor.render.filters import (
     plain,
     truncate_sentence,
 )
+from pact_advisor.render.parts import ItemParts
 
 _BLANK_LINES = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
@@ -121,5 +122,7 @@ def environment(
         first_sentences=first_sentences,
         # The role a country plays: "eu" for an EU member state, else "partner".
         country_role=country_role,
+        # A part that depends on one item only, rendered once (see render/parts.py).
+        per_item=ItemParts(text_target.get),
     )
     return env
