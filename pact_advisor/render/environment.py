@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import contextvars
 import re
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -65,34 +67,26 @@ def _npgettext(context: str, singular: str, plural: str, num: int, /, **variable
 
 def tidy(text: str) -> str:
     """Rendered text without trailing spaces or runs of blank lines, ending in one newline."""
-    return _BLANK_LINES.sub("\n\n", _TRAILING_SPACE.sub("\n", text)).strip() + "\n"
+    # Each pattern is looked for first: most texts need one of the two substitutions at most.
+    if " \n" in text or "\t\n" in text:
+        text = _TRAILING_SPACE.sub("\n", text)
+    if "\n\n\n" in text:
+        text = _BLANK_LINES.sub("\n\n", text)
+    return text.strip() + "\n"
 
 
-def environment(
-    prompts_dir: str | Path, bytecode_cache_dir: str | Path | None = None
-) -> jinja2.Environment:
-    """The environment over the templates in ``prompts_dir``.
+class _Environment(jinja2.Environment):
+    """Jinja2's environment, with each template's globals as a plain dict."""
 
-    ``bytecode_cache_dir`` keeps compiled templates between runs (a faster start); it is
-    created if missing, and an ``OSError`` doing so is the caller's to handle.
-    """
-    bytecode_cache = None
-    if bytecode_cache_dir is not None:
-        Path(bytecode_cache_dir).mkdir(parents=True, exist_ok=True)
-        bytecode_cache = jinja2.FileSystemBytecodeCache(str(bytecode_cache_dir))
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(prompts_dir)),
-        bytecode_cache=bytecode_cache,
-        # Templates change only through /advisor reload, which builds a new environment:
-        # no need to stat every template file on every render.
-        auto_reload=False,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        autoescape=False,
-        keep_trailing_newline=False,
-        extensions=["jinja2.ext.do", "jinja2.ext.i18n"],
-    )
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        # Jinja2 chains a template's globals to the environment's so that globals added
+        # later still show; every render then reads through the chain (a tenth of an
+        # answer's rendering). All globals are set in environment(), before any template.
+        return {**self.globals, **(d or {})}
+
+
+def _install_gettext(env: jinja2.Environment) -> None:
+    """Fixed wording translated with the catalogues of :mod:`pact_advisor.i18n`."""
     # Whitespace inside {% trans %} blocks is collapsed, so that catalogue entries do not
     # depend on how a template is indented (Babel's extractor reads the same policy).
     env.policies["ext.i18n.trimmed"] = True
@@ -113,6 +107,38 @@ def environment(
         pgettext=_pgettext,
         npgettext=_npgettext,
     )
+
+
+def environment(
+    prompts_dir: str | Path,
+    bytecode_cache_dir: str | Path | None = None,
+    *,
+    values: Mapping[str, Any] | None = None,
+) -> jinja2.Environment:
+    """The environment over the templates in ``prompts_dir``.
+
+    ``bytecode_cache_dir`` keeps compiled templates between runs (a faster start); it is
+    created if missing, and an ``OSError`` doing so is the caller's to handle. ``values``
+    are globals every template sees (set here: a template loaded later sees no new ones).
+    """
+    bytecode_cache = None
+    if bytecode_cache_dir is not None:
+        Path(bytecode_cache_dir).mkdir(parents=True, exist_ok=True)
+        bytecode_cache = jinja2.FileSystemBytecodeCache(str(bytecode_cache_dir))
+    env = _Environment(
+        loader=jinja2.FileSystemLoader(Path(prompts_dir)),
+        bytecode_cache=bytecode_cache,
+        # Templates change only through /advisor reload, which builds a new environment:
+        # no need to stat every template file on every render.
+        auto_reload=False,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+        keep_trailing_newline=False,
+        extensions=["jinja2.ext.do", "jinja2.ext.i18n"],
+    )
+    _install_gettext(env)
     env.filters.update(
         discord_escape=discord_escape,
         md_escape=md_escape,
@@ -125,4 +151,5 @@ def environment(
         # A part that depends on one item only, rendered once (see render/parts.py).
         per_item=ItemParts(text_target.get),
     )
+    env.globals.update(values or {})
     return env

@@ -54,10 +54,13 @@ class Renderer:
         """``bytecode_cache_dir`` keeps compiled templates between runs (a faster CLI start)."""
         self.guidance = guidance
         self.prompts_dir = Path(prompts_dir) if prompts_dir else default_prompts_dir()
-        self.env = environment(self.prompts_dir, bytecode_cache_dir)
         # Answers and exports say which review the guidance speaks as of.
         reviewed = as_of(guidance.items.values())
-        self.env.globals["as_of"] = reviewed.isoformat() if reviewed else None
+        self.env = environment(
+            self.prompts_dir,
+            bytecode_cache_dir,
+            values={"as_of": reviewed.isoformat() if reviewed else None},
+        )
         self.views = Views(guidance, SlotFiller())
         self.terminal = TerminalTarget(self.env)
         self.discord = DiscordTarget(self.env)
