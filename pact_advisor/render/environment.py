@@ -131,6 +131,9 @@ def environment(
         # Templates change only through /advisor reload, which builds a new environment:
         # no need to stat every template file on every render.
         auto_reload=False,
+        # Every template stays loaded (a plain dict, not a locked LRU on every import): there
+        # are as many as prompts/ holds.
+        cache_size=-1,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
