@@ -21,6 +21,7 @@ from pact_advisor.knowledge import Guidance, Item, SlotFiller, context_values, n
 from pact_advisor.knowledge.lookup import resolve, suggest
 from pact_advisor.knowledge.translations import ItemText, collection_text, item_text
 from pact_advisor.render.filters import truncate_sentence
+from pact_advisor.render.recent import Recent
 from pact_advisor.render.workplan import blank_state, progress
 
 if TYPE_CHECKING:
@@ -100,6 +101,9 @@ class Views:
         # brief, built on first use: at most one of each per item and language.
         self._texts: dict[tuple[str, str], tuple[ItemText, dict[str, Any]]] = {}
         self._brief_of: dict[tuple[str, str], dict[str, Any]] = {}
+        # By context: the advice filled for it, and what it names ("For: Morocco (partner)").
+        self._filled: Recent[str] = Recent()
+        self._given: Recent[dict[str, str]] = Recent()
 
     def collection_title(self, collection_id: str, language: str = "en") -> str:
         collection = self.guidance.collections.get(collection_id)
@@ -192,7 +196,10 @@ class Views:
         advice_language = "en" if "advice" in text.untranslated else language
         steps_language = "en" if "checklist" in text.untranslated else language
         view = dict(shown)
-        view["advice"] = self.filler.fill(text.advice, context, advice_language)
+        view["advice"] = self._filled.get(
+            (item.id, advice_language, context),
+            lambda: self.filler.fill(text.advice, context, advice_language),
+        )
         view["steps"] = _FilledSteps(self.filler, text.checklist, context, steps_language)
         return view
 
@@ -280,10 +287,11 @@ class Views:
             if checklist is None:
                 raise ValueError("a checklist answer needs its checklist")
             return self.checklist(checklist)
+        named = (result.context, language)
         base: dict[str, Any] = {
             # The answer repeats the question only as a reminder; pasted pages stay out.
             "question": truncate_sentence(result.question, QUESTION_SHOWN),
-            "context": given(result.context, language),
+            "context": dict(self._given.get(named, lambda: given(*named))),
             "version": result.guidance_version,
             "confidence": result.confidence,
             "detail": detail,

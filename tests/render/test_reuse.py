@@ -9,6 +9,7 @@ import pytest
 from render_helpers import MOROCCO, answer
 
 from pact_advisor.app import Advisor
+from pact_advisor.engine import Context
 from pact_advisor.render import Renderer
 
 LANGUAGES = ("en", "fr", "es")
@@ -95,3 +96,18 @@ def test_what_is_kept_is_bounded_by_the_guidance(guidance):
     for case in cases:
         _shown(advisor, guidance, case)
     assert len(parts) == kept
+
+
+def test_each_context_reads_its_own_advice_whatever_came_before(guidance, renderer):
+    """The advice filled for one partner is never shown for another, nor for none."""
+    advisor = Advisor(guidance, renderer)
+    item_id = "capacity-building.peer-to-peer"
+    partners = ("Morocco", "Tunisia", None, "Morocco", "Senegal", None)
+    for partner in partners:
+        context = Context(partner=partner) if partner else None
+        shown = advisor.answer_of(answer(guidance, item_id, context=context), language="en")
+        text = advisor.text(shown)
+        expected = renderer.fill(guidance.items[item_id].advice, context)
+        assert expected in text
+        for other in {"Morocco", "Tunisia", "Senegal"} - {partner}:
+            assert other not in text
