@@ -13,6 +13,7 @@ from typing import Any
 
 import jinja2
 
+from pact_advisor import i18n
 from pact_advisor.render.embeds import LIMITS, DiscordMessage, EmbedSpec, FieldSpec, fit
 from pact_advisor.render.environment import tidy
 from pact_advisor.render.filters import discord_escape, truncate_sentence
@@ -74,6 +75,8 @@ class DiscordTarget:
 
     def __init__(self, env: jinja2.Environment):
         self.env = env
+        # "(continued)" after a split field's name, in each language.
+        self._cont: dict[str, str] = {}
 
     def render(self, view: View) -> DiscordMessage:
         """Render ``<name>.discord.j2`` into a message and fit it into Discord's limits."""
@@ -104,10 +107,19 @@ class DiscordTarget:
                     colour=COLOURS.get(view.name, COLOURS["answer"]),
                 ),
             )
-        cont = str(self.env.get_template("_macros.discord.j2").module.cont())
         return fit(
-            DiscordMessage(content=text["content"], embeds=embeds), more=text["more"], cont=cont
+            DiscordMessage(content=text["content"], embeds=embeds),
+            more=text["more"],
+            cont=self._continued(),
         )
+
+    def _continued(self) -> str:
+        language = i18n.current()
+        found = self._cont.get(language)
+        if found is None:
+            macros = self.env.get_template("_macros.discord.j2").module
+            found = self._cont[language] = str(macros.cont())  # type: ignore[attr-defined]
+        return found
 
     def checklist(self, view: View, page: int = 0) -> DiscordMessage:
         """One page of a checklist view (see :func:`page_steps`); ``page`` is clamped."""

@@ -37,8 +37,9 @@ def discord_escape(text: object) -> str:
     out = plain(text)
     out = _escape_links(_DISCORD_ANYWHERE.sub(r"\\\1", out))
     out = _DISCORD_LINE_START.sub(_escape_marker, out)
-    out = _DISCORD_AT.sub("@" + ZWSP, out)
-    return _DISCORD_ANGLE.sub("<" + ZWSP, out)
+    if "@" in out:
+        out = _DISCORD_AT.sub("@" + ZWSP, out)
+    return _DISCORD_ANGLE.sub("<" + ZWSP, out) if "<" in out else out
 
 
 def _escape_links(text: str) -> str:
@@ -64,7 +65,9 @@ def md_escape(text: object) -> str:
 
 def plain(text: object) -> str:
     """``text`` as a string without control characters (for a terminal)."""
-    return _CONTROL.sub("", "" if text is None else str(text))
+    out = "" if text is None else str(text)
+    # Printable text (most is: no line breaks either) has no control characters.
+    return out if out.isprintable() else _CONTROL.sub("", out)
 
 
 def _escape_marker(match: re.Match[str]) -> str:

@@ -26,6 +26,7 @@ from pact_advisor.render import workplan
 from pact_advisor.render.discord_target import DiscordTarget, page_count
 from pact_advisor.render.embeds import DiscordMessage
 from pact_advisor.render.environment import environment
+from pact_advisor.render.feedback import report_view
 from pact_advisor.render.terminal import ChecklistFormat, Target, TerminalTarget, checklist_target
 from pact_advisor.render.views import AnswerKind, View, Views
 from pact_advisor.resources import prompts_dir as default_prompts_dir
@@ -53,10 +54,13 @@ class Renderer:
         """``bytecode_cache_dir`` keeps compiled templates between runs (a faster CLI start)."""
         self.guidance = guidance
         self.prompts_dir = Path(prompts_dir) if prompts_dir else default_prompts_dir()
-        self.env = environment(self.prompts_dir, bytecode_cache_dir)
         # Answers and exports say which review the guidance speaks as of.
         reviewed = as_of(guidance.items.values())
-        self.env.globals["as_of"] = reviewed.isoformat() if reviewed else None
+        self.env = environment(
+            self.prompts_dir,
+            bytecode_cache_dir,
+            values={"as_of": reviewed.isoformat() if reviewed else None},
+        )
         self.views = Views(guidance, SlotFiller())
         self.terminal = TerminalTarget(self.env)
         self.discord = DiscordTarget(self.env)
@@ -264,7 +268,7 @@ class Renderer:
         """``/advisor report``: unanswered questions, answers marked not helpful since
         ``since``, and vote counts (items with the most "not helpful" first)."""
         with speaking(language):
-            return self.discord.render(self.views.report(report, since))
+            return self.discord.render(report_view(report, since))
 
     def discord_reload_problems(
         self, problems: Sequence[str], version: str, language: str = "en"

@@ -10,7 +10,7 @@ from typing import Literal
 
 import jinja2
 
-from pact_advisor.render.environment import tidy
+from pact_advisor.render.environment import text_target, tidy
 from pact_advisor.render.views import View
 
 Target = Literal["terminal", "markdown"]
@@ -60,4 +60,8 @@ class TerminalTarget:
         else:
             name = f"{view.name}.md.j2"
         template = self.env.get_template(name)
-        return tidy(template.render({**view.variables, "target": resolved}))
+        token = text_target.set(resolved)
+        try:
+            return tidy(template.render({**view.variables, "target": resolved}))
+        finally:
+            text_target.reset(token)

@@ -14,20 +14,19 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from pact_advisor.engine.text import fold
 from pact_advisor.knowledge import Guidance, Item, SlotFiller, context_values, names
 from pact_advisor.knowledge.lookup import resolve, suggest
-from pact_advisor.knowledge.translations import collection_text, item_text
+from pact_advisor.knowledge.translations import ItemText, collection_text, item_text
 from pact_advisor.render.filters import truncate_sentence
+from pact_advisor.render.recent import Recent
 from pact_advisor.render.workplan import blank_state, progress
 
 if TYPE_CHECKING:
     from pact_advisor.checklists import Checklist
     from pact_advisor.engine import Match, Result
-    from pact_advisor.store import Report
 
 #: The kinds of answer there are, each shown by the template of the same name.
 AnswerKind = Literal[
@@ -98,6 +97,13 @@ class Views:
             for lang, words in guidance.rules.languages.items()
         }
         self._own_examples: dict[tuple[str, str], list[str]] = {}
+        # What an item shows in one language apart from its filled advice and steps, and its
+        # brief, built on first use: at most one of each per item and language.
+        self._texts: dict[tuple[str, str], tuple[ItemText, dict[str, Any]]] = {}
+        self._brief_of: dict[tuple[str, str], dict[str, Any]] = {}
+        # By context: the advice filled for it, and what it names ("For: Morocco (partner)").
+        self._filled: Recent[str] = Recent()
+        self._given: Recent[dict[str, str]] = Recent()
 
     def collection_title(self, collection_id: str, language: str = "en") -> str:
         collection = self.guidance.collections.get(collection_id)
@@ -148,16 +154,26 @@ class Views:
 
     def brief(self, item_id: str, language: str = "en") -> dict[str, Any]:
         item = self.item_of(item_id)
-        text = item_text(item, language)
-        return {
-            "id": item.id,
-            "title": text.title,
-            "summary": text.summary,
-            "source": self._source(item, language),
-        }
+        return dict(self._brief(item, language))
+
+    def _brief(self, item: Item, language: str) -> dict[str, Any]:
+        """The item's id, title, summary and source in ``language`` (shared: read only)."""
+        key = (item.id, language)
+        found = self._brief_of.get(key)
+        if found is None:
+            text = item_text(item, language)
+            found = {
+                "id": item.id,
+                "title": text.title,
+                "summary": text.summary,
+                "source": self._source(item, language),
+            }
+            self._brief_of[key] = found
+        return found
 
     def _briefs(self, item_ids: Sequence[str], language: str) -> list[dict[str, Any]]:
-        return [self.brief(i, language) for i in item_ids if i in self.guidance.items]
+        items = self.guidance.items
+        return [dict(self._brief(items[i], language)) for i in item_ids if i in items]
 
     def _programme(self, item: Item, language: str) -> dict[str, Any] | None:
         if item.collection != "programmes":
@@ -175,30 +191,47 @@ class Views:
         return {"name": name, "collections": collections}
 
     def _item(self, item: Item, context: Any, language: str) -> dict[str, Any]:
-        text = item_text(item, language)
+        text, shown = self._shown(item, language)
         # A field shown in English is filled as English.
         advice_language = "en" if "advice" in text.untranslated else language
         steps_language = "en" if "checklist" in text.untranslated else language
-        return {
-            "id": item.id,
-            "title": text.title,
-            "summary": text.summary,
-            "advice": self.filler.fill(text.advice, context, advice_language),
-            "steps": _FilledSteps(self.filler, text.checklist, context, steps_language),
-            "quote": item.quote,
-            "passages": list(item.quote_passages) or [item.quote],
-            "quote_translation": text.quote_translation,
-            "untranslated": list(text.untranslated),
-            "source": self._source(item, language),
-            "collection": {
-                "id": item.collection,
-                "title": self.collection_title(item.collection, language),
-            },
-            "related": self._briefs(item.related, language),
-            "keywords": list(item.keywords),
-            "examples": self._examples(item, language),
-            "programme": self._programme(item, language),
-        }
+        view = dict(shown)
+        view["advice"] = self._filled.get(
+            (item.id, advice_language, context),
+            lambda: self.filler.fill(text.advice, context, advice_language),
+        )
+        view["steps"] = _FilledSteps(self.filler, text.checklist, context, steps_language)
+        return view
+
+    def _shown(self, item: Item, language: str) -> tuple[ItemText, dict[str, Any]]:
+        """The item's text in ``language``, and all it shows but its advice and steps (which
+        the context fills): built once per item and language, shared, read only."""
+        key = (item.id, language)
+        found = self._texts.get(key)
+        if found is None:
+            text = item_text(item, language)
+            shown = {
+                "id": item.id,
+                "title": text.title,
+                "summary": text.summary,
+                "advice": None,
+                "steps": None,
+                "quote": item.quote,
+                "passages": list(item.quote_passages) or [item.quote],
+                "quote_translation": text.quote_translation,
+                "untranslated": list(text.untranslated),
+                "source": self._source(item, language),
+                "collection": {
+                    "id": item.collection,
+                    "title": self.collection_title(item.collection, language),
+                },
+                "related": self._briefs(item.related, language),
+                "keywords": list(item.keywords),
+                "examples": self._examples(item, language),
+                "programme": self._programme(item, language),
+            }
+            found = self._texts[key] = (text, shown)
+        return found
 
     def item(
         self, item_id: str, context: Any = None, language: str = "en", *, internal: bool = True
@@ -254,10 +287,11 @@ class Views:
             if checklist is None:
                 raise ValueError("a checklist answer needs its checklist")
             return self.checklist(checklist)
+        named = (result.context, language)
         base: dict[str, Any] = {
             # The answer repeats the question only as a reminder; pasted pages stay out.
             "question": truncate_sentence(result.question, QUESTION_SHOWN),
-            "context": given(result.context, language),
+            "context": dict(self._given.get(named, lambda: given(*named))),
             "version": result.guidance_version,
             "confidence": result.confidence,
             "detail": detail,
@@ -399,44 +433,4 @@ class Views:
                 examples.append(own[0] if own else items[0].examples[0])
         return View(
             "help", {"examples": examples, "version": self.guidance.version, "language": language}
-        )
-
-    # -- the Discord bot's reports ------------------------------------------------------------
-
-    @staticmethod
-    def report(report: Report, since: datetime) -> View:
-        """Unanswered questions, answers marked not helpful since ``since``, and vote counts
-        (items with the most "not helpful" first)."""
-
-        def when(epoch: float) -> datetime:
-            return datetime.fromtimestamp(epoch, UTC)
-
-        votes = sorted(report.item_counts.items(), key=lambda kv: (-kv[1].not_helpful, kv[0]))
-        return View(
-            "report",
-            {
-                "since": since,
-                "unanswered": [
-                    {"when": when(q.created_at), "question": q.question} for q in report.unanswered
-                ],
-                "not_helpful": [
-                    {
-                        "when": when(f.created_at),
-                        "item_id": f.item_id,
-                        "question": f.question,
-                        "reason": f.reason,
-                        "note": f.note,
-                    }
-                    for f in report.not_helpful
-                ],
-                "votes": [
-                    {
-                        "item_id": item,
-                        "helpful": c.helpful,
-                        "not_helpful": c.not_helpful,
-                        "reasons": dict(c.reasons),
-                    }
-                    for item, c in votes
-                ],
-            },
         )
