@@ -26,6 +26,7 @@ LAYER = {
     "resources": 0,
     "settings": 0,
     "i18n": 0,
+    "lazy": 0,
     "knowledge": 1,
     "engine": 2,
     "checklists": 3,
