@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from pact_advisor.engine.corpus import Corpus, ItemTerms, Tokens, fit_letters, fit_words
 from pact_advisor.engine.message import Reading
-from pact_advisor.engine.text import LanguageGuess, Speller, Stems, fold
-from pact_advisor.engine.vectors import Documents, QueryVectorizer, Weighting, fit_tfidf
+from pact_advisor.engine.text import LanguageGuess, Speller, Stems, fold_many
+from pact_advisor.engine.vectors import Documents, QueryVectorizer, Weighting
 from pact_advisor.knowledge import Item
 
 FIELDS = ("title", "body", "quote", "keywords")
@@ -192,8 +193,8 @@ class FeatureSpace:
         vectorizers: tuple[QueryVectorizer, QueryVectorizer],
         documents: tuple[Documents, Documents],
         example_owner: np.ndarray,
-        item_words: list[Counter[str]],
-        item_stems: list[Counter[str]],
+        item_words: ItemTerms,
+        item_stems: ItemTerms,
     ):
         self.analyzer = analyzer
         self._qword, self._qchar = vectorizers
@@ -203,7 +204,7 @@ class FeatureSpace:
         self._item_words = item_words
         #: The same by stem, for the coverage model's overlap features.
         self._item_stems = item_stems
-        self.n_items = len(item_words)
+        self.n_items = len(item_words.indptr) - 1
         # Examples of each item, padded to a rectangle (-1 where an item has fewer).
         owner = self.example_owner
         counts = np.bincount(owner, minlength=self.n_items)
@@ -215,34 +216,25 @@ class FeatureSpace:
 
     @classmethod
     def fit(
-        cls, items: Sequence[Item], analyzer_for: callable, languages: LanguageGuess
+        cls,
+        items: Sequence[Item],
+        analyzer_for: Callable[[Counter[str], int], Analyzer],
+        languages: LanguageGuess,
     ) -> FeatureSpace:
-        fields = [fold(f) for item in items for f in item_fields(item)]
-        examples, owners = [], []
-        for position, item in enumerate(items):
-            for example in item.examples:
-                examples.append(fold(example))
-                owners.append(position)
-        docs = fields + examples
-        langs = [languages.guess(d.split()) for d in docs]
-        analyzer = analyzer_for(docs)
-        doc_words = [analyzer.words(d, lang) for d, lang in zip(docs, langs, strict=True)]
-        word_docs = [analyzer.stems(w, lang) for w, lang in zip(doc_words, langs, strict=True)]
-        qword, dword = fit_tfidf(word_docs, WORDS)
-        qchar, dchar = fit_tfidf([" ".join(w) for w in doc_words], LETTERS)
+        """``analyzer_for(frequency, documents)``: the analyzer over the documents' token
+        frequencies."""
+        docs = [f for item in items for f in item_fields(item)]
+        owners = [p for p, item in enumerate(items) for _ in item.examples]
+        docs = fold_many([*docs, *(example for item in items for example in item.examples)])
+        tokens = Tokens.of(docs)
+        analyzer = analyzer_for(tokens.frequency(), len(docs))
+        corpus = Corpus.analyse(tokens, tokens.languages(languages), analyzer.words, analyzer.stems)
+        qword, dword = fit_words(corpus, WORDS)
+        qchar, dchar = fit_letters(corpus, LETTERS)
         n = len(items)
-        item_words = [
-            Counter(w for f in range(4) for w in set(doc_words[p * 4 + f])) for p in range(n)
-        ]
-        item_stems = [
-            Counter(t for f in range(4) for t in set(word_docs[p * 4 + f].split()))
-            for p in range(n)
-        ]
-        for owner, words, stems in zip(
-            owners, doc_words[len(fields) :], word_docs[len(fields) :], strict=True
-        ):
-            item_words[owner].update(set(words))
-            item_stems[owner].update(set(stems.split()))
+        item_of = np.concatenate([np.repeat(np.arange(n), 4), np.asarray(owners, dtype=np.int64)])
+        item_words = ItemTerms.count(corpus.words, corpus.word_ids, corpus.doc, item_of, n)
+        item_stems = ItemTerms.count(corpus.stems, corpus.stem_ids, corpus.doc, item_of, n)
         return cls(
             analyzer, (qword, qchar), (dword, dchar), np.asarray(owners), item_words, item_stems
         )
@@ -250,10 +242,10 @@ class FeatureSpace:
     def state(self) -> tuple[dict[str, np.ndarray], dict]:
         """The fitted state as arrays and plain data (JSON), for the start-up cache."""
         arrays = {"example_owner": self.example_owner}
-        meta: dict = {
-            "item_words": [dict(c) for c in self._item_words],
-            "item_stems": [dict(c) for c in self._item_stems],
-        }
+        meta: dict = {}
+        for name, terms in (("item_words", self._item_words), ("item_stems", self._item_stems)):
+            arrays.update({f"{name}.{k}": v for k, v in terms.arrays().items()})
+            meta[name] = terms.terms
         for name, vectorizer, documents in (
             ("words", self._qword, self._doc_word),
             ("letters", self._qchar, self._doc_char),
@@ -267,23 +259,25 @@ class FeatureSpace:
     def restore(
         cls, analyzer: Analyzer, arrays: Mapping[str, np.ndarray], meta: dict
     ) -> FeatureSpace:
-        parts = []
+        def part(prefix: str) -> dict[str, np.ndarray]:
+            return {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}
+
+        vectors = []
         for name, weighting in (("words", WORDS), ("letters", LETTERS)):
-            prefix = f"{name}."
-            mine = {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}
-            parts.append(
+            mine = part(f"{name}.")
+            vectors.append(
                 (
                     QueryVectorizer(weighting, meta[f"{name}.terms"], mine["idf"]),
                     Documents.from_arrays(mine),
                 )
             )
+        terms = [ItemTerms(meta[name], **part(f"{name}.")) for name in ("item_words", "item_stems")]
         return cls(
             analyzer,
-            (parts[0][0], parts[1][0]),
-            (parts[0][1], parts[1][1]),
+            (vectors[0][0], vectors[1][0]),
+            (vectors[0][1], vectors[1][1]),
             arrays["example_owner"],
-            [Counter(c) for c in meta["item_words"]],
-            [Counter(c) for c in meta["item_stems"]],
+            *terms,
         )
 
     def similarities(self, words: list[str], letters: list[str], exclude: np.ndarray) -> np.ndarray:
@@ -327,7 +321,7 @@ class FeatureSpace:
     ) -> list[str]:
         """``stems`` that the item's text or examples contain; with ``own`` (the stems of one
         of this item's examples), only those that another of its documents contains too."""
-        counts = (self._item_stems if by_stem else self._item_words)[position]
+        counts = (self._item_stems if by_stem else self._item_words).row(position)
         return [s for s in stems if counts.get(s, 0) > (s in own)]
 
     def share_in_item(
@@ -346,7 +340,7 @@ class FeatureSpace:
 
     def matched_rarest(self, ranked: Sequence[str], position: int, limit: int = 5):
         """:meth:`matched_terms` of terms already ranked by :meth:`rarest_first`."""
-        counts = self._item_words[position]
+        counts = self._item_words.row(position)
         return tuple([t for t in ranked if counts.get(t, 0) > 0][:limit])
 
     def matched_weight(

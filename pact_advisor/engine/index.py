@@ -25,7 +25,7 @@ from pact_advisor.engine.learn import (
 )
 from pact_advisor.engine.message import Reader, Reading
 from pact_advisor.engine.rules import CompiledRules
-from pact_advisor.engine.text import Glossary, Speller, tokens
+from pact_advisor.engine.text import Glossary, Speller
 from pact_advisor.knowledge import Item
 
 #: Messages scored together: enough to share the sparse products, few enough that the dense
@@ -108,12 +108,11 @@ class Index:
         self = cls._prepare(items, rules, glossary, countries, sectors, config)
         config = self.config
 
-        def analyzer_for(docs: list[str]) -> Analyzer:
-            counts = Counter(t for d in docs for t in set(tokens(d)) if len(t) > 1)
+        def analyzer_for(counts: Counter[str], documents: int) -> Analyzer:
             speller = Speller(counts if config.use_speller else {})
             for word in glossary.words:
                 counts[word] += 2  # glossary terms are known, never "corrected"
-            return self._analyzer(rules, speller, counts, len(docs))
+            return self._analyzer(rules, speller, counts, documents)
 
         self.space = FeatureSpace.fit(self.items, analyzer_for, self.reader.languages)
         self._fit(negatives or {})

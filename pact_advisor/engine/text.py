@@ -41,6 +41,20 @@ def fold(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 
+def fold_many(texts: Iterable[str]) -> list[str]:
+    """:func:`fold` of each text, each distinct word folded once: the same result, since
+    folding never joins or splits what whitespace separates."""
+    memo: dict[str, str] = {}
+    out = []
+    for text in texts:
+        words = text[:MAX_ANALYSED_CHARS].split()
+        for word in words:
+            if word not in memo:
+                memo[word] = fold(word)
+        out.append(" ".join(folded for w in words if (folded := memo[w])))
+    return out
+
+
 def tokens(folded: str) -> list[str]:
     return _TOKEN.findall(folded)
 
@@ -72,6 +86,15 @@ class LanguageGuess:
         for lang, words in self._markers.items():
             for word in words:
                 self._languages[word] = (*self._languages.get(word, ()), lang)
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages told apart, in the order a tie is decided."""
+        return list(self._markers)
+
+    def marked(self, word: str) -> tuple[str, ...]:
+        """The languages ``word`` is a marker of."""
+        return self._languages.get(word, ())
 
     def guess(self, words: Iterable[str]) -> str:
         counts = dict.fromkeys(self._markers, 0)

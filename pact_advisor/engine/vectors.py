@@ -1,7 +1,7 @@
 """TF-IDF vectors without scikit-learn at answer time.
 
-scikit-learn fits the vocabularies and idf weights (:func:`fit_tfidf`, imported only when the
-guidance changes). Answering needs only what the fit produced, a vocabulary, idf weights and
+scikit-learn weights the guidance's counts (:mod:`pact_advisor.engine.corpus`, imported only
+when the guidance changes). Answering needs only what the fit produced, a vocabulary, idf weights and
 the document matrix, as plain arrays: :class:`QueryVectorizer` reads questions with the same
 analyzers as ``TfidfVectorizer`` (``tests/test_engine.py`` checks that the vectors are equal),
 and :class:`Documents` multiplies them with the documents with NumPy alone. scipy is imported
@@ -196,25 +196,3 @@ class Documents:
         products = self._data[gather]
         products *= np.repeat(weights, lengths)
         return np.bincount(cells, weights=products, minlength=n * self.size).reshape(n, self.size)
-
-
-def fit_tfidf(docs: Sequence[str], weighting: Weighting) -> tuple[QueryVectorizer, Documents]:
-    """Fit sublinear TF-IDF on ``docs`` with scikit-learn, each document analysed once."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    options: dict = {"token_pattern": r"\S+"} if weighting.analyzer == "word" else {}
-    fitted = TfidfVectorizer(
-        analyzer=weighting.analyzer,
-        ngram_range=weighting.ngram_range,
-        lowercase=False,
-        sublinear_tf=True,
-        max_df=weighting.max_df,
-        **options,
-    )
-    matrix = fitted.fit_transform(docs).T.tocsr().astype(np.float32)
-    matrix.sort_indices()
-    terms = [""] * len(fitted.vocabulary_)
-    for term, column in fitted.vocabulary_.items():
-        terms[column] = term
-    documents = Documents(matrix.indptr, matrix.indices, matrix.data, matrix.shape[1])
-    return QueryVectorizer(weighting, terms, fitted.idf_), documents
