@@ -233,7 +233,11 @@ class ItemTerms:
             a, b = self.indptr[position], self.indptr[position + 1]
             terms = self.terms
             found = dict(
-                zip([terms[i] for i in self.indices[a:b].tolist()], self.data[a:b].tolist(), strict=True)
+                zip(
+                    [terms[i] for i in self.indices[a:b].tolist()],
+                    self.data[a:b].tolist(),
+                    strict=True,
+                )
             )
             if len(self._rows) >= self.MEMO:
                 self._rows.clear()

@@ -29,10 +29,12 @@ def coverage_features(
     texts: Sequence[Texts],
     x: np.ndarray,
     logits: np.ndarray,
+    candidates: np.ndarray,
     owners: np.ndarray | None = None,
 ) -> np.ndarray:
-    """One row per message, in :data:`COVERAGE_FEATURES` order. ``owners``: for the
-    guidance's own examples, the item each belongs to (see :func:`_overlap`)."""
+    """One row per message, in :data:`COVERAGE_FEATURES` order, from the ranker's ``logits``
+    of the ``candidates`` (positions). ``owners``: for the guidance's own examples, the item
+    each belongs to (see :func:`_overlap`)."""
     order = np.argsort(-logits, axis=1)
     rows = np.arange(len(readings))
     top, second = order[:, 0], order[:, 1]
@@ -67,7 +69,7 @@ def coverage_features(
     ).reshape(len(readings), 5)
     similar = np.stack([x[rows, top, 4], x[rows, top, 16]], axis=1)
     named = np.array([[float(bool(r.named))] for r in readings]).reshape(len(readings), 1)
-    overlap = _overlap(space, texts, top, owners)
+    overlap = _overlap(space, texts, candidates[rows, top], owners)
     return np.concatenate([scores, known, overlap, cues, similar, named], axis=1)
 
 

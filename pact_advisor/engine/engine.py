@@ -86,8 +86,7 @@ class Engine:
         for plan, earlier in zip(
             also, self.index.search_readings([p.also for p in also]), strict=True
         ):
-            pooled = plan.hits.logits + PREVIOUS_WEIGHT * earlier.logits
-            plan.hits = self.index.rescore(plan.hits, pooled, TOP_K)
+            plan.hits = self.index.pooled(plan.hits, earlier, PREVIOUS_WEIGHT, TOP_K)
         return [self._finish(p) for p in plans]
 
     # -- reading a message ----------------------------------------------------------------

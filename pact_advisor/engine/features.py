@@ -205,6 +205,8 @@ class FeatureSpace:
         #: The same by stem, for the coverage model's overlap features.
         self._item_stems = item_stems
         self.n_items = len(item_words.indptr) - 1
+        #: How many documents: four fields per item, then every example question.
+        self.documents = self._doc_word.size
         # Examples of each item, padded to a rectangle (-1 where an item has fewer).
         owner = self.example_owner
         counts = np.bincount(owner, minlength=self.n_items)

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 
 import numpy as np
 
 from pact_advisor.engine.coverage import coverage_features, length_share
 from pact_advisor.engine.features import FEATURES, Analyzer, FeatureSpace, Texts
+from pact_advisor.engine.hits import Hit, Hits, ranked
 from pact_advisor.engine.learn import (
     COVERAGE_FEATURES,
     LinearModel,
     SmallNetwork,
     fit_coverage,
     fit_ranker,
-    softmax,
 )
 from pact_advisor.engine.message import Reader, Reading
 from pact_advisor.engine.rules import CompiledRules
@@ -31,9 +31,16 @@ from pact_advisor.knowledge import Item
 #: Messages scored together: enough to share the sparse products, few enough that the dense
 #: similarity arrays stay small.
 CHUNK = 128
-#: At most this many feature values per chunk (messages x items x features): with a large
+#: At most this many similarity values per chunk (messages x documents): with a large
 #: guidance, fewer messages are scored together, so memory does not grow with the batch.
 CHUNK_VALUES = 4_000_000
+#: The ranker scores at most this many items per message: those the plain similarities rank
+#: highest (every item, in a guidance of this size or smaller).
+CANDIDATES = 48
+#: The ranker and the coverage model learn from at most this many example questions, taken
+#: evenly across the items: the features are the same for every item, so a sample teaches
+#: them as well as all of a large guidance's examples would.
+TRAINING_EXAMPLES = 2_000
 
 
 @dataclass(frozen=True)
@@ -50,37 +57,6 @@ class IndexConfig:
     ranker_c: float = 0.03
     #: L2 penalty of the coverage network (scikit-learn's ``alpha``).
     coverage_alpha: float = 3.0
-
-
-@dataclass(frozen=True)
-class Hit:
-    position: int
-    id: str
-    #: The ranker's probability that this is the right item, among all items.
-    score: float
-    #: The features that carried the match, strongest first.
-    reasons: tuple[str, ...]
-    terms: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Hits:
-    """The ranked items for one message, and whether the guidance covers it at all."""
-
-    reading: Reading
-    hits: tuple[Hit, ...]
-    #: The coverage model's probability that the guidance covers the message.
-    covered: float
-    #: All items' ranker scores (logits), for pooling with a previous turn.
-    logits: np.ndarray
-    known_terms: tuple[str, ...]
-    #: The message's features and texts, kept so that ranking again computes nothing twice.
-    features: np.ndarray = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
-    texts: Texts | None = field(repr=False, compare=False, default=None)
-
-    @property
-    def top(self) -> Hit | None:
-        return self.hits[0] if self.hits else None
 
 
 class Index:
@@ -201,21 +177,28 @@ class Index:
 
     def _fit(self, negatives: Mapping[str, Sequence[str]]) -> None:
         examples = [(e, p) for p, it in enumerate(self.items) for e in it.examples]
+        if len(examples) > TRAINING_EXAMPLES:
+            picked = np.linspace(0, len(examples) - 1, TRAINING_EXAMPLES).round().astype(int)
+            exclude = np.unique(picked)
+            examples = [examples[i] for i in exclude.tolist()]
+        else:
+            exclude = np.arange(len(examples))
         readings = [self.reader.read(e) for e, _ in examples]
-        exclude = np.arange(len(examples))
-        x, texts = self._features(readings, exclude)
-        right = np.asarray([p for _, p in examples])
+        owners = np.asarray([p for _, p in examples], dtype=np.int64)
+        x, texts, candidates = self._features_chunked(readings, exclude, owners)
+        right = (candidates == owners[:, None]).argmax(axis=1)
         if self.config.use_ranker:
             self.ranker = fit_ranker(x, right, c=self.config.ranker_c)
         pool = [q for kind in sorted(negatives) for q in negatives[kind]]
         if not self.config.use_coverage_model or not pool:
             return
         neg_readings = [self.reader.read(q) for q in pool]
-        nx, ntexts = self._features(neg_readings, np.full(len(pool), -1))
+        nx, ntexts, ncand = self._features_chunked(neg_readings, np.full(len(pool), -1))
+        space = self.space
         cov = np.concatenate(
             [
-                coverage_features(self.space, readings, texts, x, self._logits(x), right),
-                coverage_features(self.space, neg_readings, ntexts, nx, self._logits(nx)),
+                coverage_features(space, readings, texts, x, self._logits(x), candidates, owners),
+                coverage_features(space, neg_readings, ntexts, nx, self._logits(nx), ncand),
             ]
         )
         covered = np.concatenate([np.ones(len(readings)), np.zeros(len(pool))])
@@ -223,32 +206,65 @@ class Index:
 
     # -- features -------------------------------------------------------------------------
 
+    def _chunk(self) -> int:
+        """How many messages are scored together."""
+        return max(1, min(CHUNK, CHUNK_VALUES // (self.space.documents * 4 or 1)))
+
+    def _features_chunked(
+        self, readings: Sequence[Reading], exclude: np.ndarray, owners: np.ndarray | None = None
+    ) -> tuple[np.ndarray, list[Texts], np.ndarray]:
+        """:meth:`_features` a chunk at a time, joined."""
+        size = self._chunk()
+        parts = [
+            self._features(
+                readings[i : i + size],
+                exclude[i : i + size],
+                None if owners is None else owners[i : i + size],
+            )
+            for i in range(0, len(readings), size)
+        ]
+        texts = [t for part in parts for t in part[1]]
+        return (
+            np.concatenate([part[0] for part in parts]),
+            texts,
+            np.concatenate([part[2] for part in parts]),
+        )
+
     def _features(
-        self, readings: Sequence[Reading], exclude: np.ndarray
-    ) -> tuple[np.ndarray, list[Texts]]:
+        self, readings: Sequence[Reading], exclude: np.ndarray, owners: np.ndarray | None = None
+    ) -> tuple[np.ndarray, list[Texts], np.ndarray]:
+        """``(messages, candidates, features)``, the texts, and the candidates' positions.
+        ``owners``: for the guidance's own examples, the item each belongs to (always a
+        candidate, so that the ranker learns from it)."""
         analyzer = self.space.analyzer
         texts = [
             analyzer.texts(self._clauses(r), own=bool(ex >= 0))
             for r, ex in zip(readings, exclude, strict=True)
         ]
-        q, w, best, e = self._similarities(texts, exclude)
-        n, items = q.shape[0], q.shape[1]
+        sims = self._similarities(texts, exclude)
+        point = self._best_point(sims[1])
+        candidates = self._candidates(sims, owners)
+        q, w, best, e = (np.take_along_axis(a, candidates[:, :, None], axis=1) for a in sims)
+
+        def per_message(masks: list[np.ndarray]) -> np.ndarray:
+            return np.take_along_axis(np.stack(masks), candidates, axis=1)
+
         length = length_share(readings)
         whole_list = np.array([r.whole_list for r in readings], dtype=float)[:, None]
         # A message that is little more than a name ("3I approach", "diaspora?").
         terse = np.array([1.0 / (1 + len(t.whole_terms)) for t in texts])[:, None]
         asks_programme = np.array([r.about_programme for r in readings], dtype=float)[:, None]
-        named = np.stack([self._mask(r.named) for r in readings])
-        in_background = np.stack([self._mask(r.named_in_background) for r in readings])
-        overview = np.broadcast_to(self._is_overview, (n, items))
-        programme = np.broadcast_to(self._is_programme, (n, items))
+        named = per_message([self._mask(r.named) for r in readings])
+        in_background = per_message([self._mask(r.named_in_background) for r in readings])
+        overview = self._is_overview[candidates]
+        programme = self._is_programme[candidates]
         structure = np.stack(
             [
                 e[:, :, :4].max(axis=2),
                 e[:, :, 4],
                 overview,
                 overview * whole_list,
-                overview * self._best_point(w),
+                overview * np.take_along_axis(point, candidates, axis=1),
                 overview * named * terse,
                 programme,
                 programme * asks_programme,
@@ -260,7 +276,22 @@ class Index:
         )
         x = np.concatenate([q, w, best, structure, q * length[:, None, None]], axis=2)
         assert x.shape[2] == len(FEATURES)
-        return x, texts
+        return x, texts, candidates
+
+    def _candidates(
+        self, sims: tuple[np.ndarray, ...], owners: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Each message's candidates, by position: the :data:`CANDIDATES` items whose fields
+        and examples are most like the question, the whole message or its best sentence."""
+        n, items = sims[0].shape[:2]
+        if items <= CANDIDATES:
+            return np.broadcast_to(np.arange(items), (n, items))
+        q, w, best, _ = sims
+        score = (q.max(axis=2) + w.max(axis=2) + best.max(axis=2)) + (q + w + best).mean(axis=2)
+        if owners is not None:
+            score[np.arange(n), owners] = np.inf
+        top = np.argpartition(-score, CANDIDATES - 1, axis=1)[:, :CANDIDATES]
+        return np.sort(top, axis=1)
 
     def _similarities(
         self, texts: Sequence[Texts], exclude: np.ndarray
@@ -355,7 +386,7 @@ class Index:
 
     def search_readings(self, readings: Sequence[Reading], k: int = 5) -> list[Hits]:
         """:meth:`search` for many messages, a chunk at a time (memory stays bounded)."""
-        size = max(1, min(CHUNK, CHUNK_VALUES // (len(self.items) * len(FEATURES) or 1)))
+        size = self._chunk()
         return [
             hits
             for start in range(0, len(readings), size)
@@ -363,66 +394,29 @@ class Index:
         ]
 
     def _search_chunk(self, readings: Sequence[Reading], k: int) -> list[Hits]:
-        x, texts = self._features(readings, np.full(len(readings), -1))
+        x, texts, candidates = self._features(readings, np.full(len(readings), -1))
         logits = self._logits(x)
-        cov = coverage_features(self.space, readings, texts, x, logits)
+        cov = coverage_features(self.space, readings, texts, x, logits, candidates)
         if self.coverage is not None:
             covered = self.coverage.probability(cov)
         else:
             covered = (cov[:, 0] > 0).astype(float)
-        return self._hits(readings, texts, x, logits, covered, k)
+        return self._ranked(readings, texts, x, candidates, logits, covered, k)
 
-    def rescore(self, hits: Hits, logits: np.ndarray, k: int = 5) -> Hits:
-        """``hits`` ranked again by ``logits`` (pooled with a previous turn, say)."""
+    def _ranked(self, *args) -> list[Hits]:
+        return ranked(self.space, self.items, self.ranker, *args)
+
+    def pooled(self, hits: Hits, earlier: Hits, weight: float, k: int = 5) -> Hits:
+        """``hits`` ranked again with ``weight`` of an earlier message's scores added (an
+        item the earlier message did not score counts as its lowest score)."""
         assert hits.texts is not None
+        before = np.full(len(self.items), earlier.logits.min() if earlier.logits.size else 0.0)
+        before[earlier.candidates] = earlier.logits
+        logits = hits.logits + weight * before[hits.candidates]
         x, covered = hits.features[None], np.array([hits.covered])
-        return self._hits([hits.reading], [hits.texts], x, logits[None], covered, k)[0]
-
-    def _hits(
-        self,
-        readings: Sequence[Reading],
-        texts: Sequence[Texts],
-        x: np.ndarray,
-        logits: np.ndarray,
-        covered: np.ndarray,
-        k: int,
-    ) -> list[Hits]:
-        """Each message's ``k`` best items, ranked by ``logits`` (messages x items)."""
-        probs = softmax(logits)
-        order = np.argsort(-logits, axis=1, kind="stable")[:, :k]
-        reasons = self._reasons(x, order)
-        out = []
-        space, items = self.space, self.items
-        for i, (reading, text) in enumerate(zip(readings, texts, strict=True)):
-            positions = order[i].tolist()
-            ranked = space.rarest_first(text.terms)
-            shares = probs[i, positions].tolist()
-            hits = tuple(
-                Hit(p, items[p].id, share, why, space.matched_rarest(ranked, p))
-                for p, share, why in zip(positions, shares, reasons[i], strict=True)
-            )
-            out.append(Hits(reading, hits, float(covered[i]), logits[i], text.terms, x[i], text))
-        return out
-
-    def _reasons(
-        self, x: np.ndarray, order: np.ndarray, limit: int = 3
-    ) -> list[list[tuple[str, ...]]]:
-        """Per message and ranked position, the features that lift the item above the
-        average item."""
-        if self.ranker is None:
-            return [[() for _ in row] for row in order]
-        contributions = self.ranker.contributions(x)  # (messages, items, features)
-        rows = np.arange(len(order))[:, None]
-        lift = contributions[rows, order] - contributions.mean(axis=1)[:, None, :]
-        best = np.argsort(-lift, axis=2)[:, :, :limit]
-        lifted = np.take_along_axis(lift, best, axis=2) > 0
-        names = FEATURES
-        return [
-            [
-                tuple([names[f] for f, up in zip(row, ups, strict=True) if up])
-                for row, ups in zip(message, lifts, strict=True)
-            ]
-            for message, lifts in zip(best.tolist(), lifted.tolist(), strict=True)
+        candidates = hits.candidates[None]
+        return self._ranked([hits.reading], [hits.texts], x, candidates, logits[None], covered, k)[
+            0
         ]
 
 
