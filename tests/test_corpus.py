@@ -53,12 +53,12 @@ def _reference(texts: list[str], weighting, **options) -> TfidfVectorizer:
 
 
 def _same_matrix(fitted, texts, weighting, **options) -> None:
-    vectorizer, documents = fitted
+    vectorizer, matrix = fitted
     reference = _reference(texts, weighting, **options)
     assert vectorizer.terms == reference.get_feature_names_out().tolist()
     np.testing.assert_allclose(vectorizer.idf, reference.idf_, rtol=1e-12)
-    expected = reference.transform(texts).T.toarray()
-    got = documents.matrix.toarray()
+    expected = reference.transform(texts).toarray()
+    got = matrix.toarray()
     assert got.shape == expected.shape
     np.testing.assert_allclose(got, expected, atol=1e-6)
 

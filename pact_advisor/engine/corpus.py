@@ -17,7 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from pact_advisor.engine.text import LanguageGuess
-from pact_advisor.engine.vectors import Documents, QueryVectorizer, Weighting, _char_wb_ngrams
+from pact_advisor.engine.vectors import (
+    Documents,
+    QueryVectorizer,
+    Rows,
+    Weighting,
+    _char_wb_ngrams,
+)
 
 
 def _distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -143,18 +149,46 @@ def _sorted_columns(terms: list[str]) -> tuple[list[str], np.ndarray]:
     return [terms[i] for i in order], column
 
 
-def _weighted(counts, weighting: Weighting, terms: list[str]) -> tuple[QueryVectorizer, Documents]:
-    """TF-IDF of a documents x terms count matrix, as ``TfidfVectorizer`` weights it."""
+def _weighted(counts, weighting: Weighting, terms: list[str]):
+    """TF-IDF of a documents x terms count matrix, as ``TfidfVectorizer`` weights it: the
+    vectorizer for questions, and the weighted matrix (scipy CSR, documents x terms)."""
     from sklearn.feature_extraction.text import TfidfTransformer
 
     fitted = TfidfTransformer(sublinear_tf=True)
-    matrix = fitted.fit_transform(counts).T.tocsr().astype(np.float32)
+    matrix = fitted.fit_transform(counts).astype(np.float32)
     matrix.sort_indices()
-    documents = Documents(matrix.indptr, matrix.indices, matrix.data, matrix.shape[1])
-    return QueryVectorizer(weighting, terms, fitted.idf_), documents
+    return QueryVectorizer(weighting, terms, fitted.idf_), matrix
 
 
-def fit_words(corpus: Corpus, weighting: Weighting) -> tuple[QueryVectorizer, Documents]:
+def by_feature(matrix) -> Documents:
+    """A documents x terms matrix as :class:`Documents` (terms x documents), to score every
+    document at once."""
+    transposed = matrix.T.tocsr()
+    transposed.sort_indices()
+    return Documents(transposed.indptr, transposed.indices, transposed.data, matrix.shape[0])
+
+
+def by_document(matrix) -> Rows:
+    """A documents x terms matrix as :class:`Rows`, to score chosen documents."""
+    return Rows(matrix.indptr, matrix.indices, matrix.data, matrix.shape[1])
+
+
+def per_item(matrix, item_of: np.ndarray, items: int) -> Documents:
+    """Each item as one document, the sum of its documents' vectors, l2-normalised
+    (terms x items): what chooses a large guidance's candidates."""
+    import scipy.sparse as sp
+
+    owner = sp.csr_matrix(
+        (np.ones(len(item_of)), (item_of, np.arange(len(item_of)))),
+        shape=(items, matrix.shape[0]),
+    )
+    summed = (owner @ matrix).tocsr()
+    norms = np.sqrt(np.asarray(summed.multiply(summed).sum(axis=1)).ravel())
+    summed = sp.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ summed
+    return by_feature(summed.astype(np.float32).tocsr())
+
+
+def fit_words(corpus: Corpus, weighting: Weighting):
     """Word uni- and bigrams of the stems (bigrams within a document)."""
     assert weighting.analyzer == "word" and weighting.ngram_range == (1, 2)
     size = len(corpus.stems)
@@ -173,7 +207,7 @@ def fit_words(corpus: Corpus, weighting: Weighting) -> tuple[QueryVectorizer, Do
     return _weighted(counted.counts(column[inverse], len(terms)), weighting, terms)
 
 
-def fit_letters(corpus: Corpus, weighting: Weighting) -> tuple[QueryVectorizer, Documents]:
+def fit_letters(corpus: Corpus, weighting: Weighting):
     """Character n-grams of each word (``char_wb``): documents x words, times words x
     n-grams, so each distinct word is cut once."""
     import scipy.sparse as sp

@@ -15,10 +15,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pact_advisor.engine.corpus import Corpus, ItemTerms, Tokens, fit_letters, fit_words
+from pact_advisor.engine.corpus import (
+    Corpus,
+    ItemTerms,
+    Tokens,
+    by_document,
+    by_feature,
+    fit_letters,
+    fit_words,
+    per_item,
+)
 from pact_advisor.engine.message import Reading
 from pact_advisor.engine.text import LanguageGuess, Speller, Stems, fold_many
-from pact_advisor.engine.vectors import Documents, QueryVectorizer, Weighting
+from pact_advisor.engine.vectors import Documents, QueryVectorizer, Rows, Weighting
 from pact_advisor.knowledge import Item
 
 FIELDS = ("title", "body", "quote", "keywords")
@@ -183,22 +192,32 @@ WORDS = Weighting("word", (1, 2))
 LETTERS = Weighting("char_wb", (3, 5), max_df=0.2)
 
 
+#: Up to this many documents (about 30 times the bundled guidance), every message is compared
+#: with every document; beyond, with its candidates' documents only, chosen by how like the
+#: message each item is as a whole (:meth:`FeatureSpace.candidate_items`).
+EXHAUSTIVE_DOCS = 60_000
+
+
 class FeatureSpace:
-    """Fitted vectorizers and document matrices; ``similarities`` compares texts with every
-    item. Build with :meth:`fit`, or :meth:`restore` from :meth:`state`."""
+    """Fitted vectorizers and document matrices; ``similarities`` compares texts with the
+    items. Build with :meth:`fit`, or :meth:`restore` from :meth:`state`."""
 
     def __init__(
         self,
         analyzer: Analyzer,
         vectorizers: tuple[QueryVectorizer, QueryVectorizer],
-        documents: tuple[Documents, Documents],
+        documents: tuple[Documents, Documents] | tuple[Rows, Rows],
         example_owner: np.ndarray,
         item_words: ItemTerms,
         item_stems: ItemTerms,
+        items_index: Documents | None = None,
     ):
         self.analyzer = analyzer
         self._qword, self._qchar = vectorizers
         self._doc_word, self._doc_char = documents
+        #: Every document is scored (else only candidates', chosen with ``items_index``).
+        self.exhaustive = isinstance(self._doc_word, Documents)
+        self._items_index = items_index
         self.example_owner = np.asarray(example_owner, dtype=np.int64)
         #: In how many of each item's documents (fields and examples) each word occurs.
         self._item_words = item_words
@@ -206,7 +225,7 @@ class FeatureSpace:
         self._item_stems = item_stems
         self.n_items = len(item_words.indptr) - 1
         #: How many documents: four fields per item, then every example question.
-        self.documents = self._doc_word.size
+        self.documents = self._doc_word.size if self.exhaustive else self._doc_word.count
         # Examples of each item, padded to a rectangle (-1 where an item has fewer).
         owner = self.example_owner
         counts = np.bincount(owner, minlength=self.n_items)
@@ -231,20 +250,32 @@ class FeatureSpace:
         tokens = Tokens.of(docs)
         analyzer = analyzer_for(tokens.frequency(), len(docs))
         corpus = Corpus.analyse(tokens, tokens.languages(languages), analyzer.words, analyzer.stems)
-        qword, dword = fit_words(corpus, WORDS)
-        qchar, dchar = fit_letters(corpus, LETTERS)
+        qword, mword = fit_words(corpus, WORDS)
+        qchar, mchar = fit_letters(corpus, LETTERS)
         n = len(items)
         item_of = np.concatenate([np.repeat(np.arange(n), 4), np.asarray(owners, dtype=np.int64)])
         item_words = ItemTerms.count(corpus.words, corpus.word_ids, corpus.doc, item_of, n)
         item_stems = ItemTerms.count(corpus.stems, corpus.stem_ids, corpus.doc, item_of, n)
+        if len(docs) <= EXHAUSTIVE_DOCS:
+            matrices, index = (by_feature(mword), by_feature(mchar)), None
+        else:
+            matrices, index = (by_document(mword), by_document(mchar)), per_item(mword, item_of, n)
         return cls(
-            analyzer, (qword, qchar), (dword, dchar), np.asarray(owners), item_words, item_stems
+            analyzer,
+            (qword, qchar),
+            matrices,
+            np.asarray(owners),
+            item_words,
+            item_stems,
+            index,
         )
 
     def state(self) -> tuple[dict[str, np.ndarray], dict]:
         """The fitted state as arrays and plain data (JSON), for the start-up cache."""
         arrays = {"example_owner": self.example_owner}
-        meta: dict = {}
+        meta: dict = {"exhaustive": self.exhaustive}
+        if self._items_index is not None:
+            arrays.update({f"items.{k}": v for k, v in self._items_index.arrays().items()})
         for name, terms in (("item_words", self._item_words), ("item_stems", self._item_stems)):
             arrays.update({f"{name}.{k}": v for k, v in terms.arrays().items()})
             meta[name] = terms.terms
@@ -265,14 +296,16 @@ class FeatureSpace:
             return {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}
 
         vectors = []
+        kind = Documents if meta["exhaustive"] else Rows
         for name, weighting in (("words", WORDS), ("letters", LETTERS)):
             mine = part(f"{name}.")
             vectors.append(
                 (
                     QueryVectorizer(weighting, meta[f"{name}.terms"], mine["idf"]),
-                    Documents.from_arrays(mine),
+                    kind.from_arrays(mine),
                 )
             )
+        index = None if meta["exhaustive"] else Documents.from_arrays(part("items."))
         terms = [ItemTerms(meta[name], **part(f"{name}.")) for name in ("item_words", "item_stems")]
         return cls(
             analyzer,
@@ -280,13 +313,23 @@ class FeatureSpace:
             (vectors[0][1], vectors[1][1]),
             arrays["example_owner"],
             *terms,
+            index,
         )
 
-    def similarities(self, words: list[str], letters: list[str], exclude: np.ndarray) -> np.ndarray:
-        """``(n, items, 12)``: word then letter similarity to each field and the examples.
+    def similarities(
+        self,
+        words: list[str],
+        letters: list[str],
+        exclude: np.ndarray,
+        candidates: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """``(n, items, 12)``: word then letter similarity to each field and the examples;
+        with ``candidates`` (``(n, K)`` positions), ``(n, K, 12)`` for those items only.
 
         A text that comes twice (a question that is also one of the sentences) is scored once.
         """
+        if candidates is not None:
+            return self._candidate_similarities(words, letters, exclude, candidates)
         unique: dict[tuple[str, str, int], int] = {}
         keys = zip(words, letters, exclude.tolist(), strict=True)
         where = [unique.setdefault(key, len(unique)) for key in keys]
@@ -305,6 +348,39 @@ class FeatureSpace:
             parts.append(self._per_item(sims, exclude))
         return np.concatenate(parts, axis=2)
 
+    def candidate_items(
+        self, words: list[str], message_of: np.ndarray, n: int, k: int, owners=None
+    ) -> np.ndarray:
+        """``(n, k)``: for each of ``n`` messages (``message_of``: each text's message), the
+        ``k`` items most like its texts as a whole, by position; ``owners`` are always in."""
+        sims = self._items_index.similarities(self._qword, words)  # (texts, items)
+        score = np.full((n, self.n_items), -np.inf)
+        np.maximum.at(score, message_of, sims)
+        if owners is not None:
+            score[np.arange(n), owners] = np.inf
+        k = min(k, self.n_items)
+        return np.sort(np.argpartition(-score, k - 1, axis=1)[:, :k], axis=1)
+
+    def _candidate_similarities(self, words, letters, exclude, candidates) -> np.ndarray:
+        n, k = candidates.shape
+        width = self._pad.shape[1]
+        examples = self._pad[candidates]  # (n, k, width) example numbers, -1 past the last
+        fields = candidates[:, :, None] * 4 + np.arange(4)
+        documents = np.where(examples >= 0, examples + self.n_items * 4, -1)
+        rows = np.concatenate([fields.reshape(n, -1), documents.reshape(n, -1)], axis=1)
+        parts = []
+        for vectorizer, docs, texts in (
+            (self._qword, self._doc_word, words),
+            (self._qchar, self._doc_char, letters),
+        ):
+            sims = docs.similarities(vectorizer, texts, rows)
+            grid = sims[:, k * 4 :].reshape(n, k, width)
+            # Past an item's last example, and an example compared with itself, read -1.
+            grid[(examples < 0) | (examples == exclude[:, None, None])] = -1.0
+            field_sims = sims[:, : k * 4].reshape(n, k, 4)
+            parts.append(np.concatenate([field_sims, *_best_examples(grid)], axis=2))
+        return np.concatenate(parts, axis=2)
+
     def _per_item(self, sims: np.ndarray, exclude: np.ndarray) -> np.ndarray:
         n = sims.shape[0]
         fields = sims[:, : self.n_items * 4].reshape(n, self.n_items, 4)
@@ -313,10 +389,7 @@ class FeatureSpace:
         rows = np.flatnonzero(exclude >= 0)
         examples[rows, exclude[rows]] = -1.0  # leave-one-out: an example never finds itself
         grid = examples[:, self._pad]  # (n, items, width); the pad column reads -1
-        top = np.partition(grid, grid.shape[2] - 3, axis=2)[:, :, -3:]
-        best = top.max(axis=2)
-        top3 = np.where(top >= 0, top, 0).sum(axis=2) / np.maximum((top >= 0).sum(axis=2), 1)
-        return np.concatenate([fields, best[:, :, None], top3[:, :, None]], axis=2)
+        return np.concatenate([fields, *_best_examples(grid)], axis=2)
 
     def _shared(
         self, stems: Sequence[str], position: int, own: frozenset[str], *, by_stem: bool = True
@@ -351,3 +424,12 @@ class FeatureSpace:
         """How much rare vocabulary the question shares with this item (sum of idf)."""
         shared = self._shared(words, position, own, by_stem=False)
         return sum(self.analyzer.idf(t) for t in shared)
+
+
+def _best_examples(grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """From ``(n, items, width)`` similarities with each item's examples (-1: none), the best
+    and the mean of the best three, each ``(n, items, 1)``."""
+    top = np.partition(grid, grid.shape[2] - 3, axis=2)[:, :, -3:] if grid.shape[2] > 3 else grid
+    best = top.max(axis=2)
+    top3 = np.where(top >= 0, top, 0).sum(axis=2) / np.maximum((top >= 0).sum(axis=2), 1)
+    return best[:, :, None], top3[:, :, None]

@@ -152,15 +152,8 @@ class Index:
             for mention in rules._mentions
             for target in mention[1].about
         }
-        by_collection: dict[str, list[int]] = {}
-        for position, item in enumerate(items):
-            by_collection.setdefault(item.collection, []).append(position)
-        # Each collection's items, padded to a rectangle (-1), and whether it has only one.
-        width = max(map(len, by_collection.values()), default=1)
-        grid = np.full((len(by_collection), max(width, 2)), -1, dtype=np.int64)
-        for row, positions in enumerate(by_collection.values()):
-            grid[row, : len(positions)] = positions
-        self._collection_grid = (grid, (grid >= 0).sum(axis=1) < 2)
+        names = sorted({it.collection for it in items})
+        self._collection_of = np.array([names.index(it.collection) for it in items], dtype=int)
         self.ranker = self.coverage = None
         return self
 
@@ -241,10 +234,12 @@ class Index:
             analyzer.texts(self._clauses(r), own=bool(ex >= 0))
             for r, ex in zip(readings, exclude, strict=True)
         ]
-        sims = self._similarities(texts, exclude)
-        point = self._best_point(sims[1])
-        candidates = self._candidates(sims, owners)
-        q, w, best, e = (np.take_along_axis(a, candidates[:, :, None], axis=1) for a in sims)
+        sims, candidates = self._similarities(texts, exclude, owners)
+        if candidates is None:
+            candidates = self._candidates(sims, owners)
+            sims = tuple(np.take_along_axis(a, candidates[:, :, None], axis=1) for a in sims)
+        q, w, best, e = sims
+        point = self._best_point(w, candidates)
 
         def per_message(masks: list[np.ndarray]) -> np.ndarray:
             return np.take_along_axis(np.stack(masks), candidates, axis=1)
@@ -264,7 +259,7 @@ class Index:
                 e[:, :, 4],
                 overview,
                 overview * whole_list,
-                overview * np.take_along_axis(point, candidates, axis=1),
+                overview * point,
                 overview * named * terse,
                 programme,
                 programme * asks_programme,
@@ -294,9 +289,11 @@ class Index:
         return np.sort(top, axis=1)
 
     def _similarities(
-        self, texts: Sequence[Texts], exclude: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Question, whole message, best sentence and glossary meanings, in one pass.
+        self, texts: Sequence[Texts], exclude: np.ndarray, owners: np.ndarray | None = None
+    ) -> tuple[tuple[np.ndarray, ...], np.ndarray | None]:
+        """Question, whole message, best sentence and glossary meanings, in one pass, with
+        every item; or, in a guidance too large for that, with each message's candidates
+        (returned too; else None).
 
         All texts of the batch are vectorised and multiplied together: one sparse product
         per vectorizer, however many sentences the messages have.
@@ -304,7 +301,6 @@ class Index:
         n = len(texts)
         words = [t.question_words for t in texts]
         letters = [t.question_letters for t in texts]
-        owners = list(range(n))
         background = [i for i, t in enumerate(texts) if t.sentence_words]
         for i in background:
             words.append(texts[i].whole_words)
@@ -315,8 +311,13 @@ class Index:
             letters.extend(texts[i].sentence_letters)
         words.extend(t.expansion_words for t in texts)
         letters.extend("" for _ in texts)
-        owners += background + sentence_owner + list(range(n))
-        sims = self.space.similarities(words, letters, exclude[np.asarray(owners)])
+        message_of = np.asarray([*range(n), *background, *sentence_owner, *range(n)])
+        space, candidates = self.space, None
+        if space.exhaustive:
+            sims = space.similarities(words, letters, exclude[message_of])
+        else:
+            candidates = space.candidate_items(words, message_of, n, CANDIDATES, owners)
+            sims = space.similarities(words, letters, exclude[message_of], candidates[message_of])
         q = sims[:n]
         w = q.copy()
         w[background] = sims[n : n + len(background)]
@@ -328,23 +329,17 @@ class Index:
                 best, np.asarray(sentence_owner), sims[start : start + len(sentence_owner)]
             )
         e = sims[len(sims) - n :, :, :6]
-        return q, w, best, e
+        return (q, w, best, e), candidates
 
-    def _best_point(self, whole: np.ndarray) -> np.ndarray:
-        """For each item, the best similarity among the other items of its collection."""
-        fused = whole.mean(axis=2)  # (n, items)
-        members, single = self._collection_grid
-        block = np.where(members >= 0, fused[:, members], -np.inf)  # (n, collections, width)
-        top2 = np.partition(block, block.shape[2] - 2, axis=2)[:, :, -2:]
-        first, second = top2.max(axis=2), top2.min(axis=2)
-        is_first = np.arange(block.shape[2]) == block.argmax(axis=2)[:, :, None]
-        # The best item of a collection gets the second best; every other item, the best.
-        # (Two best items that tie get the same value either way.)
-        values = np.where(is_first, second[:, :, None], first[:, :, None])
-        out = np.zeros_like(fused)
-        keep = (members >= 0) & ~single[:, None]
-        out[:, members[keep]] = values[:, keep]
-        return out
+    def _best_point(self, whole: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+        """For each candidate, the best similarity among the other candidates of its
+        collection (0 if none)."""
+        fused = whole.mean(axis=2)  # (n, candidates)
+        collection = self._collection_of[candidates]
+        mates = collection[:, :, None] == collection[:, None, :]
+        mates &= ~np.eye(candidates.shape[1], dtype=bool)
+        best = np.where(mates, fused[:, None, :], -np.inf).max(axis=2, initial=-np.inf)
+        return np.where(np.isfinite(best), best, 0.0)
 
     def _clauses(self, reading: Reading) -> Reading:
         if self.config.use_clauses or not reading.has_background:

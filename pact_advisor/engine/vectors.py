@@ -196,3 +196,55 @@ class Documents:
         products = self._data[gather]
         products *= np.repeat(weights, lengths)
         return np.bincount(cells, weights=products, minlength=n * self.size).reshape(n, self.size)
+
+
+class Rows:
+    """A (documents x features) TF-IDF matrix in CSR arrays, for a guidance too large to score
+    every document: each text is compared with the rows it names only (its candidates')."""
+
+    def __init__(self, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, size: int):
+        self.indptr = np.asarray(indptr, dtype=np.int64)
+        self.indices = np.asarray(indices, dtype=np.int32)
+        self.data = np.asarray(data, dtype=np.float32)
+        #: How many features (columns).
+        self.size = int(size)
+
+    @property
+    def count(self) -> int:
+        """How many documents (rows)."""
+        return len(self.indptr) - 1
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {
+            "indptr": self.indptr,
+            "indices": self.indices,
+            "data": self.data,
+            "size": np.asarray(self.size),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> Rows:
+        return cls(arrays["indptr"], arrays["indices"], arrays["data"], int(arrays["size"]))
+
+    def similarities(
+        self, vectorizer: QueryVectorizer, texts: Sequence[str], rows: np.ndarray
+    ) -> np.ndarray:
+        """``(texts, R)``: each text's similarity with the rows of ``rows`` (-1: none, 0)."""
+        indptr, columns, weights = vectorizer.sparse(texts)
+        out = np.zeros(rows.shape)
+        dense = np.zeros(vectorizer.size)
+        for i, (a, b) in enumerate(pairwise(indptr.tolist())):
+            valid = np.flatnonzero(rows[i] >= 0)
+            if a == b or not len(valid):
+                continue
+            chosen = rows[i, valid]
+            starts = self.indptr[chosen]
+            lengths = self.indptr[chosen + 1] - starts
+            total = int(lengths.sum())
+            gather = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+            dense[columns[a:b]] = weights[a:b]
+            products = dense[self.indices[gather]] * self.data[gather]
+            dense[columns[a:b]] = 0.0
+            owner = np.repeat(np.arange(len(chosen)), lengths)
+            out[i, valid] = np.bincount(owner, weights=products, minlength=len(chosen))
+        return out
