@@ -90,7 +90,7 @@ def test_a_large_guidance_chooses_candidates_that_hold_the_answer(large: Engine)
     index = large.index
     position = {item.id: p for p, item in enumerate(index.items)}
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(index_module, "CANDIDATES", 12)
+        patch.setattr(index_module, "LARGE_CANDIDATES", 12)
         questions = [q for q in load_questions(eval_dir() / "dev-chat.yaml") if q.expect]
         readings = [index.read(q.q) for q in questions]
         _, _, candidates = index._features_chunked(readings, np.full(len(readings), -1))

@@ -231,7 +231,8 @@ class FeatureSpace:
         counts = np.bincount(owner, minlength=self.n_items)
         pad = np.full((self.n_items, max(int(counts.max(initial=0)), 1)), -1, dtype=np.int64)
         order = np.argsort(owner, kind="stable")  # each item's examples, in their order
-        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        self._counts, self._starts = counts, starts
         pad[owner[order], np.arange(len(order)) - starts[owner[order]]] = order
         self._pad = pad
 
@@ -362,23 +363,55 @@ class FeatureSpace:
         return np.sort(np.argpartition(-score, k - 1, axis=1)[:, :k], axis=1)
 
     def _candidate_similarities(self, words, letters, exclude, candidates) -> np.ndarray:
+        """:meth:`similarities` with each text's candidates only (texts of one message share
+        their candidates, so each message's documents are gathered once)."""
         n, k = candidates.shape
-        width = self._pad.shape[1]
-        examples = self._pad[candidates]  # (n, k, width) example numbers, -1 past the last
-        fields = candidates[:, :, None] * 4 + np.arange(4)
-        documents = np.where(examples >= 0, examples + self.n_items * 4, -1)
-        rows = np.concatenate([fields.reshape(n, -1), documents.reshape(n, -1)], axis=1)
+        out = np.zeros((n, k, 12))
+        messages: dict[tuple[int, ...], list[int]] = {}
+        for i, row in enumerate(map(tuple, candidates.tolist())):
+            messages.setdefault(row, []).append(i)
+        for chosen, members in messages.items():
+            out[members] = self._score_candidates(
+                np.asarray(chosen),
+                [words[i] for i in members],
+                [letters[i] for i in members],
+                exclude[members],
+            )
+        return out
+
+    def _score_candidates(self, chosen, words, letters, exclude) -> np.ndarray:
+        """``(t, k, 12)`` for ``t`` texts and the ``k`` items ``chosen``."""
+        k, t = len(chosen), len(words)
+        counts = self._counts[chosen]
+        base = self.n_items * 4 + self._starts[chosen]
+        first = np.concatenate([chosen * 4, base])
+        last = np.concatenate([chosen * 4 + 4, base + counts])
+        which = np.repeat(np.arange(k), counts)
+        slot = np.arange(len(which)) - np.repeat(np.cumsum(counts) - counts, counts)
+        mine = np.flatnonzero(exclude >= 0)  # an example never finds itself
+        owner = self.example_owner[exclude[mine]]
         parts = []
         for vectorizer, docs, texts in (
             (self._qword, self._doc_word, words),
             (self._qchar, self._doc_char, letters),
         ):
-            sims = docs.similarities(vectorizer, texts, rows)
-            grid = sims[:, k * 4 :].reshape(n, k, width)
-            # Past an item's last example, and an example compared with itself, read -1.
-            grid[(examples < 0) | (examples == exclude[:, None, None])] = -1.0
-            field_sims = sims[:, : k * 4].reshape(n, k, 4)
-            parts.append(np.concatenate([field_sims, *_best_examples(grid)], axis=2))
+            vectors = vectorizer.vectors(texts)
+            present = [i for i, (columns, _) in enumerate(vectors) if len(columns)]
+            queries = np.zeros((len(present), vectorizer.size))
+            for row, i in enumerate(present):
+                queries[row, vectors[i][0]] = vectors[i][1]
+            sims = np.zeros((t, len(which) + 4 * k))
+            if present:  # an empty text is like nothing: similarity 0
+                sims[present] = docs.score_ranges(queries, first, last)
+            grid = np.full((t, k, self._pad.shape[1]), -1.0)
+            grid[:, which, slot] = sims[:, 4 * k :]
+            for i, item, example in zip(mine, owner, exclude[mine], strict=True):
+                at = np.flatnonzero(chosen == item)
+                if len(at):
+                    grid[i, at[0], example - self._starts[item]] = -1.0
+            parts.append(
+                np.concatenate([sims[:, : 4 * k].reshape(t, k, 4), *_best_examples(grid)], 2)
+            )
         return np.concatenate(parts, axis=2)
 
     def _per_item(self, sims: np.ndarray, exclude: np.ndarray) -> np.ndarray:

@@ -37,6 +37,10 @@ CHUNK_VALUES = 4_000_000
 #: The ranker scores at most this many items per message: those the plain similarities rank
 #: highest (every item, in a guidance of this size or smaller).
 CANDIDATES = 48
+#: In a guidance too large to compare every document (see ``features.EXHAUSTIVE_DOCS``), the
+#: candidates are chosen from each item taken as one document, and fewer are scored: each
+#: costs the comparison of all its examples.
+LARGE_CANDIDATES = 20
 #: The ranker and the coverage model learn from at most this many example questions, taken
 #: evenly across the items: the features are the same for every item, so a sample teaches
 #: them as well as all of a large guidance's examples would.
@@ -316,7 +320,7 @@ class Index:
         if space.exhaustive:
             sims = space.similarities(words, letters, exclude[message_of])
         else:
-            candidates = space.candidate_items(words, message_of, n, CANDIDATES, owners)
+            candidates = space.candidate_items(words, message_of, n, LARGE_CANDIDATES, owners)
             sims = space.similarities(words, letters, exclude[message_of], candidates[message_of])
         q = sims[:n]
         w = q.copy()

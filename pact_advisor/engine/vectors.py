@@ -208,6 +208,7 @@ class Rows:
         self.data = np.asarray(data, dtype=np.float32)
         #: How many features (columns).
         self.size = int(size)
+        self._matrix = None
 
     @property
     def count(self) -> int:
@@ -226,25 +227,13 @@ class Rows:
     def from_arrays(cls, arrays: dict[str, np.ndarray]) -> Rows:
         return cls(arrays["indptr"], arrays["indices"], arrays["data"], int(arrays["size"]))
 
-    def similarities(
-        self, vectorizer: QueryVectorizer, texts: Sequence[str], rows: np.ndarray
-    ) -> np.ndarray:
-        """``(texts, R)``: each text's similarity with the rows of ``rows`` (-1: none, 0)."""
-        indptr, columns, weights = vectorizer.sparse(texts)
-        out = np.zeros(rows.shape)
-        dense = np.zeros(vectorizer.size)
-        for i, (a, b) in enumerate(pairwise(indptr.tolist())):
-            valid = np.flatnonzero(rows[i] >= 0)
-            if a == b or not len(valid):
-                continue
-            chosen = rows[i, valid]
-            starts = self.indptr[chosen]
-            lengths = self.indptr[chosen + 1] - starts
-            total = int(lengths.sum())
-            gather = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-            dense[columns[a:b]] = weights[a:b]
-            products = dense[self.indices[gather]] * self.data[gather]
-            dense[columns[a:b]] = 0.0
-            owner = np.repeat(np.arange(len(chosen)), lengths)
-            out[i, valid] = np.bincount(owner, weights=products, minlength=len(chosen))
-        return out
+    def score_ranges(self, queries: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+        """``(t, documents)``: dense ``queries`` (t x features) with every document of the
+        ranges ``first[i]:last[i]``, in order (one scipy row gather and product)."""
+        if self._matrix is None:
+            import scipy.sparse as sp
+
+            shape = (self.count, self.size)
+            self._matrix = sp.csr_matrix((self.data, self.indices, self.indptr), shape=shape)
+        docs = np.concatenate([np.arange(f, g) for f, g in zip(first, last, strict=True)])
+        return np.asarray(self._matrix[docs] @ queries.T).T
