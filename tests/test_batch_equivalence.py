@@ -58,30 +58,35 @@ def test_similarities_of_a_few_texts_are_those_of_each_text_alone(engine, texts,
     assert not together[-1].any()
 
 
-def _best_point_one_collection_at_a_time(index, whole: np.ndarray) -> np.ndarray:
+def _best_point_one_collection_at_a_time(index, whole, candidates) -> np.ndarray:
     fused = whole.mean(axis=2)
     out = np.zeros_like(fused)
-    by_collection: dict[str, list[int]] = {}
-    for position, item in enumerate(index.items):
-        by_collection.setdefault(item.collection, []).append(position)
-    for members in by_collection.values():
-        if len(members) < 2:
-            continue
-        for row in range(len(fused)):
+    for row in range(len(fused)):
+        by_collection: dict[str, list[int]] = {}
+        for column, position in enumerate(candidates[row]):
+            by_collection.setdefault(index.items[position].collection, []).append(column)
+        for members in by_collection.values():
+            if len(members) < 2:
+                continue
             values = fused[row, members]
             best = int(np.argmax(values))
             first, second = np.sort(values)[::-1][:2]
-            for i, position in enumerate(members):
-                out[row, position] = second if i == best else first
+            for i, column in enumerate(members):
+                out[row, column] = second if i == best else first
     return out
 
 
-def test_best_point_is_the_best_other_item_of_the_collection(engine):
+def test_best_point_is_the_best_other_candidate_of_the_collection(engine):
     index = engine.index
     rng = np.random.default_rng(7)
     n, items = 6, len(index.items)
+    every = np.tile(np.arange(items), (n, 1))
     whole = rng.random((n, items, 12)).round(1)  # rounded: ties happen
     whole[0] = 0.5  # every item alike
-    expected = _best_point_one_collection_at_a_time(index, whole)
-    assert np.array_equal(index._best_point(whole), expected)
+    expected = _best_point_one_collection_at_a_time(index, whole, every)
+    assert np.array_equal(index._best_point(whole, every), expected)
+    some = np.stack([rng.choice(items, size=12, replace=False) for _ in range(n)])
+    part = whole[:, :12]
+    expected = _best_point_one_collection_at_a_time(index, part, some)
+    assert np.array_equal(index._best_point(part, some), expected)
     assert len({it.collection for it in index.items}) > 3

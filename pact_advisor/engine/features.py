@@ -25,6 +25,7 @@ from pact_advisor.engine.corpus import (
     fit_words,
     per_item,
 )
+from pact_advisor.engine.layout import ExampleLayout
 from pact_advisor.engine.message import Reading
 from pact_advisor.engine.text import LanguageGuess, Speller, Stems, fold_many
 from pact_advisor.engine.vectors import Documents, QueryVectorizer, Rows, Weighting
@@ -226,15 +227,7 @@ class FeatureSpace:
         self.n_items = len(item_words.indptr) - 1
         #: How many documents: four fields per item, then every example question.
         self.documents = self._doc_word.size if self.exhaustive else self._doc_word.count
-        # Examples of each item, padded to a rectangle (-1 where an item has fewer).
-        owner = self.example_owner
-        counts = np.bincount(owner, minlength=self.n_items)
-        pad = np.full((self.n_items, max(int(counts.max(initial=0)), 1)), -1, dtype=np.int64)
-        order = np.argsort(owner, kind="stable")  # each item's examples, in their order
-        starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-        self._counts, self._starts = counts, starts
-        pad[owner[order], np.arange(len(order)) - starts[owner[order]]] = order
-        self._pad = pad
+        self._layout = ExampleLayout(self.example_owner, self.n_items)
 
     @classmethod
     def fit(
@@ -346,7 +339,7 @@ class FeatureSpace:
             (self._qchar, self._doc_char, letters),
         ):
             sims = docs.similarities(vectorizer, texts)
-            parts.append(self._per_item(sims, exclude))
+            parts.append(self._layout.per_item(sims, exclude))
         return np.concatenate(parts, axis=2)
 
     def candidate_items(
@@ -381,15 +374,7 @@ class FeatureSpace:
 
     def _score_candidates(self, chosen, words, letters, exclude) -> np.ndarray:
         """``(t, k, 12)`` for ``t`` texts and the ``k`` items ``chosen``."""
-        k, t = len(chosen), len(words)
-        counts = self._counts[chosen]
-        base = self.n_items * 4 + self._starts[chosen]
-        first = np.concatenate([chosen * 4, base])
-        last = np.concatenate([chosen * 4 + 4, base + counts])
-        which = np.repeat(np.arange(k), counts)
-        slot = np.arange(len(which)) - np.repeat(np.cumsum(counts) - counts, counts)
-        mine = np.flatnonzero(exclude >= 0)  # an example never finds itself
-        owner = self.example_owner[exclude[mine]]
+        first, last = self._layout.ranges(chosen)
         parts = []
         for vectorizer, docs, texts in (
             (self._qword, self._doc_word, words),
@@ -400,29 +385,11 @@ class FeatureSpace:
             queries = np.zeros((len(present), vectorizer.size))
             for row, i in enumerate(present):
                 queries[row, vectors[i][0]] = vectors[i][1]
-            sims = np.zeros((t, len(which) + 4 * k))
+            sims = np.zeros((len(texts), int((last - first).sum())))
             if present:  # an empty text is like nothing: similarity 0
                 sims[present] = docs.score_ranges(queries, first, last)
-            grid = np.full((t, k, self._pad.shape[1]), -1.0)
-            grid[:, which, slot] = sims[:, 4 * k :]
-            for i, item, example in zip(mine, owner, exclude[mine], strict=True):
-                at = np.flatnonzero(chosen == item)
-                if len(at):
-                    grid[i, at[0], example - self._starts[item]] = -1.0
-            parts.append(
-                np.concatenate([sims[:, : 4 * k].reshape(t, k, 4), *_best_examples(grid)], 2)
-            )
+            parts.append(self._layout.per_candidate(sims, chosen, exclude))
         return np.concatenate(parts, axis=2)
-
-    def _per_item(self, sims: np.ndarray, exclude: np.ndarray) -> np.ndarray:
-        n = sims.shape[0]
-        fields = sims[:, : self.n_items * 4].reshape(n, self.n_items, 4)
-        examples = sims[:, self.n_items * 4 :]
-        examples = np.concatenate([examples, np.full((n, 1), -1.0, dtype=sims.dtype)], axis=1)
-        rows = np.flatnonzero(exclude >= 0)
-        examples[rows, exclude[rows]] = -1.0  # leave-one-out: an example never finds itself
-        grid = examples[:, self._pad]  # (n, items, width); the pad column reads -1
-        return np.concatenate([fields, *_best_examples(grid)], axis=2)
 
     def _shared(
         self, stems: Sequence[str], position: int, own: frozenset[str], *, by_stem: bool = True
@@ -457,12 +424,3 @@ class FeatureSpace:
         """How much rare vocabulary the question shares with this item (sum of idf)."""
         shared = self._shared(words, position, own, by_stem=False)
         return sum(self.analyzer.idf(t) for t in shared)
-
-
-def _best_examples(grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """From ``(n, items, width)`` similarities with each item's examples (-1: none), the best
-    and the mean of the best three, each ``(n, items, 1)``."""
-    top = np.partition(grid, grid.shape[2] - 3, axis=2)[:, :, -3:] if grid.shape[2] > 3 else grid
-    best = top.max(axis=2)
-    top3 = np.where(top >= 0, top, 0).sum(axis=2) / np.maximum((top >= 0).sum(axis=2), 1)
-    return best[:, :, None], top3[:, :, None]

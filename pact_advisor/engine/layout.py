@@ -1,0 +1,67 @@
+"""Where an item's documents sit in the document matrices: four fields per item first, then
+every example question, and how a row of similarities becomes per-item features."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class ExampleLayout:
+    """Each item's examples, padded to a rectangle (-1 where an item has fewer)."""
+
+    def __init__(self, example_owner: np.ndarray, n_items: int):
+        owner = np.asarray(example_owner, dtype=np.int64)
+        self.owner, self.n_items = owner, n_items
+        self.counts = np.bincount(owner, minlength=n_items)
+        pad = np.full((n_items, max(int(self.counts.max(initial=0)), 1)), -1, dtype=np.int64)
+        order = np.argsort(owner, kind="stable")  # each item's examples, in their order
+        self.starts = np.concatenate([[0], np.cumsum(self.counts)[:-1]]).astype(np.int64)
+        pad[owner[order], np.arange(len(order)) - self.starts[owner[order]]] = order
+        self.pad = pad
+
+    def ranges(self, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """First and past-last document of each chosen item's fields, then of its examples."""
+        counts = self.counts[chosen]
+        base = self.n_items * 4 + self.starts[chosen]
+        first = np.concatenate([chosen * 4, base])
+        last = np.concatenate([chosen * 4 + 4, base + counts])
+        return first, last
+
+    def per_item(self, sims: np.ndarray, exclude: np.ndarray) -> np.ndarray:
+        """``(n, items, 6)`` from ``(n, documents)`` similarities: the four fields, the best
+        example and the mean of the best three; ``exclude`` (an example, or -1) never counts,
+        so an example never finds itself."""
+        n = sims.shape[0]
+        fields = sims[:, : self.n_items * 4].reshape(n, self.n_items, 4)
+        examples = sims[:, self.n_items * 4 :]
+        examples = np.concatenate([examples, np.full((n, 1), -1.0, dtype=sims.dtype)], axis=1)
+        rows = np.flatnonzero(exclude >= 0)
+        examples[rows, exclude[rows]] = -1.0
+        grid = examples[:, self.pad]  # (n, items, width); the pad column reads -1
+        return np.concatenate([fields, *best_examples(grid)], axis=2)
+
+    def per_candidate(self, sims: np.ndarray, chosen: np.ndarray, exclude: np.ndarray):
+        """:meth:`per_item` for similarities with the documents of :meth:`ranges` only:
+        ``(t, k, 6)`` for the ``k`` items ``chosen``."""
+        t, k = sims.shape[0], len(chosen)
+        counts = self.counts[chosen]
+        which = np.repeat(np.arange(k), counts)
+        slot = np.arange(len(which)) - np.repeat(np.cumsum(counts) - counts, counts)
+        grid = np.full((t, k, self.pad.shape[1]), -1.0)
+        grid[:, which, slot] = sims[:, 4 * k :]
+        mine = np.flatnonzero(exclude >= 0)
+        for i, example in zip(mine, exclude[mine], strict=True):
+            item = self.owner[example]
+            at = np.flatnonzero(chosen == item)
+            if len(at):
+                grid[i, at[0], example - self.starts[item]] = -1.0
+        return np.concatenate([sims[:, : 4 * k].reshape(t, k, 4), *best_examples(grid)], axis=2)
+
+
+def best_examples(grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """From ``(n, items, width)`` similarities with each item's examples (-1: none), the best
+    and the mean of the best three, each ``(n, items, 1)``."""
+    top = np.partition(grid, grid.shape[2] - 3, axis=2)[:, :, -3:] if grid.shape[2] > 3 else grid
+    best = top.max(axis=2)
+    top3 = np.where(top >= 0, top, 0).sum(axis=2) / np.maximum((top >= 0).sum(axis=2), 1)
+    return best[:, :, None], top3[:, :, None]
