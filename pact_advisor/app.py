@@ -173,7 +173,8 @@ class Advisor:
         else:
             guidance = load_guidance(source)
         advisor = cls(guidance, _renderer(guidance, prompts_dir, cache), engine)
-        advisor.check()
+        # An engine from load_engine serves guidance whose texts it has checked already.
+        advisor.check(texts=engine is None)
         return advisor
 
     @property
@@ -303,18 +304,20 @@ class Advisor:
 
     # -- the template check -------------------------------------------------------------------
 
-    def check(self) -> None:
+    def check(self, *, texts: bool = True) -> None:
         """Render every item's advice and checklist in every language, with and without a
         context, each within a time budget (raising
         :class:`~pact_advisor.knowledge.GuidanceError` naming the file and item of any that
-        fails), then every message template once, for every target, with real data.
+        fails; ``texts=False`` when that was done already), then every message template once,
+        for every target, with real data.
 
         Answers are checked too once the engine is built.
         """
         from pact_advisor.store import Report
 
         renderer, guidance = self.renderer, self.guidance
-        check_rendering(guidance, renderer.views.filler)
+        if texts:
+            check_rendering(guidance, renderer.views.filler)
         first = next(iter(guidance.items))
         checklist = self.checklist(first)
         for target in ("terminal", "markdown"):

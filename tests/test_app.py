@@ -130,7 +130,7 @@ def test_the_engine_answers_from_the_guidance_the_advisor_shows(eager, tmp_path)
 
 def test_an_eager_load_fills_the_start_up_and_template_caches(tmp_path):
     Advisor.load(guidance_dir(), eager=True, cache_dir=tmp_path)
-    assert len(list(tmp_path.glob("index-*.npz"))) == 1
+    assert len(list(tmp_path.glob("index-*.entry"))) == 1
     assert list((tmp_path / "templates").iterdir())
     again = Advisor.load(guidance_dir(), eager=True, cache_dir=tmp_path)
     assert again.answer("what are the success factors?").kind == "answer"

@@ -40,7 +40,7 @@ def test_a_cache_hit_answers_like_a_fresh_fit(team_guidance, tmp_path):
     cache = tmp_path / "cache"
     fresh = load_engine(team_guidance, None)
     first = load_engine(team_guidance, cache)
-    assert len(list(cache.glob("index-*.npz"))) == 1
+    assert len(list(cache.glob("index-*.entry"))) == 1
     second = load_engine(team_guidance, cache)
     question = "how do we keep employers on board in a talent partnership?"
     answers = [e.ask(question) for e in (fresh, first, second)]
@@ -70,7 +70,7 @@ def test_broken_guidance_is_reported_even_with_a_cache(team_guidance, filled_cac
 def test_a_corrupt_cache_file_is_rebuilt(team_guidance, filled_cache, tmp_path):
     cache = filled_cache
     load_engine(team_guidance, cache)
-    (entry,) = cache.glob("index-*.npz")
+    (entry,) = cache.glob("index-*.entry")
     entry.write_bytes(b"not an entry")
     engine = load_engine(team_guidance, cache)
     assert engine.ask("what are the success factors?").answered
@@ -84,7 +84,7 @@ def test_a_change_to_the_engine_code_misses_the_cache(
     load_engine(team_guidance, filled_cache)
     monkeypatch.setattr(cache, "_engine_source", lambda: "a newer engine")
     load_engine(team_guidance, filled_cache)
-    assert len(list(filled_cache.glob("index-*.npz"))) == 2
+    assert len(list(filled_cache.glob("index-*.entry"))) == 2
 
 
 def test_old_cache_entries_are_pruned(engine, tmp_path):
@@ -97,13 +97,14 @@ def test_old_cache_entries_are_pruned(engine, tmp_path):
     cache = tmp_path / "cache"
     cache.mkdir(mode=0o700)
     (cache / "index-0000000000000000000a.pickle").write_bytes(b"an entry of an earlier release")
+    (cache / "index-0000000000000000000b.npz").write_bytes(b"an entry of the previous format")
     state = engine.index.state()
     for n in range(6):
         cache_module.save(cache, f"{n:020d}", engine.guidance, state)
-        entry = cache / f"index-{n:020d}.npz"
+        entry = cache / f"index-{n:020d}.entry"
         os.utime(entry, (1_000_000 + n, 1_000_000 + n))
     kept = sorted(p.name for p in cache.glob("index-*"))
-    assert kept == [f"index-{n:020d}.npz" for n in range(2, 6)]
+    assert kept == [f"index-{n:020d}.entry" for n in range(2, 6)]
 
 
 # --- integrity: a planted, truncated or foreign entry is never used ---------------------------
@@ -122,7 +123,7 @@ _PLANTED_MARK = ""
 
 
 def _only_entry(cache):
-    (entry,) = cache.glob("index-*.npz")
+    (entry,) = cache.glob("index-*.entry")
     return entry
 
 
@@ -155,7 +156,7 @@ def test_a_planted_pickle_in_a_fresh_cache_folder_is_never_unpickled(team_guidan
     key = cache_module.cache_key(guidance_version(team_guidance), IndexConfig())
     mark = tmp_path / "pwned"
     _PLANTED_MARK = str(mark)
-    (cache / f"index-{key}.npz").write_bytes(b"\0" * 32 + pickle.dumps(_Planted()))
+    (cache / f"index-{key}.entry").write_bytes(b"\0" * 32 + pickle.dumps(_Planted()))
     load_engine(team_guidance, cache)
     assert not mark.exists()
 
@@ -166,7 +167,7 @@ def test_an_entry_under_another_name_is_refused(team_guidance, filled_cache, tmp
     cache = filled_cache
     engine = load_engine(team_guidance, cache)
     entry = _only_entry(cache)
-    (cache / "index-0123456789abcdef0123.npz").write_bytes(entry.read_bytes())
+    (cache / "index-0123456789abcdef0123.entry").write_bytes(entry.read_bytes())
     assert cache_module.load(cache, "0123456789abcdef0123") is None
     assert cache_module.load(cache, entry.stem.removeprefix("index-")) is not None
     assert engine.ask("what are the success factors?").answered
@@ -280,7 +281,7 @@ def test_concurrent_starts_share_one_key_and_whole_entries(team_guidance, tmp_pa
     assert names[0] == ".key" and len(names) == 2 and names[1].startswith("index-")
     from pact_advisor.engine import cache as cache_module
 
-    assert cache_module.load(cache, names[1][len("index-") : -len(".npz")]) is not None
+    assert cache_module.load(cache, names[1][len("index-") : -len(".entry")]) is not None
 
 
 def test_a_read_only_file_system_is_skipped(team_guidance, tmp_path, monkeypatch):

@@ -6,9 +6,11 @@ settings, the source of the engine, the schema and validation code (``knowledge/
 checklist code, and the versions of this package, scikit-learn and NumPy. A missing, stale or
 unreadable entry is simply rebuilt; the cache never changes an answer.
 
-An entry holds nothing that can run code: the fitted index as NumPy arrays in an ``.npz``
-(read with ``allow_pickle=False``) and the validated guidance, the vocabularies and the
-speller's tables as JSON, so loading it imports neither scikit-learn nor scipy. It also
+An entry holds nothing that can run code: a JSON header (the validated guidance, the
+vocabularies, the speller's tables, and each array's dtype, shape and place) followed by the
+fitted index's arrays as raw bytes, each aligned to 64 bytes, so loading it imports neither
+scikit-learn nor scipy, and the arrays are read in place (views of the one buffer the file is
+read into, never copied: a large guidance's entry is hundreds of megabytes). It also
 carries an HMAC made with this installation's key (a random key in ``.key`` inside the cache
 folder, a file only the owner can read), so a planted or altered entry, which could not run
 code but could change answers, is never used. A cache folder that others can write to (or
@@ -24,14 +26,12 @@ import dataclasses
 import errno
 import hashlib
 import hmac
-import io
 import json
 import logging
 import os
 import secrets
 import stat
 import tempfile
-import zipfile
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,16 +61,23 @@ KEEP = 4
 KEY_FILE = ".key"
 _KEY_BYTES = 32
 _TAG_BYTES = hashlib.sha256().digest_size
+#: An entry's file name ends so; its body starts with the format's magic bytes.
+SUFFIX = ".entry"
+_MAGIC = b"PACTIDX\x01"
+#: Each array starts at a multiple of this many bytes from the end of the header.
+_ALIGN = 64
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def _source_files() -> list[Path]:
-    """The code that shapes a cache entry: the engine, the schema and validation, checklists."""
+    """The code that shapes a cache entry: the engine, the schema and validation, checklists,
+    and the catalogues the rendering check renders the guidance's texts with."""
     files = [
         *sorted((_PACKAGE / "engine").glob("*.py")),
         *sorted((_PACKAGE / "knowledge").glob("*.py")),
         _PACKAGE / "checklists.py",
+        *sorted(p for p in (_PACKAGE / "i18n").rglob("*") if p.suffix in (".py", ".mo")),
     ]
     return files
 
@@ -145,9 +152,11 @@ def _installation_key(directory: Path, *, create: bool) -> bytes | None:
     return _read_key(path)
 
 
-def _tag(key: bytes, entry_key: str, body: bytes) -> bytes:
+def _tag(key: bytes, entry_key: str, body: bytes | memoryview) -> bytes:
     # The entry's name is signed too: a valid entry copied under another name is refused.
-    return hmac.new(key, entry_key.encode() + b"\0" + body, hashlib.sha256).digest()
+    signer = hmac.new(key, entry_key.encode() + b"\0", hashlib.sha256)
+    signer.update(body)
+    return signer.digest()
 
 
 def cache_key(guidance_version: str, config: IndexConfig) -> str:
@@ -171,22 +180,54 @@ def _version(distribution: str) -> str:
 
 
 def _entry_path(directory: Path, key: str) -> Path:
-    return directory / f"index-{key}.npz"
+    return directory / f"index-{key}{SUFFIX}"
 
 
-def _encode(guidance: Guidance, state: tuple[dict[str, numpy.ndarray], dict]) -> bytes:
+def _encode(guidance: Guidance, state: tuple[dict[str, numpy.ndarray], dict]) -> bytearray:
     arrays, meta = state
-    text = json.dumps({"guidance": to_data(guidance), "index": meta}, ensure_ascii=False)
-    buffer = io.BytesIO()
-    numpy.savez(buffer, **arrays, **{"meta.json": numpy.frombuffer(text.encode(), numpy.uint8)})
-    return buffer.getvalue()
+    contiguous = {
+        name: a if a.flags.c_contiguous else numpy.array(a, order="C")
+        for name, a in ((name, numpy.asarray(array)) for name, array in arrays.items())
+    }
+    places, offset = [], 0
+    for name, array in contiguous.items():
+        places.append([name, array.dtype.str, list(array.shape), offset])
+        offset += _aligned(array.nbytes)
+    header = {"guidance": to_data(guidance), "index": meta, "arrays": places}
+    data = json.dumps(header, ensure_ascii=False).encode()
+    start = _aligned(len(_MAGIC) + 8 + len(data))
+    body = bytearray(start + offset)
+    body[: len(_MAGIC) + 8] = _MAGIC + len(data).to_bytes(8, "little")
+    body[len(_MAGIC) + 8 : len(_MAGIC) + 8 + len(data)] = data
+    for (_, _, _, at), array in zip(places, contiguous.values(), strict=True):
+        place = numpy.frombuffer(body, numpy.uint8, array.nbytes, start + at)
+        place[:] = array.reshape(-1).view(numpy.uint8)
+    return body
 
 
-def _decode(body: bytes) -> Entry:
-    with numpy.load(io.BytesIO(body), allow_pickle=False) as npz:
-        arrays = {name: npz[name] for name in npz.files}
-    meta = json.loads(arrays.pop("meta.json").tobytes().decode())
-    return from_data(meta["guidance"]), (arrays, meta["index"])
+def _aligned(size: int) -> int:
+    return -(-size // _ALIGN) * _ALIGN
+
+
+def _decode(body: bytes | bytearray | memoryview) -> Entry:
+    """An entry's guidance and index state; the arrays are views of ``body``."""
+    body = memoryview(body)
+    if bytes(body[: len(_MAGIC)]) != _MAGIC:
+        raise ValueError("not an index cache entry of this format")
+    length = int.from_bytes(body[len(_MAGIC) : len(_MAGIC) + 8], "little")
+    header = json.loads(bytes(body[len(_MAGIC) + 8 : len(_MAGIC) + 8 + length]).decode())
+    start = _aligned(len(_MAGIC) + 8 + length)
+    arrays = {}
+    for name, dtype, shape, at in header["arrays"]:
+        kind = numpy.dtype(dtype)
+        if kind.hasobject:
+            raise ValueError(f"{name}: an array of objects")
+        count = int(numpy.prod(shape, dtype=numpy.int64))
+        if start + at + count * kind.itemsize > len(body):
+            raise ValueError(f"{name}: past the end of the entry")
+        array = numpy.frombuffer(body, kind, count, start + at)
+        arrays[name] = array.reshape(shape)
+    return from_data(header["guidance"]), (arrays, header["index"])
 
 
 def load(directory: Path, key: str) -> Entry | None:
@@ -197,7 +238,8 @@ def load(directory: Path, key: str) -> Entry | None:
         if secret is None:
             return None
         with open(path, "rb") as handle:
-            data = handle.read()
+            data = bytearray(os.fstat(handle.fileno()).st_size)
+            read = handle.readinto(data)
     except FileNotFoundError:
         return None
     except UnsafeCacheDir as exc:
@@ -206,13 +248,14 @@ def load(directory: Path, key: str) -> Entry | None:
     except OSError:
         log.warning("ignoring unreadable index cache %s", path, exc_info=True)
         return None
-    tag, body = data[:_TAG_BYTES], data[_TAG_BYTES:]
+    view = memoryview(data)[:read]  # the buffer the arrays are views of: read once, never copied
+    tag, body = bytes(view[:_TAG_BYTES]), view[_TAG_BYTES:]
     if len(tag) != _TAG_BYTES or not hmac.compare_digest(tag, _tag(secret, key, body)):
         log.warning("ignoring index cache %s: it was not written by this installation", path)
         return None
     try:
         return _decode(body)
-    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile):
+    except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
         # An authentic entry that this build cannot read: rebuild.
         log.warning("ignoring unreadable index cache %s", path, exc_info=True)
         return None
@@ -251,15 +294,15 @@ def save(
 def _prune(directory: Path) -> None:
     """Keep the few newest entries: each guidance edit or upgrade leaves an old one behind."""
     entries = []
-    for path in directory.glob("index-*.npz"):
+    for path in directory.glob(f"index-*{SUFFIX}"):
         try:
             entries.append((path.stat().st_mtime, path))
         except FileNotFoundError:  # pruned by a concurrent start
             continue
     for _, stale in sorted(entries)[:-KEEP]:
         stale.unlink(missing_ok=True)
-    for legacy in directory.glob("index-*.pickle"):  # the format of earlier releases
-        legacy.unlink(missing_ok=True)
+    for legacy in (*directory.glob("index-*.pickle"), *directory.glob("index-*.npz")):
+        legacy.unlink(missing_ok=True)  # the formats of earlier releases
 
 
 def load_engine(
@@ -267,24 +310,31 @@ def load_engine(
 ) -> Engine:
     """The engine for the guidance in ``directory``, from the cache when it is current.
 
-    A cache hit skips parsing, validating and fitting; anything else loads and validates the
-    guidance as usual (raising :class:`~pact_advisor.knowledge.GuidanceError`) and refreshes the cache.
+    A cache hit skips parsing, validating, the rendering check and fitting; anything else
+    loads and validates the guidance as usual and renders every advice text and checklist step
+    once (:func:`~pact_advisor.knowledge.rendering.check_rendering`), raising
+    :class:`~pact_advisor.knowledge.GuidanceError`, before it fits and refreshes the cache. So
+    an entry only ever holds guidance whose texts render, checked by the code in its key, and
+    every engine this returns serves such guidance.
     """
     from pact_advisor.engine.engine import Engine
 
     config = config or IndexConfig()
-    if cache_dir is None:
-        return Engine(load_guidance(directory), config)
-    try:
-        key = cache_key(guidance_version(directory), config)
-    except OSError:
-        return Engine(load_guidance(directory), config)
-    cached = load(cache_dir, key)
+    key = None
+    if cache_dir is not None:
+        with contextlib.suppress(OSError):
+            key = cache_key(guidance_version(directory), config)
+    cached = load(cache_dir, key) if cache_dir is not None and key is not None else None
     if cached is not None:
         guidance, state = cached
         # The same files in another folder share the entry; the guidance is this folder's.
         guidance = dataclasses.replace(guidance, directory=Path(directory))
         return Engine(guidance, config, state=state)
-    engine = Engine(load_guidance(directory), config)
-    save(cache_dir, key, engine.guidance, engine.index.state())
+    from pact_advisor.knowledge.rendering import check_rendering
+
+    guidance = load_guidance(directory)
+    check_rendering(guidance)
+    engine = Engine(guidance, config)
+    if cache_dir is not None and key is not None:
+        save(cache_dir, key, engine.guidance, engine.index.state())
     return engine

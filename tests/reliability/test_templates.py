@@ -98,6 +98,25 @@ def test_advice_that_fails_only_with_a_context_is_refused(tmp_path):
     assert problem.message.startswith("advice: cannot be rendered with a context: ")
 
 
+def test_a_cached_start_refuses_advice_that_cannot_be_rendered_every_time(tmp_path):
+    """The terminal's ``ask`` starts from the cache: a broken text is refused on the first
+    start and is never written to the cache for a later start to skip the check."""
+    advice, _ = BROKEN["a slot form in English"]
+    root = write_guidance(tmp_path / "g", with_advice(advice))
+    cache = tmp_path / "cache"
+    for _ in range(2):
+        with pytest.raises(GuidanceError) as caught:
+            Advisor.load(root, cache_dir=cache, eager=True)
+        (problem,) = caught.value.problems
+        assert problem.message.startswith("advice: cannot be rendered without a context: ")
+    assert not list(cache.glob("index-*"))
+    fixed = write_guidance(tmp_path / "fixed", with_advice(ADVICE))
+    Advisor.load(fixed, cache_dir=cache, eager=True)
+    assert len(list(cache.glob("index-*"))) == 1
+    advisor = Advisor.load(fixed, cache_dir=cache, eager=True)  # from the entry
+    assert advisor.text(advisor.answer("how do we map diaspora networks?"))
+
+
 def test_real_template_syntax_still_renders(tmp_path):
     advice = "{% if partner %}Work with {{ partner | upper }}{% endif %} ({{ 6 * 7 }})."
     root = write_guidance(tmp_path / "g", with_advice(advice))
