@@ -131,7 +131,8 @@ class PatternSet:
     :meth:`scan`."""
 
     def __init__(self, patterns: Sequence[str] = ()):
-        self._python: list[re.Pattern[str]] = []
+        self._sources: list[str] = []
+        self._python: list[re.Pattern[str]] | None = None  # compiled on first need
         self._rest: list[int] = []  # ids searched with ``re`` on every text
         self._set = None
         self._ids: list[int] = []  # RE2 index -> id
@@ -140,24 +141,34 @@ class PatternSet:
             self.add(pattern)
 
     def add(self, pattern: str) -> int:
-        """The id of ``pattern`` (compiled with ``re`` here, so a bad one fails now)."""
-        self._python.append(re.compile(pattern))
+        """The id of ``pattern``. It is compiled with ``re`` only when a text needs it (text
+        RE2 cannot read, or a pattern RE2 cannot take): a start that answers plain ASCII
+        questions never pays for it. Rules from the guidance were compiled once when loaded,
+        so a bad pattern fails there."""
+        self._sources.append(pattern)
+        self._python = None
         self._compiled = False
-        return len(self._python) - 1
+        return len(self._sources) - 1
+
+    @property
+    def _regexes(self) -> list[re.Pattern[str]]:
+        if self._python is None:
+            self._python = [re.compile(p) for p in self._sources]
+        return self._python
 
     def compile(self) -> None:
         """Build the RE2 set (done on the first :meth:`scan` after an :meth:`add`)."""
         self._rest, self._ids, self._set = [], [], None
         self._compiled = True
         if re2 is None:
-            self._rest = list(range(len(self._python)))
+            self._rest = list(range(len(self._sources)))
             return
         options = re2.Options()
         options.never_capture = True
         options.log_errors = False
         found = re2.Set.SearchSet(options)
-        for i, compiled in enumerate(self._python):
-            written = translate(compiled.pattern)
+        for i, source in enumerate(self._sources):
+            written = translate(source)
             try:
                 if written is None:
                     raise re2.error("kept for re")
@@ -170,19 +181,21 @@ class PatternSet:
             self._set = found
 
     def __len__(self) -> int:
-        return len(self._python)
+        return len(self._sources)
 
     def scan(self, text: str) -> frozenset[int]:
         """The ids of the patterns that match somewhere in ``text``."""
         if not self._compiled:
             self.compile()
         if not (text.isascii() and text.isprintable()) or self._set is None:
-            return frozenset(i for i, p in enumerate(self._python) if p.search(text))
+            return self.search(text)
         hits = self._set.Match(text)
         found = [self._ids[i] for i in hits] if hits else []
-        found.extend(i for i in self._rest if self._python[i].search(text))
+        if self._rest:
+            regexes = self._regexes
+            found.extend(i for i in self._rest if regexes[i].search(text))
         return frozenset(found)
 
     def search(self, text: str) -> frozenset[int]:
         """:meth:`scan` with ``re`` alone, one pattern at a time: the reference."""
-        return frozenset(i for i, p in enumerate(self._python) if p.search(text))
+        return frozenset(i for i, p in enumerate(self._regexes) if p.search(text))

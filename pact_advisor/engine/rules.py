@@ -27,7 +27,6 @@ class Pattern:
     (:meth:`CompiledRules.scan`); ``ids`` are theirs in that pass.
     """
 
-    folded: re.Pattern[str] | None
     written: re.Pattern[str] | None
     ids: frozenset[int] = frozenset()
     patterns: PatternSet | None = field(default=None, repr=False, compare=False)
@@ -41,7 +40,7 @@ class Pattern:
         folded = [p for p in patterns if p not in written]
         into = into if into is not None else PatternSet()
         ids = frozenset(into.add(p) for p in folded)
-        return cls(join(folded), join(written), ids, into)
+        return cls(join(written), ids, into)
 
     def search(self, folded: str, written: str = "") -> bool:
         scan = self.patterns.scan(folded) if self.ids and self.patterns is not None else Scan()
@@ -53,9 +52,6 @@ class Pattern:
             (self.ids and not self.ids.isdisjoint(scan))
             or (self.written is not None and written and self.written.search(written))
         )
-
-    def count(self, folded: str) -> int:
-        return len(self.folded.findall(folded)) if self.folded is not None else 0
 
 
 @dataclass(frozen=True)
