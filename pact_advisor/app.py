@@ -12,6 +12,7 @@ engine's reading), else, when the question is too short to tell, the front end's
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import threading
@@ -21,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from pact_advisor import i18n
+from pact_advisor import __version__, cachedir, i18n
 from pact_advisor.checklists import Checklist, build_checklist, checklist_from_result
 from pact_advisor.engine import Context, Result, Turn
 from pact_advisor.engine.text import fold
@@ -45,6 +46,7 @@ ITEM_KINDS: Final = ("answer", "programme", "ambiguous")
 USER_CACHE: Any = object()
 
 _EPOCH = datetime.fromtimestamp(0, UTC)
+_PACKAGE = Path(__file__).resolve().parent
 
 
 def answer_kind(result: Result, guidance: Guidance) -> AnswerKind:
@@ -160,6 +162,8 @@ class Advisor:
         or a step that cannot be rendered, or renders too slowly, included) and
         ``jinja2.TemplateError`` (or ``OSError``) for template problems: every template is
         rendered once here with real data, so a broken one is caught before it is served.
+        A start whose guidance, code, catalogues and templates are exactly those of a check
+        that passed before (stamped in ``cache_dir``) does not render them again.
         """
         source = guidance_dir(directory)
         cache = default_cache_dir() if cache_dir is USER_CACHE else cache_dir
@@ -173,9 +177,24 @@ class Advisor:
         else:
             guidance = load_guidance(source)
         advisor = cls(guidance, _renderer(guidance, prompts_dir, cache), engine)
-        # An engine from load_engine serves guidance whose texts it has checked already.
-        advisor.check(texts=engine is None)
+        stamp = advisor._check_stamp() if cache is not None else None
+        if stamp is None or not cachedir.passed(cache, stamp):
+            # An engine from load_engine serves guidance whose texts it has checked already.
+            advisor.check(texts=engine is None)
+            if stamp is not None:
+                cachedir.record_passed(cache, stamp)
         return advisor
+
+    def _check_stamp(self) -> str:
+        """What :meth:`check` reads, as one name: the guidance's version, the code and
+        catalogues, the templates, and whether answers are checked too (an engine loaded)."""
+        parts = (
+            __version__,
+            self.guidance.version,
+            "answers" if self._engine is not None else "texts",
+            cachedir.files_fingerprint(_PACKAGE, self.renderer.prompts_dir),
+        )
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20]
 
     @property
     def version(self) -> str:

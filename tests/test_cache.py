@@ -26,7 +26,7 @@ def _filled(tmp_path_factory, engine):
 
     folder = tmp_path_factory.mktemp("filled") / "cache"
     key = cache_module.cache_key(guidance_version(guidance_dir()), IndexConfig())
-    cache_module.save(folder, key, engine.guidance, engine.index.state())
+    cache_module.save(folder, key, engine.guidance, engine.state())
     return folder
 
 
@@ -98,7 +98,7 @@ def test_old_cache_entries_are_pruned(engine, tmp_path):
     cache.mkdir(mode=0o700)
     (cache / "index-0000000000000000000a.pickle").write_bytes(b"an entry of an earlier release")
     (cache / "index-0000000000000000000b.npz").write_bytes(b"an entry of the previous format")
-    state = engine.index.state()
+    state = engine.state()
     for n in range(6):
         cache_module.save(cache, f"{n:020d}", engine.guidance, state)
         entry = cache / f"index-{n:020d}.entry"
@@ -309,6 +309,7 @@ def test_an_authentic_entry_holding_a_pickle_is_still_never_unpickled(
 
     import numpy as np
 
+    from pact_advisor.cachedir import sign
     from pact_advisor.engine import cache as cache_module
 
     cache = filled_cache
@@ -321,7 +322,7 @@ def test_an_authentic_entry_holding_a_pickle_is_still_never_unpickled(
     np.savez(buffer, planted=np.array([_Planted()], dtype=object))
     body = buffer.getvalue()
     secret = (cache / ".key").read_bytes()
-    entry.write_bytes(cache_module._tag(secret, key, body) + body)
+    entry.write_bytes(sign(secret, key, body) + body)
     assert cache_module.load(cache, key) is None
     assert not mark.exists()
 
@@ -353,5 +354,5 @@ def test_the_guidance_comes_back_from_an_entry_as_it_was_loaded(engine):
     """Every field, source documents and their passages included."""
     from pact_advisor.engine import cache as cache_module
 
-    guidance, _ = cache_module._decode(cache_module._encode(engine.guidance, engine.index.state()))
+    guidance, _ = cache_module._decode(cache_module._encode(engine.guidance, engine.state()))
     assert guidance == engine.guidance

@@ -104,7 +104,7 @@ def test_a_large_guidance_answers_well_and_survives_the_cache(large: Engine) -> 
     report = evaluate(large, load_questions(eval_dir() / "dev.yaml"))
     assert report.overall.top1 >= 0.90
     assert report.overall.oos_abstention >= 0.95
-    restored = Engine(large.guidance, state=large.index.state())
+    restored = Engine(large.guidance, state=large.state())
     questions = ["what are the success factors?", "comment impliquer la diaspora ?"]
     assert [r.matches[0].id for r in restored.ask_many(questions)] == [
         r.matches[0].id for r in large.ask_many(questions)

@@ -283,7 +283,7 @@ def test_an_index_loaded_from_the_cache_answers_exactly_as_when_fitted(engine):
         "how do we support diaspora umbrella networks?",
         "¿qué pilotos de migración legal ha financiado el MPF?",
     ] * 10
-    guidance, state = cache._decode(cache._encode(engine.guidance, engine.index.state()))
+    guidance, state = cache._decode(cache._encode(engine.guidance, engine.state()))
     loaded = Engine(guidance, state=state)
     fitted = [(r.covered, [m.id for m in r.matches]) for r in engine.ask_many(questions)]
     again = [(r.covered, [m.id for m in r.matches]) for r in loaded.ask_many(questions)]

@@ -23,14 +23,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import errno
 import hashlib
 import hmac
 import json
 import logging
 import os
-import secrets
-import stat
 import tempfile
 from importlib import metadata
 from pathlib import Path
@@ -39,6 +36,7 @@ from typing import TYPE_CHECKING
 import numpy
 
 from pact_advisor import __version__
+from pact_advisor.cachedir import TAG_BYTES, UnsafeCacheDir, installation_key, sign
 from pact_advisor.engine.index import IndexConfig
 from pact_advisor.knowledge import Guidance, guidance_version, load_guidance
 from pact_advisor.knowledge.snapshot import from_data, to_data
@@ -57,10 +55,6 @@ log = logging.getLogger(__name__)
 #: Cache entries kept (one per guidance folder and version in use).
 KEEP = 4
 
-#: The per-installation key, inside the (owner-only) cache folder.
-KEY_FILE = ".key"
-_KEY_BYTES = 32
-_TAG_BYTES = hashlib.sha256().digest_size
 #: An entry's file name ends so; its body starts with the format's magic bytes.
 SUFFIX = ".entry"
 _MAGIC = b"PACTIDX\x01"
@@ -90,73 +84,6 @@ def _engine_source() -> str:
         digest.update(str(path.relative_to(_PACKAGE)).encode() + b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-class UnsafeCacheDir(Exception):
-    """A cache folder (or key file) that someone other than the owner could have written."""
-
-
-def _check_private_dir(directory: Path) -> None:
-    """Raise :class:`UnsafeCacheDir` unless ``directory`` is ours and writable by us alone."""
-    info = os.lstat(directory)
-    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
-        raise UnsafeCacheDir(f"{directory} is not a plain folder")
-    if hasattr(os, "getuid") and info.st_uid != os.getuid():
-        raise UnsafeCacheDir(f"{directory} belongs to another user")
-    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        raise UnsafeCacheDir(f"{directory} can be written by other users (chmod 700 it)")
-
-
-def _read_key(path: Path) -> bytes | None:
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        fd = os.open(path, flags)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise UnsafeCacheDir(f"{path} is a symbolic link") from None
-        raise
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise UnsafeCacheDir(f"{path} is not a plain file")
-        if hasattr(os, "getuid") and info.st_uid != os.getuid():
-            raise UnsafeCacheDir(f"{path} belongs to another user")
-        if info.st_mode & 0o077:
-            raise UnsafeCacheDir(f"{path} can be read or written by other users")
-        key = handle.read(_KEY_BYTES + 1)
-    if len(key) != _KEY_BYTES:
-        raise UnsafeCacheDir(f"{path} is not a cache key")
-    return key
-
-
-def _installation_key(directory: Path, *, create: bool) -> bytes | None:
-    """This installation's HMAC key, made on first use (safely against concurrent starts)."""
-    _check_private_dir(directory)
-    path = directory / KEY_FILE
-    key = _read_key(path)
-    if key is not None or not create:
-        return key
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".key-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:  # mkstemp makes it 0600
-            handle.write(secrets.token_bytes(_KEY_BYTES))
-            handle.flush()
-            os.fsync(handle.fileno())
-        # Atomic, and never replaces a key that a concurrent start has just made.
-        with contextlib.suppress(FileExistsError):
-            os.link(tmp, path)
-    finally:
-        os.unlink(tmp)
-    return _read_key(path)
-
-
-def _tag(key: bytes, entry_key: str, body: bytes | memoryview) -> bytes:
-    # The entry's name is signed too: a valid entry copied under another name is refused.
-    signer = hmac.new(key, entry_key.encode() + b"\0", hashlib.sha256)
-    signer.update(body)
-    return signer.digest()
 
 
 def cache_key(guidance_version: str, config: IndexConfig) -> str:
@@ -234,7 +161,7 @@ def load(directory: Path, key: str) -> Entry | None:
     """The entry for ``key``, or None when it is missing, unauthentic, damaged or unsafe."""
     path = _entry_path(directory, key)
     try:
-        secret = _installation_key(directory, create=False)
+        secret = installation_key(directory, create=False)
         if secret is None:
             return None
         with open(path, "rb") as handle:
@@ -249,8 +176,8 @@ def load(directory: Path, key: str) -> Entry | None:
         log.warning("ignoring unreadable index cache %s", path, exc_info=True)
         return None
     view = memoryview(data)[:read]  # the buffer the arrays are views of: read once, never copied
-    tag, body = bytes(view[:_TAG_BYTES]), view[_TAG_BYTES:]
-    if len(tag) != _TAG_BYTES or not hmac.compare_digest(tag, _tag(secret, key, body)):
+    tag, body = bytes(view[:TAG_BYTES]), view[TAG_BYTES:]
+    if len(tag) != TAG_BYTES or not hmac.compare_digest(tag, sign(secret, key, body)):
         log.warning("ignoring index cache %s: it was not written by this installation", path)
         return None
     try:
@@ -268,13 +195,13 @@ def save(
     tmp: str | None = None
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        secret = _installation_key(directory, create=True)
+        secret = installation_key(directory, create=True)
         if secret is None:  # pragma: no cover - _installation_key creates it
             return
         body = _encode(guidance, state)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".index-", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            handle.write(_tag(secret, key, body))
+            handle.write(sign(secret, key, body))
             handle.write(body)
             handle.flush()
             os.fsync(handle.fileno())
@@ -336,5 +263,5 @@ def load_engine(
     check_rendering(guidance)
     engine = Engine(guidance, config)
     if cache_dir is not None and key is not None:
-        save(cache_dir, key, engine.guidance, engine.index.state())
+        save(cache_dir, key, engine.guidance, engine.state())
     return engine

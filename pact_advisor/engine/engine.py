@@ -44,9 +44,9 @@ class Engine:
         state: tuple[Mapping[str, np.ndarray], dict] | None = None,
     ):
         """Fit the engine on ``guidance``, or restore the index fitted on it earlier from its
-        ``state`` (:meth:`Index.state`)."""
+        ``state`` (:meth:`state`)."""
         self.guidance = guidance
-        self.rules = CompiledRules(guidance.rules)
+        self.rules = CompiledRules(guidance.rules, state[1].get("re2") if state else None)
         g = guidance.glossary
         common = {
             "rules": self.rules,
@@ -64,6 +64,12 @@ class Engine:
     @property
     def version(self) -> str:
         return self.guidance.version
+
+    def state(self) -> tuple[dict[str, np.ndarray], dict]:
+        """The fitted state (:meth:`Index.state`, with the rules' patterns as written for
+        RE2), from which an engine on the same guidance is restored without fitting."""
+        arrays, meta = self.index.state()
+        return arrays, {**meta, "re2": self.rules.patterns.translated}
 
     # -- public API -----------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ engines' ideas of a word character or a line end could differ.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 try:  # Python 3.11+: the parser behind ``re.compile``.
     from re import _constants as _c
@@ -130,7 +130,13 @@ class PatternSet:
     """Patterns added one by one (each gets an id), then searched all at once with
     :meth:`scan`."""
 
-    def __init__(self, patterns: Sequence[str] = ()):
+    def __init__(
+        self, patterns: Sequence[str] = (), *, translated: Mapping[str, str | None] | None = None
+    ):
+        """``translated`` holds patterns already written for RE2 (:attr:`translated` of a set
+        built before by this code), so that a start from the cache does not parse them."""
+        #: Each pattern as written for RE2 (None: searched with ``re``), once compiled.
+        self.translated: dict[str, str | None] = dict(translated or {})
         self._sources: list[str] = []
         self._python: list[re.Pattern[str]] | None = None  # compiled on first need
         self._rest: list[int] = []  # ids searched with ``re`` on every text
@@ -168,7 +174,10 @@ class PatternSet:
         options.log_errors = False
         found = re2.Set.SearchSet(options)
         for i, source in enumerate(self._sources):
-            written = translate(source)
+            if source in self.translated:
+                written = self.translated[source]
+            else:
+                written = self.translated[source] = translate(source)
             try:
                 if written is None:
                     raise re2.error("kept for re")

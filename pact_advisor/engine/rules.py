@@ -9,6 +9,7 @@ with a capital letter in it is matched against the message as written instead, s
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from pact_advisor.engine.patterns import PatternSet
@@ -96,10 +97,11 @@ class Mention:
 
 
 class CompiledRules:
-    def __init__(self, rules: Rules):
+    def __init__(self, rules: Rules, translated: Mapping[str, str | None] | None = None):
+        """``translated``: the patterns as written for RE2 before (see :class:`PatternSet`)."""
         self.thresholds = rules.thresholds
         #: Every rule's folded patterns, searched together (see :meth:`scan`).
-        self.patterns = into = PatternSet()
+        self.patterns = into = PatternSet(translated=translated)
 
         def pattern(patterns: tuple[str, ...]) -> Pattern:
             return Pattern.compile(patterns, into)

@@ -159,10 +159,11 @@ class Speller:
         self._near: dict[tuple[str, bool], bool] = {}
         self._known = frozenset(vocabulary)
         self._min_len = min_len
-        self._spell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+        spell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
         for word, count in vocabulary.items():
             if len(word) >= min_len - 1:
-                self._spell.create_dictionary_entry(word, count)
+                spell.create_dictionary_entry(word, count)
+        self.__dict__["_spell"] = spell
 
     def tables(self) -> dict:
         """The speller as plain data (symspellpy's own tables), for the start-up cache."""
@@ -180,25 +181,39 @@ class Speller:
 
     @classmethod
     def from_tables(cls, tables: Mapping) -> Speller:
-        """The speller :meth:`tables` describes, without building its tables again."""
-        from symspellpy import SymSpell
-
+        """The speller :meth:`tables` describes, without building its tables again. They are
+        read on the first word it does not know: most questions have none."""
+        keys, words = tables["delete_keys"], tables["delete_words"]
+        if keys.count("\n") != words.count("\n"):
+            raise ValueError("damaged speller tables")
         self = cls.__new__(cls)
         self._near = {}
         self._known = frozenset(tables["known"])
         self._min_len = tables["min_len"]
+        self._tables = tables
+        return self
+
+    @property
+    def _spell(self):
+        tables = self.__dict__.pop("_tables", None)
+        if tables is not None:
+            self.__dict__["_spell"] = self._restore(tables)
+        return self.__dict__["_spell"]
+
+    def _restore(self, tables: Mapping):
+        from symspellpy import SymSpell
+
         spell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
-        if tables["data_version"] != spell.data_version:
-            raise ValueError("speller tables of another symspellpy")
+        if tables["data_version"] != spell.data_version:  # tables of another symspellpy
+            for word, count in tables["words"].items():
+                spell.create_dictionary_entry(word, count)
+            return spell
         # The attributes symspellpy's own loader (``load_pickle``) sets.
         spell._words = dict(tables["words"])
         keys, words = tables["delete_keys"].split("\n"), tables["delete_words"].split("\n")
-        if len(keys) != len(words):
-            raise ValueError("damaged speller tables")
         spell._deletes = _TabJoined(zip(keys, words, strict=True))
         spell._max_length = tables["max_length"]
-        self._spell = spell
-        return self
+        return spell
 
     def correct(self, word: str) -> str | None:
         """The guidance word that English ``word`` most likely stands for, or None."""

@@ -14,7 +14,6 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    ValidationInfo,
     field_validator,
 )
 
@@ -152,14 +151,7 @@ class ContextNames(_Frozen):
     sectors: tuple[Text, ...] = ()
 
 
-#: Validation context of data that was validated before (a start-up cache entry, which is
-#: authenticated and keyed on this code): the patterns compiled then, and need not be again.
-CHECKED = "checked"
-
-
-def _check_patterns(patterns: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
-    if info.context and info.context.get(CHECKED):
-        return patterns
+def _check_patterns(patterns: tuple[str, ...]) -> tuple[str, ...]:
     for pattern in patterns:
         try:
             re.compile(pattern)

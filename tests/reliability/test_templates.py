@@ -172,3 +172,43 @@ def test_the_start_refuses_guidance_whose_advice_cannot_be_rendered(guidance_cop
     path.write_text(text.replace("{{ partner }}", "{{ partner.nowhere }}", 1), encoding="utf-8")
     with pytest.raises(GuidanceError, match=r"diaspora\.yaml: diaspora\.[\w-]+: advice: "):
         Advisor.load(guidance_copy, cache_dir=None)
+
+
+def _prompts_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    from pact_advisor.resources import prompts_dir
+
+    return Path(shutil.copytree(prompts_dir(), tmp_path / "prompts"))
+
+
+def test_a_template_broken_after_a_passing_start_is_refused_on_the_next(tmp_path):
+    """A start whose templates passed the check before does not render them again; one whose
+    template changed since (a broken one here) is checked, and refused."""
+    import jinja2
+
+    prompts, cache = _prompts_copy(tmp_path), tmp_path / "cache"
+    for _ in range(2):  # the second start is the one the stamp lets skip the check
+        advisor = Advisor.load(prompts_dir=prompts, cache_dir=cache, eager=True)
+        assert "Pact Advisor" in advisor.renderer.render_help("markdown")
+    assert len(list(cache.glob("checked-*"))) == 1
+    (prompts / "help.md.j2").write_text("{{ undefined_macro() }}", encoding="utf-8")
+    with pytest.raises(jinja2.TemplateError):
+        Advisor.load(prompts_dir=prompts, cache_dir=cache, eager=True)
+
+
+def test_a_planted_stamp_never_skips_the_check(tmp_path):
+    """A stamp this installation did not sign, named for exactly the broken templates."""
+    import jinja2
+
+    from pact_advisor.render import Renderer
+    from pact_advisor.resources import guidance_dir
+
+    prompts, cache = _prompts_copy(tmp_path), tmp_path / "cache"
+    Advisor.load(prompts_dir=prompts, cache_dir=cache)  # the folder and its key
+    (prompts / "help.md.j2").write_text("{{ undefined_macro() }}", encoding="utf-8")
+    guidance = load_guidance(guidance_dir())
+    name = Advisor(guidance, Renderer(guidance, prompts))._check_stamp()
+    (cache / f"checked-{name}").write_bytes(b"\0" * 32)
+    with pytest.raises(jinja2.TemplateError):
+        Advisor.load(prompts_dir=prompts, cache_dir=cache)
