@@ -1,6 +1,6 @@
 """The package in layers that only point down:
 
-    i18n ← knowledge ← engine ← checklists ← store ← render ← app ← gate ← cli / discord_bot
+    i18n, cachedir ← knowledge ← engine ← checklists ← store ← render ← app ← gate ← cli / discord_bot
 
 Every import is counted, also those inside functions or under ``TYPE_CHECKING``: a type a
 module names is a dependency too. Only the Discord glue imports discord.py, and no two
@@ -27,6 +27,7 @@ LAYER = {
     "settings": 0,
     "i18n": 0,
     "lazy": 0,
+    "cachedir": 0,
     "knowledge": 1,
     "engine": 2,
     "checklists": 3,
