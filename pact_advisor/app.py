@@ -15,12 +15,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
+
+import jinja2
 
 from pact_advisor import __version__, cachedir, i18n
 from pact_advisor.checklists import Checklist, build_checklist, checklist_from_result
@@ -187,9 +190,12 @@ class Advisor:
 
     def _check_stamp(self) -> str:
         """What :meth:`check` reads, as one name: the guidance's version, the code and
-        catalogues, the templates, and whether answers are checked too (an engine loaded)."""
+        catalogues, the templates, Python's and Jinja2's versions, and whether answers are
+        checked too (an engine loaded)."""
         parts = (
             __version__,
+            sys.version,
+            jinja2.__version__,
             self.guidance.version,
             "answers" if self._engine is not None else "texts",
             cachedir.files_fingerprint(_PACKAGE, self.renderer.prompts_dir),
