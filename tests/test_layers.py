@@ -1,6 +1,7 @@
 """The package in layers that only point down:
 
-    i18n, cachedir ← knowledge ← engine ← checklists ← store ← render ← app ← gate ← cli / discord_bot
+    i18n, cachedir ← knowledge ← engine ← checklists ← store ← render ← app ← gate
+        ← cli / discord_bot
 
 Every import is counted, also those inside functions or under ``TYPE_CHECKING``: a type a
 module names is a dependency too. Only the Discord glue imports discord.py, and no two

@@ -3,21 +3,21 @@ starts fast.
 
 The key covers everything the cached state depends on: the guidance files' hash, the retrieval
 settings, the source of the engine, the schema and validation code (``knowledge/``) and the
-checklist code, and the versions of this package, scikit-learn, symspellpy and NumPy. A missing, stale or
-unreadable entry is simply rebuilt; the cache never changes an answer.
+checklist code, and the versions of this package, scikit-learn, symspellpy and NumPy. A
+missing, stale or unreadable entry is simply rebuilt; the cache never changes an answer.
 
 An entry holds nothing that can run code: a JSON header (the validated guidance, the
 vocabularies, the speller's tables, the rules' patterns as written for RE2, and each array's
-dtype, shape and place) followed by the
-fitted index's arrays as raw bytes, each aligned to 64 bytes, so loading it imports neither
-scikit-learn nor scipy, and the arrays are read in place (views of the one buffer the file is
-read into, never copied: a large guidance's entry is hundreds of megabytes). It also
-carries an HMAC made with this installation's key (a random key in ``.key`` inside the cache
-folder, a file only the owner can read), so a planted or altered entry, which could not run
-code but could change answers, is never used. A cache folder that others can write to (or
-that belongs to someone else) is not used at all: whoever can write there could replace the
-key (:mod:`pact_advisor.cachedir`). Entries are written to a temporary file and renamed, so a crash, a full disk or a
-concurrent start never leaves a half-written entry under an entry's name.
+dtype, shape and place) followed by the fitted index's arrays as raw bytes, each aligned to 64
+bytes, so loading it imports neither scikit-learn nor scipy, and the arrays are read in place
+(views of the one buffer the file is read into, never copied: a large guidance's entry is
+hundreds of megabytes). It also carries an HMAC made with this installation's key (a random
+key in ``.key`` inside the cache folder, a file only the owner can read), so a planted or
+altered entry, which could not run code but could change answers, is never used. A cache
+folder that others can write to (or that belongs to someone else) is not used at all: whoever
+can write there could replace the key (:mod:`pact_advisor.cachedir`). Entries are written to a
+temporary file and renamed, so a crash, a full disk or a concurrent start never leaves a
+half-written entry under an entry's name.
 """
 
 from __future__ import annotations
@@ -197,7 +197,7 @@ def save(
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         secret = installation_key(directory, create=True)
-        if secret is None:  # pragma: no cover - _installation_key creates it
+        if secret is None:  # pragma: no cover - installation_key creates it
             return
         body = _encode(guidance, state)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".index-", suffix=".tmp")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 #: Only this much of a question is analysed; longer text is almost certainly pasted
@@ -163,7 +163,7 @@ class Speller:
         for word, count in vocabulary.items():
             if len(word) >= min_len - 1:
                 spell.create_dictionary_entry(word, count)
-        self.__dict__["_spell"] = spell
+        self._spell = spell
 
     def tables(self) -> dict:
         """The speller as plain data (symspellpy's own tables), for the start-up cache."""
@@ -193,16 +193,13 @@ class Speller:
         self._tables = tables
         return self
 
-    @property
+    @cached_property
     def _spell(self):
-        tables = self.__dict__.pop("_tables", None)
-        if tables is not None:
-            self.__dict__["_spell"] = self._restore(tables)
-        return self.__dict__["_spell"]
-
-    def _restore(self, tables: Mapping):
+        """The symspellpy speller of a speller read :meth:`from_tables` (one built from a
+        vocabulary sets it in ``__init__``)."""
         from symspellpy import SymSpell
 
+        tables = self._tables
         spell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
         if tables["data_version"] != spell.data_version:  # tables of another symspellpy
             for word, count in tables["words"].items():
