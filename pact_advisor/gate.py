@@ -22,7 +22,7 @@ import jinja2
 from pact_advisor.app import USER_CACHE, Advisor
 from pact_advisor.knowledge import GuidanceError, Problem
 from pact_advisor.knowledge.curate import CurationError, read_regressions
-from pact_advisor.resources import HELD_OUT, TEST_SPLITS, eval_dir
+from pact_advisor.resources import TEST_SPLITS, eval_dir
 
 log = logging.getLogger(__name__)
 
@@ -164,9 +164,10 @@ def run_gate(
         for q, got in zip(questions, after, strict=True)
         if got != regressions[q]
     )
-    together = [q for split in splits.values() for q in split]
-    report = evaluate(candidate.engine, together) if together else None
-    failed_bars = [f"{HELD_OUT}: {bar}" for bar in report.failed_bars()] if report else []
+    failed_bars: list[str] = []
+    for name, split in splits.items():
+        report = evaluate(candidate.engine, split)
+        failed_bars += [f"{name}: {bar}" for bar in report.failed_bars()]
     changes = _changes(current, candidate, questions, after, splits)
     if current is not None and failing:
         before = dict(zip(questions, top_answers(current, questions), strict=True))

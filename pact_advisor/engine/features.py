@@ -187,37 +187,6 @@ def item_fields(item: Item) -> tuple[str, str, str, str]:
     return (item.title, body, item.quote, " ".join(item.keywords))
 
 
-def translated_texts(item: Item) -> list[str]:
-    """The item's French and Spanish text as documents of its example pool: per language its
-    title, its summary, the quote's translation, and its advice with its steps. A French
-    question then meets French words, where the English fields have none."""
-    out: list[str] = []
-    for language in sorted(item.translations):
-        t = item.translations[language]
-        out.extend(text for text in (t.title, t.summary, t.quote) if text)
-        body = " ".join([_SLOTS.sub(" ", t.advice or ""), *(t.checklist or ())]).split()
-        if body:
-            out.append(" ".join(body))
-    return out
-
-
-def example_pool(item: Item) -> tuple[str, ...]:
-    """The documents an item's questions are compared with one by one ("best example"): its
-    example questions, then its translated text."""
-    return (*item.examples, *translated_texts(item))
-
-
-def example_documents(items: Sequence[Item]) -> np.ndarray:
-    """Where each item's example questions sit in the pools of :func:`example_pool`, in item
-    order: what a left-out example excludes."""
-    sizes = [len(example_pool(item)) for item in items]
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-    return np.concatenate(
-        [s + np.arange(len(item.examples)) for s, item in zip(starts, items, strict=True)]
-        or [np.empty(0, dtype=np.int64)]
-    ).astype(np.int64)
-
-
 #: How each text is vectorised: word uni- and bigrams of stems, and character n-grams of the
 #: spelled words (``char_wb``, which carries typos and cognates; very common n-grams dropped).
 WORDS = Weighting("word", (1, 2))
@@ -270,9 +239,8 @@ class FeatureSpace:
         """``analyzer_for(frequency, documents)``: the analyzer over the documents' token
         frequencies."""
         docs = [f for item in items for f in item_fields(item)]
-        pools = [example_pool(item) for item in items]
-        owners = [p for p, pool in enumerate(pools) for _ in pool]
-        docs = fold_many([*docs, *(text for pool in pools for text in pool)])
+        owners = [p for p, item in enumerate(items) for _ in item.examples]
+        docs = fold_many([*docs, *(example for item in items for example in item.examples)])
         tokens = Tokens.of(docs)
         analyzer = analyzer_for(tokens.frequency(), len(docs))
         corpus = Corpus.analyse(tokens, tokens.languages(languages), analyzer.words, analyzer.stems)
