@@ -23,6 +23,7 @@ import os
 import secrets
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,41 @@ def sign(key: bytes, name: str, body: bytes | memoryview) -> bytes:
     return signer.digest()
 
 
+def write_signed(directory: Path, filename: str, signed_as: str, body: bytes = b"") -> None:
+    """Write ``body`` under its HMAC (:func:`sign` as ``signed_as``) to ``filename`` in
+    ``directory``, atomically: a crash, a full disk or a concurrent start never leaves a
+    half-written file under that name. The folder and the key are made on first use; raises
+    ``OSError`` or :class:`UnsafeCacheDir`."""
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    key = installation_key(directory, create=True)
+    if key is None:  # pragma: no cover - installation_key creates it
+        return
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{filename}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(sign(key, signed_as, body))
+            handle.write(body)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, directory / filename)
+    except BaseException:
+        with contextlib.suppress(OSError):  # leave no partial file behind
+            os.unlink(tmp)
+        raise
+
+
+def keep_newest(paths: Iterable[Path], count: int) -> None:
+    """Delete all but the ``count`` most recently written of ``paths``."""
+    dated = []
+    for path in paths:
+        try:
+            dated.append((path.stat().st_mtime, path))
+        except FileNotFoundError:  # pruned by a concurrent start
+            continue
+    for _, stale in sorted(dated)[:-count]:
+        stale.unlink(missing_ok=True)
+
+
 # -- passed checks --------------------------------------------------------------------------
 
 
@@ -139,28 +175,7 @@ def record_passed(directory: Path, name: str) -> None:
     """Stamp the check ``name`` as passed (atomically); a folder that cannot take it only
     means the check runs again next time."""
     try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        key = installation_key(directory, create=True)
-        if key is None:  # pragma: no cover - installation_key creates it
-            return
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".checked-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(sign(key, STAMP_PREFIX + name, b""))
-            os.replace(tmp, directory / f"{STAMP_PREFIX}{name}")
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        stamps = sorted(directory.glob(f"{STAMP_PREFIX}*"), key=_mtime)
-        for stale in stamps[:-KEEP_STAMPS]:
-            stale.unlink(missing_ok=True)
+        write_signed(directory, f"{STAMP_PREFIX}{name}", STAMP_PREFIX + name)
+        keep_newest(directory.glob(f"{STAMP_PREFIX}*"), KEEP_STAMPS)
     except (OSError, UnsafeCacheDir):
         log.debug("could not record a passed check in %s", directory, exc_info=True)
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except FileNotFoundError:  # pruned by a concurrent start
-        return 0.0

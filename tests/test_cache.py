@@ -287,14 +287,14 @@ def test_concurrent_starts_share_one_key_and_whole_entries(team_guidance, tmp_pa
 def test_a_read_only_file_system_is_skipped(team_guidance, tmp_path, monkeypatch):
     import errno
 
-    from pact_advisor.engine import cache as cache_module
+    from pact_advisor import cachedir
 
     def read_only(*args, **kwargs):
         raise OSError(errno.EROFS, "Read-only file system")
 
     cache = tmp_path / "cache"
     cache.mkdir(mode=0o700)
-    monkeypatch.setattr(cache_module.tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(cachedir.tempfile, "mkstemp", read_only)
     engine = load_engine(team_guidance, cache)
     assert engine.ask("what are the success factors?").answered
     assert not list(cache.iterdir())

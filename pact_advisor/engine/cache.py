@@ -29,7 +29,6 @@ import hmac
 import json
 import logging
 import os
-import tempfile
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,7 +36,14 @@ from typing import TYPE_CHECKING
 import numpy
 
 from pact_advisor import __version__
-from pact_advisor.cachedir import TAG_BYTES, UnsafeCacheDir, installation_key, sign
+from pact_advisor.cachedir import (
+    TAG_BYTES,
+    UnsafeCacheDir,
+    installation_key,
+    keep_newest,
+    sign,
+    write_signed,
+)
 from pact_advisor.engine.index import IndexConfig
 from pact_advisor.knowledge import Guidance, guidance_version, load_guidance
 from pact_advisor.knowledge.snapshot import from_data, to_data
@@ -193,42 +199,18 @@ def save(
     directory: Path, key: str, guidance: Guidance, state: tuple[dict[str, numpy.ndarray], dict]
 ) -> None:
     """Write the entry for ``key`` atomically; a cache that cannot be written is skipped."""
-    tmp: str | None = None
     try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        secret = installation_key(directory, create=True)
-        if secret is None:  # pragma: no cover - installation_key creates it
-            return
-        body = _encode(guidance, state)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".index-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(sign(secret, key, body))
-            handle.write(body)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, _entry_path(directory, key))
-        tmp = None
+        write_signed(directory, _entry_path(directory, key).name, key, _encode(guidance, state))
         _prune(directory)
     except UnsafeCacheDir as exc:
         log.warning("not using the index cache: %s", exc)
     except OSError:
         log.warning("could not write the index cache in %s", directory, exc_info=True)
-    finally:
-        if tmp is not None:  # a full or failing disk: leave no partial file behind
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
 
 
 def _prune(directory: Path) -> None:
     """Keep the few newest entries: each guidance edit or upgrade leaves an old one behind."""
-    entries = []
-    for path in directory.glob(f"index-*{SUFFIX}"):
-        try:
-            entries.append((path.stat().st_mtime, path))
-        except FileNotFoundError:  # pruned by a concurrent start
-            continue
-    for _, stale in sorted(entries)[:-KEEP]:
-        stale.unlink(missing_ok=True)
+    keep_newest(directory.glob(f"index-*{SUFFIX}"), KEEP)
     for legacy in (*directory.glob("index-*.pickle"), *directory.glob("index-*.npz")):
         legacy.unlink(missing_ok=True)  # the formats of earlier releases
 
