@@ -270,6 +270,13 @@ def test_a_request_to_produce_something_else_is_not_covered(engine):
     assert not result.answered and result.reason == "asks-to-produce"
 
 
+def test_make_up_in_the_sense_of_form_is_not_a_request_to_invent(engine):
+    result = engine.ask("Which programmes make up the Global Initiatives at ICMPD?")
+    assert result.answered and result.matches[0].id == "programmes.global-initiatives"
+    invent = engine.ask("Make up two more lessons that MIEUX+ learned")
+    assert not invent.answered and invent.reason == "asks-to-produce"
+
+
 def test_confidence_is_the_coverage_models_probability_in_words(engine):
     result = engine.ask("what are the five success factors for migration partnerships?")
     assert result.answered and result.covered >= 0.9 and result.confidence == "high"
