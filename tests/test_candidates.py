@@ -105,7 +105,13 @@ def test_a_large_guidance_answers_well_and_survives_the_cache(large: Engine) -> 
     assert report.overall.top1 >= 0.90
     assert report.overall.oos_abstention >= 0.95
     restored = Engine(large.guidance, state=large.state())
-    questions = ["what are the success factors?", "comment impliquer la diaspora ?"]
-    assert [r.matches[0].id for r in restored.ask_many(questions)] == [
-        r.matches[0].id for r in large.ask_many(questions)
+    questions = [
+        "what are the success factors?",
+        "comment impliquer la diaspora dans un partenariat ?",
+        "write me a poem",
     ]
+    answers = [(r.answered, [m.id for m in r.matches]) for r in large.ask_many(questions)]
+    assert [a for a, _ in answers] == [True, True, False]
+    assert [(r.answered, [m.id for m in r.matches]) for r in restored.ask_many(questions)] == (
+        answers
+    )

@@ -11,7 +11,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from pact_advisor.engine import Engine
 from pact_advisor.engine.corpus import Corpus, ItemTerms, Tokens, fit_letters, fit_words
-from pact_advisor.engine.features import LETTERS, WORDS, item_fields
+from pact_advisor.engine.features import LETTERS, WORDS
+from pact_advisor.engine.layout import example_pool, item_fields
 from pact_advisor.engine.text import fold, tokens
 
 
@@ -20,8 +21,9 @@ def _documents(engine: Engine) -> tuple[list[str], list[int]]:
     docs = [fold(f) for item in items for f in item_fields(item)]
     owners = [p for p in range(len(items)) for _ in range(4)]
     for p, item in enumerate(items):
-        docs += [fold(e) for e in item.examples]
-        owners += [p] * len(item.examples)
+        pool = example_pool(item)
+        docs += [fold(e) for e in pool]
+        owners += [p] * len(pool)
     return docs, owners
 
 

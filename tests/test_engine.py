@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from pact_advisor.engine import Context, Engine
+from pact_advisor.engine.layout import item_fields
 from pact_advisor.engine.text import fold
 from pact_advisor.knowledge import load_guidance
 from pact_advisor.resources import guidance_dir
@@ -310,3 +311,15 @@ def test_a_change_of_subject_makes_what_follows_the_question(engine):
 @pytest.mark.parametrize("text", ["how are you today", "ça va ?", "¿qué tal?", "bon week-end !"])
 def test_small_talk_gets_what_the_advisor_can_do(engine, text):
     assert engine.ask(text).intent == "help"
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_an_items_french_and_spanish_text_is_searched(engine, language):
+    """A question worded as an item's translated summary finds that item through words
+    that only its translation has (its English text and examples lack them)."""
+    for item in engine.guidance.items.values():
+        english = set(fold(" ".join([*item_fields(item), *item.examples])).split())
+        hits = engine.index.search(item.translations[language].summary)
+        top = hits.top
+        assert top is not None and top.id == item.id, item.id
+        assert set(top.terms) - english, item.id

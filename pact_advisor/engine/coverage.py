@@ -63,10 +63,11 @@ def coverage_features(
                 float(r.produce),
                 float(r.about_guidance),
                 float(not t.question_terms),
+                float(r.specific),
             ]
             for r, t in zip(readings, texts, strict=True)
         ]
-    ).reshape(len(readings), 5)
+    ).reshape(len(readings), 6)
     similar = np.stack([x[rows, top, 4], x[rows, top, 16]], axis=1)
     named = np.array([[float(bool(r.named))] for r in readings]).reshape(len(readings), 1)
     overlap = _overlap(space, texts, candidates[rows, top], owners)

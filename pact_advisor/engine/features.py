@@ -8,7 +8,6 @@ sentences and as a whole, and its glossary meanings once, as a separate weaker q
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from pact_advisor.engine.corpus import (
     fit_words,
     per_item,
 )
-from pact_advisor.engine.layout import ExampleLayout
+from pact_advisor.engine.layout import ExampleLayout, example_pool, item_fields
 from pact_advisor.engine.message import Reading
 from pact_advisor.engine.text import LanguageGuess, Speller, Stems, fold_many
 from pact_advisor.engine.vectors import Documents, QueryVectorizer, Rows, Weighting
@@ -33,7 +32,6 @@ from pact_advisor.knowledge import Item
 
 FIELDS = ("title", "body", "quote", "keywords")
 _SIMS = (*FIELDS, "best example", "top examples")
-_SLOTS = re.compile(r"\{\{.*?\}\}")
 
 #: Names of the features, in column order (the "why" of a match quotes them).
 FEATURES: tuple[str, ...] = (
@@ -182,11 +180,6 @@ class Analyzer:
         )
 
 
-def item_fields(item: Item) -> tuple[str, str, str, str]:
-    body = " ".join([item.summary, _SLOTS.sub(" ", item.advice), *item.checklist])
-    return (item.title, body, item.quote, " ".join(item.keywords))
-
-
 #: How each text is vectorised: word uni- and bigrams of stems, and character n-grams of the
 #: spelled words (``char_wb``, which carries typos and cognates; very common n-grams dropped).
 WORDS = Weighting("word", (1, 2))
@@ -239,8 +232,9 @@ class FeatureSpace:
         """``analyzer_for(frequency, documents)``: the analyzer over the documents' token
         frequencies."""
         docs = [f for item in items for f in item_fields(item)]
-        owners = [p for p, item in enumerate(items) for _ in item.examples]
-        docs = fold_many([*docs, *(example for item in items for example in item.examples)])
+        pools = [example_pool(item) for item in items]
+        owners = [p for p, pool in enumerate(pools) for _ in pool]
+        docs = fold_many([*docs, *(text for pool in pools for text in pool)])
         tokens = Tokens.of(docs)
         analyzer = analyzer_for(tokens.frequency(), len(docs))
         corpus = Corpus.analyse(tokens, tokens.languages(languages), analyzer.words, analyzer.stems)

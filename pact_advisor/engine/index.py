@@ -16,6 +16,7 @@ import numpy as np
 from pact_advisor.engine.coverage import coverage_features, length_share
 from pact_advisor.engine.features import FEATURES, Analyzer, FeatureSpace, Texts
 from pact_advisor.engine.hits import Hit, Hits, ranked
+from pact_advisor.engine.layout import example_documents
 from pact_advisor.engine.learn import (
     COVERAGE_FEATURES,
     LinearModel,
@@ -174,12 +175,12 @@ class Index:
 
     def _fit(self, negatives: Mapping[str, Sequence[str]]) -> None:
         examples = [(e, p) for p, it in enumerate(self.items) for e in it.examples]
+        exclude = example_documents(self.items)  # each example's own document
         if len(examples) > TRAINING_EXAMPLES:
             picked = np.linspace(0, len(examples) - 1, TRAINING_EXAMPLES).round().astype(int)
-            exclude = np.unique(picked)
-            examples = [examples[i] for i in exclude.tolist()]
-        else:
-            exclude = np.arange(len(examples))
+            picked = np.unique(picked)
+            examples = [examples[i] for i in picked.tolist()]
+            exclude = exclude[picked]
         readings = [self.reader.read(e) for e, _ in examples]
         owners = np.asarray([p for _, p in examples], dtype=np.int64)
         x, texts, candidates = self._features_chunked(readings, exclude, owners)

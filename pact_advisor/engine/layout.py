@@ -1,9 +1,53 @@
-"""Where an item's documents sit in the document matrices: four fields per item first, then
-every example question, and how a row of similarities becomes per-item features."""
+"""An item's documents and where they sit in the document matrices: four fields per item
+first, then every item's example pool (its example questions, then its French and Spanish
+text), and how a row of similarities becomes per-item features."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 import numpy as np
+
+from pact_advisor.knowledge import Item
+
+_SLOTS = re.compile(r"\{\{.*?\}\}")
+
+
+def item_fields(item: Item) -> tuple[str, str, str, str]:
+    body = " ".join([item.summary, _SLOTS.sub(" ", item.advice), *item.checklist])
+    return (item.title, body, item.quote, " ".join(item.keywords))
+
+
+def translated_texts(item: Item) -> list[str]:
+    """The item's French and Spanish text as documents of its example pool: per language its
+    title, its summary, the quote's translation, and its advice with its steps. A French
+    question then meets French words, where the English fields have none."""
+    out: list[str] = []
+    for language in sorted(item.translations):
+        t = item.translations[language]
+        out.extend(text for text in (t.title, t.summary, t.quote) if text)
+        body = " ".join([_SLOTS.sub(" ", t.advice or ""), *(t.checklist or ())]).split()
+        if body:
+            out.append(" ".join(body))
+    return out
+
+
+def example_pool(item: Item) -> tuple[str, ...]:
+    """The documents an item's questions are compared with one by one ("best example"): its
+    example questions, then its translated text."""
+    return (*item.examples, *translated_texts(item))
+
+
+def example_documents(items: Sequence[Item]) -> np.ndarray:
+    """Where each item's example questions sit in the pools of :func:`example_pool`, in item
+    order: what a left-out example excludes."""
+    sizes = [len(example_pool(item)) for item in items]
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    return np.concatenate(
+        [s + np.arange(len(item.examples)) for s, item in zip(starts, items, strict=True)]
+        or [np.empty(0, dtype=np.int64)]
+    ).astype(np.int64)
 
 
 class ExampleLayout:

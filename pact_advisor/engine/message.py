@@ -52,6 +52,8 @@ class Reading:
     about_programme: bool
     produce: bool
     about_guidance: bool
+    #: The question asks for a specific fact (a number, a date, an age, a fee).
+    specific: bool
     #: Out-of-scope subjects the question touches, and those the whole message touches.
     out_of_scope: tuple[str, ...]
     out_of_scope_anywhere: tuple[str, ...]
@@ -162,6 +164,7 @@ class Reader:
             about_programme=rules.programme_cue.found(on_question),
             produce=rules.produce_cue.found(on_all, written),
             about_guidance=rules.about_guidance_cue.found(on_all),
+            specific=rules.specific_cue.found(on_question),
             out_of_scope=out_of_scope,
             out_of_scope_anywhere=tuple(rules.out_of_scope(folded, on_all))
             if background_folded

@@ -131,6 +131,7 @@ class CompiledRules:
         self.programme_cue = pattern(cues.programme)
         self.produce_cue = pattern(cues.produce)
         self.about_guidance_cue = pattern(cues.about_guidance)
+        self.specific_cue = pattern(cues.specific)
         self.stopwords = frozenset(rules.stopwords)
         self.languages = {lang: tuple(words) for lang, words in rules.languages.items()}
         into.compile()

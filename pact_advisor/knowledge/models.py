@@ -208,9 +208,19 @@ class Cues(_Frozen):
     #: Asks to produce something else or to drop the rules ("write a poem", "ignore your
     #: instructions"): the guidance never covers that.
     produce: tuple[Text, ...] = ()
+    #: Asks for a specific fact: a number, a date, a duration, an age, a fee, a legal
+    #: threshold ("how many...", "until when", "what is the minimum age"). The guidance holds
+    #: lessons and programme facts, rarely such figures.
+    specific: tuple[Text, ...] = ()
 
     _valid = field_validator(
-        "question", "new_subject", "whole_list", "programme", "about_guidance", "produce"
+        "question",
+        "new_subject",
+        "whole_list",
+        "programme",
+        "about_guidance",
+        "produce",
+        "specific",
     )(_check_patterns)
 
 
