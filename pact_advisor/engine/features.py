@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -28,7 +29,7 @@ from pact_advisor.engine.corpus import (
 from pact_advisor.engine.layout import ExampleLayout
 from pact_advisor.engine.message import Reading
 from pact_advisor.engine.text import LanguageGuess, Speller, Stems, fold_many
-from pact_advisor.engine.vectors import Documents, QueryVectorizer, Rows, Weighting
+from pact_advisor.engine.vectors import Documents, QueryVectorizer, Rows, Weighting, joined
 from pact_advisor.knowledge import Item
 
 FIELDS = ("title", "body", "quote", "keywords")
@@ -229,6 +230,11 @@ class FeatureSpace:
         self.documents = self._doc_word.size if self.exhaustive else self._doc_word.count
         self._layout = ExampleLayout(self.example_owner, self.n_items)
 
+    @cached_property
+    def _both(self) -> Documents:
+        """Both document matrices as one, letters' features after words'."""
+        return Documents.stacked(self._doc_word, self._doc_char)
+
     @classmethod
     def fit(
         cls,
@@ -333,14 +339,21 @@ class FeatureSpace:
                 [k[0] for k in keys], [k[1] for k in keys], np.asarray([k[2] for k in keys])
             )
             return once[where]
-        parts = []
-        for vectorizer, docs, texts in (
-            (self._qword, self._doc_word, words),
-            (self._qchar, self._doc_char, letters),
-        ):
-            sims = docs.similarities(vectorizer, texts)
-            parts.append(self._layout.per_item(sims, exclude))
-        return np.concatenate(parts, axis=2)
+        n = len(words)
+        if n > Documents.BATCH:
+            sims = np.concatenate(
+                [
+                    self._doc_word.similarities(self._qword, words),
+                    self._doc_char.similarities(self._qchar, letters),
+                ]
+            )
+        else:  # words and letters in one gather
+            queries = joined(
+                self._qword.sparse(words), self._qchar.sparse(letters), self._qword.size
+            )
+            sims = self._both.gather(*queries)
+        both = self._layout.per_item(sims, np.concatenate([exclude, exclude]))
+        return np.concatenate([both[:n], both[n:]], axis=2)
 
     def candidate_items(
         self, words: list[str], message_of: np.ndarray, n: int, k: int, owners=None
