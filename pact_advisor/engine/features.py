@@ -341,18 +341,19 @@ class FeatureSpace:
             return once[where]
         n = len(words)
         if n > Documents.BATCH:
-            sims = np.concatenate(
-                [
-                    self._doc_word.similarities(self._qword, words),
-                    self._doc_char.similarities(self._qchar, letters),
-                ]
-            )
-        else:  # words and letters in one gather
-            queries = joined(
-                self._qword.sparse(words), self._qchar.sparse(letters), self._qword.size
-            )
-            sims = self._both.gather(*queries)
-        both = self._layout.per_item(sims, np.concatenate([exclude, exclude]))
+            parts = [
+                self._layout.per_item(docs.similarities(vectorizer, texts), exclude)
+                for vectorizer, docs, texts in (
+                    (self._qword, self._doc_word, words),
+                    (self._qchar, self._doc_char, letters),
+                )
+            ]
+            return np.concatenate(parts, axis=2)
+        # A few texts: words and letters in one gather and one pass.
+        queries = joined(self._qword.sparse(words), self._qchar.sparse(letters), self._qword.size)
+        both = self._layout.per_item(
+            self._both.gather(*queries), np.concatenate([exclude, exclude])
+        )
         return np.concatenate([both[:n], both[n:]], axis=2)
 
     def candidate_items(
