@@ -12,6 +12,7 @@ engine's reading), else, when the question is too short to tell, the front end's
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -84,10 +85,16 @@ def answer_language(
         return i18n.check(chosen)
     if result.language != i18n.SOURCE and result.language in i18n.LANGUAGES:
         return result.language
-    markers = {fold(w) for w in guidance.rules.languages.get("en", ())}
-    if markers & set(fold(result.question).split()):
+    markers = _folded(guidance.rules.languages.get("en", ()))
+    if not markers.isdisjoint(fold(result.question).split()):
         return i18n.SOURCE
     return i18n.language_of(fallback) or i18n.SOURCE
+
+
+@functools.lru_cache(maxsize=16)
+def _folded(words: tuple[str, ...]) -> frozenset[str]:
+    """The words folded, as a set (a guidance's marker words, folded once)."""
+    return frozenset(fold(w) for w in words)
 
 
 @dataclass(frozen=True)

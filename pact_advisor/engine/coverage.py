@@ -80,7 +80,7 @@ def _overlap(
     """What the message shares with its top item. For one of the guidance's own examples
     (``owners[i]`` is its item), its own words never count as shared: leave-one-out."""
     rows = []
-    for i, (t, position) in enumerate(zip(texts, top, strict=True)):
+    for i, (t, position) in enumerate(zip(texts, top.tolist(), strict=True)):
         mine = owners is not None and owners[i] == position
         words = frozenset(t.whole_terms) if mine else frozenset()
         stems = frozenset(t.whole_stems) if mine else frozenset()

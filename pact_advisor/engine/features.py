@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -27,7 +28,7 @@ from pact_advisor.engine.corpus import (
 from pact_advisor.engine.layout import ExampleLayout, example_pool, item_fields
 from pact_advisor.engine.message import Reading
 from pact_advisor.engine.text import LanguageGuess, Speller, Stems, fold_many
-from pact_advisor.engine.vectors import Documents, QueryVectorizer, Rows, Weighting
+from pact_advisor.engine.vectors import Documents, QueryVectorizer, Rows, Weighting, joined
 from pact_advisor.knowledge import Item
 
 FIELDS = ("title", "body", "quote", "keywords")
@@ -222,6 +223,11 @@ class FeatureSpace:
         self.documents = self._doc_word.size if self.exhaustive else self._doc_word.count
         self._layout = ExampleLayout(self.example_owner, self.n_items)
 
+    @cached_property
+    def _both(self) -> Documents:
+        """Both document matrices as one, letters' features after words'."""
+        return Documents.stacked(self._doc_word, self._doc_char)
+
     @classmethod
     def fit(
         cls,
@@ -327,14 +333,22 @@ class FeatureSpace:
                 [k[0] for k in keys], [k[1] for k in keys], np.asarray([k[2] for k in keys])
             )
             return once[where]
-        parts = []
-        for vectorizer, docs, texts in (
-            (self._qword, self._doc_word, words),
-            (self._qchar, self._doc_char, letters),
-        ):
-            sims = docs.similarities(vectorizer, texts)
-            parts.append(self._layout.per_item(sims, exclude))
-        return np.concatenate(parts, axis=2)
+        n = len(words)
+        if n > Documents.BATCH:
+            parts = [
+                self._layout.per_item(docs.similarities(vectorizer, texts), exclude)
+                for vectorizer, docs, texts in (
+                    (self._qword, self._doc_word, words),
+                    (self._qchar, self._doc_char, letters),
+                )
+            ]
+            return np.concatenate(parts, axis=2)
+        # A few texts: words and letters in one gather and one pass.
+        queries = joined(self._qword.sparse(words), self._qchar.sparse(letters), self._qword.size)
+        both = self._layout.per_item(
+            self._both.gather(*queries), np.concatenate([exclude, exclude])
+        )
+        return np.concatenate([both[:n], both[n:]], axis=2)
 
     def candidate_items(
         self, words: list[str], message_of: np.ndarray, n: int, k: int, owners=None

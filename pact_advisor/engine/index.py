@@ -159,6 +159,9 @@ class Index:
         }
         names = sorted({it.collection for it in items})
         self._collection_of = np.array([names.index(it.collection) for it in items], dtype=int)
+        # Items of the same collection, each but itself.
+        same = self._collection_of[:, None] == self._collection_of[None, :]
+        self._mates = same & ~np.eye(len(items), dtype=bool)
         self.ranker = self.coverage = None
         return self
 
@@ -240,22 +243,25 @@ class Index:
             for r, ex in zip(readings, exclude, strict=True)
         ]
         sims, candidates = self._similarities(texts, exclude, owners)
+        every = candidates is None and sims[0].shape[1] <= CANDIDATES
         if candidates is None:
             candidates = self._candidates(sims, owners)
-            sims = tuple(np.take_along_axis(a, candidates[:, :, None], axis=1) for a in sims)
+            if not every:
+                sims = tuple(np.take_along_axis(a, candidates[:, :, None], axis=1) for a in sims)
         q, w, best, e = sims
-        point = self._best_point(w, candidates)
+        point = self._best_point(w, candidates, every)
 
-        def per_message(masks: list[np.ndarray]) -> np.ndarray:
-            return np.take_along_axis(np.stack(masks), candidates, axis=1)
+        def per_message(targets: list[frozenset[str]]) -> np.ndarray:
+            masks = self._masks(targets)
+            return masks if every else np.take_along_axis(masks, candidates, axis=1)
 
         length = length_share(readings)
         whole_list = np.array([r.whole_list for r in readings], dtype=float)[:, None]
         # A message that is little more than a name ("3I approach", "diaspora?").
         terse = np.array([1.0 / (1 + len(t.whole_terms)) for t in texts])[:, None]
         asks_programme = np.array([r.about_programme for r in readings], dtype=float)[:, None]
-        named = per_message([self._mask(r.named) for r in readings])
-        in_background = per_message([self._mask(r.named_in_background) for r in readings])
+        named = per_message([r.named for r in readings])
+        in_background = per_message([r.named_in_background for r in readings])
         overview = self._is_overview[candidates]
         programme = self._is_programme[candidates]
         structure = np.stack(
@@ -336,13 +342,18 @@ class Index:
         e = sims[len(sims) - n :, :, :6]
         return (q, w, best, e), candidates
 
-    def _best_point(self, whole: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    def _best_point(
+        self, whole: np.ndarray, candidates: np.ndarray, every: bool = False
+    ) -> np.ndarray:
         """For each candidate, the best similarity among the other candidates of its
-        collection (0 if none)."""
+        collection (0 if none). ``every``: the candidates are all the items, in order."""
         fused = whole.mean(axis=2)  # (n, candidates)
-        collection = self._collection_of[candidates]
-        mates = collection[:, :, None] == collection[:, None, :]
-        mates &= ~np.eye(candidates.shape[1], dtype=bool)
+        if every:
+            mates = self._mates
+        else:
+            collection = self._collection_of[candidates]
+            mates = collection[:, :, None] == collection[:, None, :]
+            mates &= ~np.eye(candidates.shape[1], dtype=bool)
         best = np.where(mates, fused[:, None, :], -np.inf).max(axis=2, initial=-np.inf)
         return np.where(np.isfinite(best), best, 0.0)
 
@@ -353,13 +364,15 @@ class Index:
 
         return replace(reading, question=reading.whole)
 
-    def _mask(self, targets: frozenset[str]) -> np.ndarray:
-        mask = np.zeros(len(self.items))
-        for target in targets:
-            found = self._targets.get(target)
-            if found is not None:
-                mask = np.maximum(mask, found)
-        return mask
+    def _masks(self, targets: Sequence[frozenset[str]]) -> np.ndarray:
+        """``(messages, items)``: 1 where the message's ``targets`` name the item."""
+        masks = np.zeros((len(targets), len(self.items)))
+        for row, named in enumerate(targets):
+            for target in named:
+                found = self._targets.get(target)
+                if found is not None:
+                    np.maximum(masks[row], found, out=masks[row])
+        return masks
 
     def _logits(self, x: np.ndarray) -> np.ndarray:
         if self.ranker is not None:

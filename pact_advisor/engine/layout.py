@@ -81,7 +81,7 @@ class ExampleLayout:
         examples = np.concatenate([examples, np.full((n, 1), -1.0, dtype=sims.dtype)], axis=1)
         rows = np.flatnonzero(exclude >= 0)
         examples[rows, exclude[rows]] = -1.0
-        grid = examples[:, self.pad]  # (n, items, width); the pad column reads -1
+        grid = np.take(examples, self.pad, axis=1)  # (n, items, width); the pad reads -1
         return np.concatenate([fields, *best_examples(grid)], axis=2)
 
     def per_candidate(self, sims: np.ndarray, chosen: np.ndarray, exclude: np.ndarray):
@@ -106,6 +106,8 @@ def best_examples(grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """From ``(n, items, width)`` similarities with each item's examples (-1: none), the best
     and the mean of the best three, each ``(n, items, 1)``."""
     top = np.partition(grid, grid.shape[2] - 3, axis=2)[:, :, -3:] if grid.shape[2] > 3 else grid
-    best = top.max(axis=2)
-    top3 = np.where(top >= 0, top, 0).sum(axis=2) / np.maximum((top >= 0).sum(axis=2), 1)
+    # Rank first, in one block: each reduction then runs over whole rows.
+    top = np.ascontiguousarray(np.moveaxis(top, 2, 0))
+    best = top.max(axis=0)
+    top3 = np.where(top >= 0, top, 0).sum(axis=0) / np.maximum((top >= 0).sum(axis=0), 1)
     return best[:, :, None], top3[:, :, None]

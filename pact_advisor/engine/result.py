@@ -5,6 +5,7 @@ Plain frozen data, importable without NumPy or scikit-learn.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -40,10 +41,16 @@ class Match:
             "id": self.id,
             "title": self.title,
             "quote": self.quote,
-            "source": self.source.model_dump(exclude_none=True),
+            "source": dict(_source_dict(self.source)),
             "score": round(self.score, 4),
             "why": list(self.why),
         }
+
+
+@functools.lru_cache(maxsize=1024)
+def _source_dict(source: Source) -> dict[str, Any]:
+    """A source as plain data (read only: callers copy it)."""
+    return source.model_dump(exclude_none=True)
 
 
 @dataclass(frozen=True)

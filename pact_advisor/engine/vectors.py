@@ -179,10 +179,14 @@ class Documents:
     def similarities(self, vectorizer: QueryVectorizer, texts: Sequence[str]) -> np.ndarray:
         if len(texts) > self.BATCH:
             return (vectorizer.transform(texts) @ self.matrix).toarray()
-        # One gather over every text's features: each (text, document) sum adds its terms in
-        # the order of the text's features, as one text at a time would.
-        indptr, columns, weights = vectorizer.sparse(texts)
-        n = len(texts)
+        return self.gather(*vectorizer.sparse(texts))
+
+    def gather(self, indptr: np.ndarray, columns: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """``(texts, documents)`` similarities of the texts that the CSR arrays of
+        :meth:`QueryVectorizer.sparse` describe, by one gather over all their features: each
+        (text, document) sum adds its terms in the order of the text's features, as one text
+        at a time would."""
+        n = len(indptr) - 1
         lengths = self._lengths[columns]
         total = int(lengths.sum())
         if not total:
@@ -196,6 +200,26 @@ class Documents:
         products = self._data[gather]
         products *= np.repeat(weights, lengths)
         return np.bincount(cells, weights=products, minlength=n * self.size).reshape(n, self.size)
+
+    @classmethod
+    def stacked(cls, first: Documents, second: Documents) -> Documents:
+        """The same documents over two vocabularies as one matrix: ``second``'s features
+        numbered after ``first``'s (see :func:`joined`)."""
+        indptr = np.concatenate([first.indptr, second.indptr[1:] + first.indptr[-1]])
+        indices = np.concatenate([first.indices, second.indices])
+        return cls(indptr, indices, np.concatenate([first.data, second.data]), first.size)
+
+
+def joined(
+    first: tuple[np.ndarray, np.ndarray, np.ndarray],
+    second: tuple[np.ndarray, np.ndarray, np.ndarray],
+    offset: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Two sets of CSR query arrays as one, ``second``'s texts after ``first``'s and its
+    feature ids moved up by ``offset`` (for a matrix of :meth:`Documents.stacked`)."""
+    (p1, c1, w1), (p2, c2, w2) = first, second
+    indptr = np.concatenate([p1, p2[1:] + p1[-1]])
+    return indptr, np.concatenate([c1, c2 + offset]), np.concatenate([w1, w2])
 
 
 class Rows:
