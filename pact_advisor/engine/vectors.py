@@ -14,7 +14,6 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from itertools import chain, pairwise
 from typing import Literal
 
@@ -148,8 +147,7 @@ class Documents:
         self.indptr = np.asarray(indptr, dtype=np.int64)
         self.indices = np.asarray(indices, dtype=np.int32)
         self.data = np.asarray(data, dtype=np.float32)
-        # For the gathers of a few texts: documents per feature (the wide copies of the indices
-        # and weights are made on the first gather, see :attr:`_wide`).
+        # For the gathers of a few texts: documents per feature.
         self._lengths = np.diff(self.indptr)
         #: How many documents.
         self.size = int(size)
@@ -193,35 +191,21 @@ class Documents:
             return np.zeros((n, self.size))
         gather = np.repeat(self.indptr[columns] - np.cumsum(lengths) + lengths, lengths)
         gather += np.arange(total)
-        wide_indices, wide_data = self._wide
-        cells = wide_indices[gather]
+        cells = self.indices[gather].astype(np.int64)
         if n > 1:
             text_of = np.repeat(np.arange(n) * self.size, np.diff(indptr))
             cells += np.repeat(text_of, lengths)
-        products = wide_data[gather]
+        products = self.data[gather].astype(np.float64)
         products *= np.repeat(weights, lengths)
         return np.bincount(cells, weights=products, minlength=n * self.size).reshape(n, self.size)
 
-    @cached_property
-    def _wide(self) -> tuple[np.ndarray, np.ndarray]:
-        """The indices as int64 and the weights as float64, what a gather reads."""
-        return self.indices.astype(np.int64), self.data.astype(np.float64)
-
     @classmethod
     def stacked(cls, first: Documents, second: Documents) -> Documents:
-        """The same documents over two vocabularies as one matrix, for gathers only:
-        ``second``'s features numbered after ``first``'s (see :func:`joined`). It holds just
-        the wide arrays a gather reads, so it costs what the two matrices' own wide copies
-        would, which are then never made."""
+        """The same documents over two vocabularies as one matrix: ``second``'s features
+        numbered after ``first``'s (see :func:`joined`)."""
         indptr = np.concatenate([first.indptr, second.indptr[1:] + first.indptr[-1]])
-        empty = np.empty(0)
-        both = cls(indptr, empty.astype(np.int32), empty.astype(np.float32), first.size)
-        parts = (first.indices, second.indices), (first.data, second.data)
-        both.__dict__["_wide"] = (
-            np.concatenate(parts[0], dtype=np.int64),
-            np.concatenate(parts[1], dtype=np.float64),
-        )
-        return both
+        indices = np.concatenate([first.indices, second.indices])
+        return cls(indptr, indices, np.concatenate([first.data, second.data]), first.size)
 
 
 def joined(
