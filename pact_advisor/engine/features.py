@@ -278,8 +278,11 @@ class FeatureSpace:
             ("letters", self._qchar, self._doc_char),
         ):
             arrays[f"{name}.idf"] = vectorizer.idf
-            arrays.update({f"{name}.{k}": v for k, v in documents.arrays().items()})
             meta[f"{name}.terms"] = vectorizer.terms
+            if not self.exhaustive:
+                arrays.update({f"{name}.{k}": v for k, v in documents.arrays().items()})
+        if self.exhaustive:  # one matrix, read in place; the two are views of it
+            arrays.update({f"documents.{k}": v for k, v in self._both.arrays().items()})
         return arrays, meta
 
     @classmethod
@@ -289,26 +292,22 @@ class FeatureSpace:
         def part(prefix: str) -> dict[str, np.ndarray]:
             return {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}
 
-        vectors = []
-        kind = Documents if meta["exhaustive"] else Rows
-        for name, weighting in (("words", WORDS), ("letters", LETTERS)):
-            mine = part(f"{name}.")
-            vectors.append(
-                (
-                    QueryVectorizer(weighting, meta[f"{name}.terms"], mine["idf"]),
-                    kind.from_arrays(mine),
-                )
-            )
+        vectorizers = tuple(
+            QueryVectorizer(weighting, meta[f"{name}.terms"], arrays[f"{name}.idf"])
+            for name, weighting in (("words", WORDS), ("letters", LETTERS))
+        )
+        both = None
+        if meta["exhaustive"]:
+            both = Documents.from_arrays(part("documents."))
+            documents = both.split(vectorizers[0].size)
+        else:
+            documents = (Rows.from_arrays(part("words.")), Rows.from_arrays(part("letters.")))
         index = None if meta["exhaustive"] else Documents.from_arrays(part("items."))
         terms = [ItemTerms(meta[name], **part(f"{name}.")) for name in ("item_words", "item_stems")]
-        return cls(
-            analyzer,
-            (vectors[0][0], vectors[1][0]),
-            (vectors[0][1], vectors[1][1]),
-            arrays["example_owner"],
-            *terms,
-            index,
-        )
+        space = cls(analyzer, vectorizers, documents, arrays["example_owner"], *terms, index)
+        if both is not None:
+            space.__dict__["_both"] = both  # the cached property, already at hand
+        return space
 
     def similarities(
         self,

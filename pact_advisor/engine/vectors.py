@@ -199,6 +199,17 @@ class Documents:
         products *= np.repeat(weights, lengths)
         return np.bincount(cells, weights=products, minlength=n * self.size).reshape(n, self.size)
 
+    def split(self, features: int) -> tuple[Documents, Documents]:
+        """The inverse of :meth:`stacked`: the first ``features`` features and the rest, as
+        views of this matrix's arrays (only the second's ``indptr`` is new)."""
+        cut = int(self.indptr[features])
+        first = Documents(
+            self.indptr[: features + 1], self.indices[:cut], self.data[:cut], self.size
+        )
+        rest = self.indptr[features:] - cut
+        second = Documents(rest, self.indices[cut:], self.data[cut:], self.size)
+        return first, second
+
     @classmethod
     def stacked(cls, first: Documents, second: Documents) -> Documents:
         """The same documents over two vocabularies as one matrix: ``second``'s features
