@@ -341,3 +341,13 @@ def test_an_items_french_and_spanish_text_is_searched(engine, language):
         top = hits.top
         assert top is not None and top.id == item.id, item.id
         assert set(top.terms) - english, item.id
+
+
+def test_a_spanish_or_french_question_with_as_many_markers_of_each_is_told_by_its_letters(
+    engine,
+):
+    # "a" and "la" mark both languages; "¿" and "ó" only Spanish, "à" and "è" only French.
+    assert engine.index.read("¿cómo involucrar a la diaspora?").language == "es"
+    assert engine.index.read("comment associer la diaspora à la stratégie ?").language == "fr"
+    assert engine.index.read("how do we involve the diaspora?").language == "en"
+    assert engine.ask("¿cómo involucrar a la diaspora?").language == "es"

@@ -123,7 +123,7 @@ class Reader:
             written = _MENTION.sub(" ", written)
             folded = None
         folded = fold(written) if folded is None else folded
-        language = self.languages.guess(folded.split())
+        language = self.languages.guess(folded.split(), written)
         # Each sentence folded once: (as written, folded).
         sentences = [(s, f) for s in _sentences(written, language) if (f := fold(s))]
         if not sentences:

@@ -71,6 +71,10 @@ def foreign_script(text: str) -> bool:
     return latin < len(letters) / 2
 
 
+#: Letters and marks that one of the three languages uses and the others do not.
+_OWN_LETTERS = {"fr": frozenset("çœèêëàâîïôûù"), "es": frozenset("ñ¿¡áíóú")}
+
+
 class LanguageGuess:
     """English, French or Spanish, from the share of each language's function words.
 
@@ -96,12 +100,18 @@ class LanguageGuess:
         """The languages ``word`` is a marker of."""
         return self._languages.get(word, ())
 
-    def guess(self, words: Iterable[str]) -> str:
+    def guess(self, words: Iterable[str], written: str = "") -> str:
+        """The language of the folded ``words``; ``written``, the text as typed, adds one for
+        each language whose own letters or marks it holds ("¿", "ñ", "ç", "è")."""
         counts = dict.fromkeys(self._markers, 0)
         languages = self._languages
         for word in words:
             for lang in languages.get(word, ()):
                 counts[lang] += 1
+        if written and not written.isascii():
+            for lang, letters in _OWN_LETTERS.items():
+                if lang in counts and any(ch in letters for ch in written.lower()):
+                    counts[lang] += 1
         best = max(counts, key=counts.__getitem__, default="en")
         return best if counts.get(best, 0) > counts.get("en", 0) else "en"
 
