@@ -109,8 +109,9 @@ class LanguageGuess:
             for lang in languages.get(word, ()):
                 counts[lang] += 1
         if written and not written.isascii():
+            typed = set(written.lower())
             for lang, letters in _OWN_LETTERS.items():
-                if lang in counts and any(ch in letters for ch in written.lower()):
+                if lang in counts and not letters.isdisjoint(typed):
                     counts[lang] += 1
         best = max(counts, key=counts.__getitem__, default="en")
         return best if counts.get(best, 0) > counts.get("en", 0) else "en"
