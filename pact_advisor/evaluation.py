@@ -270,6 +270,7 @@ def sweep(engine: Engine, questions: Sequence[Question], thresholds: Iterable[fl
 ABLATIONS: dict[str, dict[str, bool]] = {
     "full engine": {},
     "no ranker (fused similarity)": {"use_ranker": False},
+    "no item classifier": {"use_classifier": False},
     "no clause handling": {"use_clauses": False},
     "no coverage model (top score > 0)": {"use_coverage_model": False},
     "no stemming": {"use_stemming": False},

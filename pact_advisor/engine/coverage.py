@@ -71,7 +71,21 @@ def coverage_features(
     similar = np.stack([x[rows, top, 4], x[rows, top, 16]], axis=1)
     named = np.array([[float(bool(r.named))] for r in readings]).reshape(len(readings), 1)
     overlap = _overlap(space, texts, candidates[rows, top], owners)
-    return np.concatenate([scores, known, overlap, cues, similar, named], axis=1)
+    learned = _learned(x, rows, top)
+    return np.concatenate([scores, known, overlap, cues, similar, named, learned], axis=1)
+
+
+def _learned(x: np.ndarray, rows: np.ndarray, top: np.ndarray) -> np.ndarray:
+    """The item classifier's best margin among the candidates, its lead over its second, and
+    how far the ranker's top item falls below the classifier's best (0 when they agree)."""
+    margins = x[:, :, -2]
+    if margins.shape[1] < 2:
+        best = margins[:, 0]
+        lead = np.zeros(len(margins))
+    else:
+        two = -np.partition(-margins, 1, axis=1)[:, :2]
+        best, lead = two[:, 0], two[:, 0] - two[:, 1]
+    return np.stack([best, lead, x[rows, top, -1]], axis=1)
 
 
 def _overlap(

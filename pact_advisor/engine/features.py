@@ -51,6 +51,8 @@ FEATURES: tuple[str, ...] = (
     "named in the background only",
     "named programme asked about",
     *(f"length x question {kind} {f}" for kind in ("words", "letters") for f in _SIMS),
+    "reads like its examples",
+    "reads like its examples, against the closest item",
 )
 
 
@@ -348,6 +350,18 @@ class FeatureSpace:
             self._both.gather(*queries), np.concatenate([exclude, exclude])
         )
         return np.concatenate([both[:n], both[n:]], axis=2)
+
+    @property
+    def vocabulary_size(self) -> int:
+        """Word and letter features together."""
+        return self._qword.size + self._qchar.size
+
+    def whole_vectors(self, texts: Sequence[Texts]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every message's whole words, then every message's whole letters, as CSR arrays
+        over both vocabularies (letters' features after words'), for the item classifier."""
+        words = self._qword.sparse([t.whole_words for t in texts])
+        letters = self._qchar.sparse([t.whole_letters for t in texts])
+        return joined(words, letters, self._qword.size)
 
     def candidate_items(
         self, words: list[str], message_of: np.ndarray, n: int, k: int, owners=None

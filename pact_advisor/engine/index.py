@@ -1,22 +1,24 @@
 """Retrieval over guidance items: build once (fit), search many.
 
-``Index.build`` is the only constructor: it fits the vectorizers, the ranker and the coverage
-model on the guidance (see :mod:`pact_advisor.engine.learn`). ``Index.search`` reads a message,
-scores every item and returns :class:`Hits`.
+``Index.build`` fits the vectorizers, the item classifier, the ranker and the coverage model
+on the guidance (:mod:`~pact_advisor.engine.classify`, :mod:`~pact_advisor.engine.learn`).
+``Index.search`` reads a message, scores the items and returns :class:`Hits`.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
+from pact_advisor.engine.classify import ItemClassifier, fit_on_examples, learned_features
 from pact_advisor.engine.coverage import coverage_features, length_share
 from pact_advisor.engine.features import FEATURES, Analyzer, FeatureSpace, Texts
+from pact_advisor.engine.fitted import MODELS, model_arrays, models_from
 from pact_advisor.engine.hits import Hit, Hits, ranked
-from pact_advisor.engine.layout import example_documents
+from pact_advisor.engine.layout import training_examples
 from pact_advisor.engine.learn import (
     COVERAGE_FEATURES,
     LinearModel,
@@ -42,9 +44,8 @@ CANDIDATES = 48
 #: candidates are chosen from each item taken as one document, and fewer are scored: each
 #: costs the comparison of all its examples.
 LARGE_CANDIDATES = 20
-#: The ranker and the coverage model learn from at most this many example questions, taken
-#: evenly across the items: the features are the same for every item, so a sample teaches
-#: them as well as all of a large guidance's examples would.
+#: The models learn from at most this many example questions, taken evenly across the items:
+#: the ranker's features are the same for every item, so a sample teaches it as well as all.
 TRAINING_EXAMPLES = 2_000
 
 
@@ -58,10 +59,13 @@ class IndexConfig:
     use_stemming: bool = True
     use_speller: bool = True
     use_glossary: bool = True
+    use_classifier: bool = True
     #: Regularisation of the ranker (scikit-learn's ``C``).
     ranker_c: float = 0.03
     #: L2 penalty of the coverage network (scikit-learn's ``alpha``).
     coverage_alpha: float = 3.0
+    #: Regularisation of the item classifier (scikit-learn's ``C``).
+    classifier_c: float = 0.5
 
 
 class Index:
@@ -73,6 +77,7 @@ class Index:
     space: FeatureSpace
     ranker: LinearModel | None
     coverage: SmallNetwork | None
+    classifier: ItemClassifier | None
 
     @classmethod
     def build(
@@ -87,10 +92,9 @@ class Index:
         config: IndexConfig | None = None,
     ) -> Index:
         self = cls._prepare(items, rules, glossary, countries, sectors, config)
-        config = self.config
 
         def analyzer_for(counts: Counter[str], documents: int) -> Analyzer:
-            speller = Speller(counts if config.use_speller else {})
+            speller = Speller(counts if self.config.use_speller else {})
             for word in glossary.words:
                 counts[word] += 2  # glossary terms are known, never "corrected"
             return self._analyzer(rules, speller, counts, documents)
@@ -117,19 +121,16 @@ class Index:
         speller = Speller.from_tables(meta["speller"])
         analyzer = self._analyzer(rules, speller, Counter(meta["frequency"]), meta["documents"])
         self.space = FeatureSpace.restore(analyzer, arrays, meta["space"])
-        self.ranker = _model(LinearModel, arrays, "ranker.")
-        self.coverage = _model(SmallNetwork, arrays, "coverage.")
+        models = models_from(arrays)
+        self.ranker, self.coverage, self.classifier = (models[m] for m in MODELS)
         return self
 
     def state(self) -> tuple[dict[str, np.ndarray], dict]:
         """The fitted state as arrays and plain data (JSON): nothing in it runs code."""
         arrays, space = self.space.state()
         analyzer = self.space.analyzer
-        for prefix, model in (("ranker.", self.ranker), ("coverage.", self.coverage)):
-            if model is not None:
-                arrays.update(
-                    {prefix + f.name: np.asarray(getattr(model, f.name)) for f in fields(model)}
-                )
+        models = {"ranker": self.ranker, "coverage": self.coverage}
+        arrays.update(model_arrays({**models, "classifier": self.classifier}))
         meta = {
             "space": space,
             "speller": analyzer.speller.tables(),
@@ -162,7 +163,7 @@ class Index:
         # Items of the same collection, each but itself.
         same = self._collection_of[:, None] == self._collection_of[None, :]
         self._mates = same & ~np.eye(len(items), dtype=bool)
-        self.ranker = self.coverage = None
+        self.ranker = self.coverage = self.classifier = None
         return self
 
     def _analyzer(
@@ -174,19 +175,11 @@ class Index:
             analyzer.stems = lambda words, language: " ".join(words)  # type: ignore[method-assign]
         return analyzer
 
-    # -- fitting --------------------------------------------------------------------------
-
     def _fit(self, negatives: Mapping[str, Sequence[str]]) -> None:
-        examples = [(e, p) for p, it in enumerate(self.items) for e in it.examples]
-        exclude = example_documents(self.items)  # each example's own document
-        if len(examples) > TRAINING_EXAMPLES:
-            picked = np.linspace(0, len(examples) - 1, TRAINING_EXAMPLES).round().astype(int)
-            picked = np.unique(picked)
-            examples = [examples[i] for i in picked.tolist()]
-            exclude = exclude[picked]
-        readings = [self.reader.read(e) for e, _ in examples]
-        owners = np.asarray([p for _, p in examples], dtype=np.int64)
-        x, texts, candidates = self._features_chunked(readings, exclude, owners)
+        examples, owners, exclude, picked = training_examples(self.items, TRAINING_EXAMPLES)
+        readings = [self.reader.read(e) for e in examples]
+        margins = self._fit_classifier(picked)
+        x, texts, candidates = self._features_chunked(readings, exclude, owners, margins)
         right = (candidates == owners[:, None]).argmax(axis=1)
         if self.config.use_ranker:
             self.ranker = fit_ranker(x, right, c=self.config.ranker_c)
@@ -195,32 +188,43 @@ class Index:
             return
         neg_readings = [self.reader.read(q) for q in pool]
         nx, ntexts, ncand = self._features_chunked(neg_readings, np.full(len(pool), -1))
-        space = self.space
+        sets = [(readings, texts, x, candidates, owners), (neg_readings, ntexts, nx, ncand, None)]
         cov = np.concatenate(
             [
-                coverage_features(space, readings, texts, x, self._logits(x), candidates, owners),
-                coverage_features(space, neg_readings, ntexts, nx, self._logits(nx), ncand),
+                coverage_features(self.space, r, t, f, self._logits(f), c, o)
+                for r, t, f, c, o in sets
             ]
         )
         covered = np.concatenate([np.ones(len(readings)), np.zeros(len(pool))])
         self.coverage = fit_coverage(cov, covered, alpha=self.config.coverage_alpha)
 
-    # -- features -------------------------------------------------------------------------
+    def _fit_classifier(self, picked: np.ndarray) -> np.ndarray | None:
+        """Fit the item classifier on every example; the out-of-fold margins of those
+        ``picked`` for the ranker and the coverage model (None without a classifier)."""
+        if not self.config.use_classifier:
+            return None
+        c = self.config.classifier_c
+        self.classifier, margins = fit_on_examples(self.space, self.items, self._own, c=c)
+        return None if margins is None else margins[picked]
+
+    def _own(self, example: str) -> Texts:
+        """One of the guidance's own examples, read and analysed."""
+        return self.space.analyzer.texts(self._clauses(self.reader.read(example)), own=True)
 
     def _chunk(self) -> int:
         """How many messages are scored together."""
         return max(1, min(CHUNK, CHUNK_VALUES // (self.space.documents * 4 or 1)))
 
     def _features_chunked(
-        self, readings: Sequence[Reading], exclude: np.ndarray, owners: np.ndarray | None = None
+        self, readings: Sequence[Reading], exclude: np.ndarray, *known: np.ndarray | None
     ) -> tuple[np.ndarray, list[Texts], np.ndarray]:
-        """:meth:`_features` a chunk at a time, joined."""
+        """:meth:`_features` a chunk at a time, joined (``known``: its owners and margins)."""
         size = self._chunk()
         parts = [
             self._features(
                 readings[i : i + size],
                 exclude[i : i + size],
-                None if owners is None else owners[i : i + size],
+                *(None if a is None else a[i : i + size] for a in known),
             )
             for i in range(0, len(readings), size)
         ]
@@ -232,11 +236,16 @@ class Index:
         )
 
     def _features(
-        self, readings: Sequence[Reading], exclude: np.ndarray, owners: np.ndarray | None = None
+        self,
+        readings: Sequence[Reading],
+        exclude: np.ndarray,
+        owners: np.ndarray | None = None,
+        margins: np.ndarray | None = None,
     ) -> tuple[np.ndarray, list[Texts], np.ndarray]:
         """``(messages, candidates, features)``, the texts, and the candidates' positions.
         ``owners``: for the guidance's own examples, the item each belongs to (always a
-        candidate, so that the ranker learns from it)."""
+        candidate, so that the ranker learns from it); ``margins``: their out-of-fold item
+        classifier margins (else the classifier's own)."""
         analyzer = self.space.analyzer
         texts = [
             analyzer.texts(self._clauses(r), own=bool(ex >= 0))
@@ -280,7 +289,8 @@ class Index:
             ],
             axis=2,
         )
-        x = np.concatenate([q, w, best, structure, q * length[:, None, None]], axis=2)
+        learned = learned_features(self.classifier, self.space, texts, candidates, margins)
+        x = np.concatenate([q, w, best, structure, q * length[:, None, None], learned], axis=2)
         assert x.shape[2] == len(FEATURES)
         return x, texts, candidates
 
@@ -431,16 +441,6 @@ class Index:
         return self._ranked([hits.reading], [hits.texts], x, candidates, logits[None], covered, k)[
             0
         ]
-
-
-def _model(kind: type, arrays: Mapping[str, np.ndarray], prefix: str):
-    """The :class:`LinearModel` or :class:`SmallNetwork` stored under ``prefix``, if any."""
-    if f"{prefix}mean" not in arrays:
-        return None
-    values = {f.name: arrays[prefix + f.name] for f in fields(kind)}
-    if "bias" in values:
-        values["bias"] = float(values["bias"])
-    return kind(**values)
 
 
 __all__ = ["COVERAGE_FEATURES", "Hit", "Hits", "Index", "IndexConfig"]

@@ -50,6 +50,21 @@ def example_documents(items: Sequence[Item]) -> np.ndarray:
     ).astype(np.int64)
 
 
+def training_examples(
+    items: Sequence[Item], limit: int
+) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """The example questions to learn from: at most ``limit``, taken evenly across the items;
+    with each one's item (position), its own document (see :func:`example_documents`) and
+    its place among all the examples."""
+    examples = [(e, p) for p, item in enumerate(items) for e in item.examples]
+    picked = np.arange(len(examples))
+    if len(examples) > limit:
+        picked = np.unique(np.linspace(0, len(examples) - 1, limit).round().astype(int))
+        examples = [examples[i] for i in picked.tolist()]
+    owners = np.asarray([p for _, p in examples], dtype=np.int64)
+    return [e for e, _ in examples], owners, example_documents(items)[picked], picked
+
+
 class ExampleLayout:
     """Each item's examples, padded to a rectangle (-1 where an item has fewer)."""
 

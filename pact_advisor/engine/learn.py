@@ -9,7 +9,8 @@
   migration questions the guidance does not cover).
 
 Both are fitted with scikit-learn when the guidance changes and kept as plain NumPy arrays:
-answering is a dot product.
+answering is a dot product. Both also read the item classifier's margins
+(:mod:`pact_advisor.engine.classify`).
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ COVERAGE_FEATURES: tuple[str, ...] = (
     "best question similarity",
     "best letter similarity",
     "names a collection",
+    "classifier's best margin",
+    "classifier's margin to its second",
+    "top item against the classifier's best",
 )
 
 

@@ -15,10 +15,10 @@ from pact_advisor.app import Advisor
 from pact_advisor.cli import main
 from pact_advisor.resources import guidance_dir
 
-#: Answered today with diaspora.organisation-capacities; it belongs to tools-technology.
-APPS = "which apps help diaspora associations run their projects?"
+#: Answered today with diaspora.umbrella-networks ("network"); it belongs to tools-technology.
+APPS = "what software can a diaspora network use to run its activities?"
 TOOLS = "diaspora.tools-technology"
-CAPACITIES = "diaspora.organisation-capacities"
+NETWORKS = "diaspora.umbrella-networks"
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,7 @@ def test_curate_adds_the_question_and_it_is_then_answered_with_that_item(curated
     root, code, out = curated
     assert code == 0, out
     assert f"Added to {TOOLS} (diaspora.yaml and regressions.yaml)" in out
-    assert f"“{APPS}”: {CAPACITIES} → {TOOLS}" in out  # the answer it changes
+    assert f"“{APPS}”: {NETWORKS} → {TOOLS}" in out  # the answer it changes
     assert "Gate passed (9 regressions," in out
     advisor = Advisor.load(root, eager=True)
     assert advisor.answer(APPS).item_id == TOOLS
@@ -58,18 +58,18 @@ def test_curate_keeps_the_files_comments_order_and_layout(curated):
 def test_a_curation_the_gate_refuses_is_undone_and_says_why(curated, tmp_path, capsys):
     root = shutil.copytree(curated[0], tmp_path / "guidance")
     # Pinned to tools-technology, and all but identical to the question now attached to
-    # capacities: the gate sees that it would move and refuses.
+    # umbrella-networks: the gate sees that it would move and refuses.
     pinned = "what apps help diaspora associations to run their projects"
     with (root / "regressions.yaml").open("a", encoding="utf-8") as handle:
         handle.write(f'"{pinned}": {TOOLS}\n')
     files = {p.name: p.read_bytes() for p in root.glob("*.yaml")}
     question = "what apps help diaspora associations to run their projects?"
 
-    code = main(["--guidance", str(root), "curate", "add-example", CAPACITIES, question])
+    code = main(["--guidance", str(root), "curate", "add-example", NETWORKS, question])
     out = capsys.readouterr().out
     assert code == 1
     assert "Not added: the quality gate failed, and diaspora.yaml and regressions.yaml" in out
-    assert f"regression: “{pinned}”: {TOOLS} → {CAPACITIES} (must be {TOOLS})" in out
+    assert f"regression: “{pinned}”: {TOOLS} → {NETWORKS} (must be {TOOLS})" in out
     assert {p.name: p.read_bytes() for p in root.glob("*.yaml")} == files
 
 
@@ -85,7 +85,7 @@ def test_curate_refuses_an_unknown_item_before_loading_anything(tmp_path, capsys
 
 def test_curate_refuses_a_question_pinned_to_another_item(curated, tmp_path, capsys):
     root = shutil.copytree(curated[0], tmp_path / "guidance")
-    assert main(["--guidance", str(root), "curate", "add-example", CAPACITIES, APPS]) == 2
+    assert main(["--guidance", str(root), "curate", "add-example", NETWORKS, APPS]) == 2
     out = capsys.readouterr().out
     assert f"regressions.yaml expects that question to get {TOOLS}" in out
 

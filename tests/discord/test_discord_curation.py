@@ -22,9 +22,9 @@ from pact_advisor.discord_bot.admin import curation
 from pact_advisor.discord_bot.core.errors import AdvisorError
 from pact_advisor.knowledge.curate import add_example
 
-APPS = "which apps help diaspora associations run their projects?"
+APPS = "what software can a diaspora network use to run its activities?"
 TOOLS = "diaspora.tools-technology"
-CAPACITIES = "diaspora.organisation-capacities"
+NETWORKS = "diaspora.umbrella-networks"
 EMPLOYERS = "how do we keep employers on board in a talent partnership"
 
 pytestmark = pytest.mark.simcord(settle_timeout=120)
@@ -60,7 +60,7 @@ async def test_reload_preview_counts_changed_answers_and_cancel_keeps_serving(
     env, channel, admin, user, served_copy
 ):
     old = env.bot.services.advisor.version
-    assert top_item(await ask(user, channel)) == CAPACITIES
+    assert top_item(await ask(user, channel)) == NETWORKS
     await ask(user, channel, EMPLOYERS)
     add_example(served_copy, TOOLS, APPS)
 
@@ -69,14 +69,14 @@ async def test_reload_preview_counts_changed_answers_and_cancel_keeps_serving(
     assert "Of the 2 most recent stored questions, 1 would get a different top answer." in (
         preview.content
     )
-    assert f"• “{APPS}”: `{CAPACITIES}` → `{TOOLS}`" in preview.content
+    assert f"• “{APPS}”: `{NETWORKS}` → `{TOOLS}`" in preview.content
     assert preview.content.endswith(f"Confirm to serve it instead of {old}.")
     assert labels(preview) == ["Serve the new guidance", "Cancel"]
     assert env.bot.services.advisor.version == old  # nothing is served before confirming
 
     cancelled = await admin.click(preview, label="Cancel")
     assert cancelled.response.content == f"Nothing changed: still serving guidance {old}."
-    assert top_item(await ask(user, channel)) == CAPACITIES
+    assert top_item(await ask(user, channel)) == NETWORKS
 
 
 async def test_a_confirmed_reload_is_served_and_rollback_returns_to_the_snapshot(
@@ -94,7 +94,7 @@ async def test_a_confirmed_reload_is_served_and_rollback_returns_to_the_snapshot
 
     back = (await admin.slash(channel, "advisor rollback")).response
     assert back.content.startswith(f"Rolled back: guidance {new} → {old}. The files are unchanged")
-    assert top_item(await ask(user, channel)) == CAPACITIES
+    assert top_item(await ask(user, channel)) == NETWORKS
     # The snapshot is now the one left: a second rollback undoes the first.
     again = (await admin.slash(channel, "advisor rollback")).response
     assert again.content.startswith(f"Rolled back: guidance {old} → {new}.")
@@ -107,7 +107,7 @@ async def test_why_this_answer_says_when_todays_guidance_answers_differently(
     answer = await ask(user, channel)
     before = await user.context_menu(channel, "Why this answer?", answer)
     assert before.ephemeral
-    assert before.response.content.startswith(f"Given under guidance {old}, with {CAPACITIES}")
+    assert before.response.content.startswith(f"Given under guidance {old}, with {NETWORKS}")
     assert "\nWhy: " in before.response.content
     assert before.response.content.endswith(f"Today's guidance ({old}) gives the same answer.")
 
@@ -115,7 +115,7 @@ async def test_why_this_answer_says_when_todays_guidance_answers_differently(
     await admin.click(await reload_shown(env, admin, channel), label="Serve the new guidance")
     new = env.bot.services.advisor.version
     after = (await user.context_menu(channel, "Why this answer?", answer)).response.content
-    assert after.startswith(f"Given under guidance {old}, with {CAPACITIES}")
+    assert after.startswith(f"Given under guidance {old}, with {NETWORKS}")
     assert f"Today's guidance ({new}) answers differently: {TOOLS}" in after
 
     mine = await user.send(channel, "just a message from a member")
@@ -136,7 +136,7 @@ async def test_add_to_guidance_on_a_members_message_goes_live_through_the_gate(
         for row in shown.modal["components"]
         for c in row.get("components", [row.get("component", row)])
     }
-    assert fields == {"curate:item": CAPACITIES, "curate:question": APPS}  # today's answer
+    assert fields == {"curate:item": NETWORKS, "curate:question": APPS}  # today's answer
 
     submitted = await admin.submit_modal(shown, {"curate:item": TOOLS, "curate:question": APPS})
     await gate_done(env)
@@ -182,15 +182,15 @@ async def test_add_to_guidance_that_would_regress_is_undone_and_says_why(
     asked = await user.send(channel, question)
     shown = await admin.context_menu(channel, "Add to guidance", asked)
     submitted = await admin.submit_modal(
-        shown, {"curate:item": CAPACITIES, "curate:question": question}
+        shown, {"curate:item": NETWORKS, "curate:question": question}
     )
     await gate_done(env)
     reply = submitted.response.content
     assert reply.startswith(
-        f"Not added to `{CAPACITIES}`: the quality gate failed, so the guidance files are as "
+        f"Not added to `{NETWORKS}`: the quality gate failed, so the guidance files are as "
         "they were."
     )
-    assert f"• regression: “{PINNED}”: {TOOLS} → {CAPACITIES} (must be {TOOLS})" in reply
+    assert f"• regression: “{PINNED}”: {TOOLS} → {NETWORKS} (must be {TOOLS})" in reply
     assert "Answers that would change:" in reply
     assert {p.name: p.read_bytes() for p in pinned_copy.glob("*.yaml")} == files
     assert env.bot.services.advisor.version == version
@@ -238,7 +238,7 @@ async def test_members_are_served_while_a_reload_is_checked(
         checklist = (await user.slash(channel, "checklist", topic="diaspora")).response
         ticked = await user.click(checklist, label="1")
         assert ticked.response is not None
-        assert top_item(await ask(user, channel)) == CAPACITIES
+        assert top_item(await ask(user, channel)) == NETWORKS
         assert env.bot.services.busy  # still being checked
         busy = (await admin.slash(channel, "advisor rollback")).response
         assert busy.content.startswith("The guidance is already being checked")
