@@ -351,3 +351,13 @@ def test_a_spanish_or_french_question_with_as_many_markers_of_each_is_told_by_it
     assert engine.index.read("comment associer la diaspora à la stratégie ?").language == "fr"
     assert engine.index.read("how do we involve the diaspora?").language == "en"
     assert engine.ask("¿cómo involucrar a la diaspora?").language == "es"
+
+
+def test_an_idiom_is_read_in_plain_words_and_its_words_alone_are_not(engine):
+    # "on board" is about being involved; "the board" of a partnership is its governance.
+    involved = engine.ask("how do we keep employers on board in a talent partnership?")
+    assert "board" not in engine.index.read("keep employers on board").question
+    assert involved.matches[0].id == "talent-partnerships.public-private"
+    board = engine.ask("who should sit on the board of a talent partnership?")
+    assert "board" in engine.index.read("who should sit on the board").question
+    assert board.matches[0].id == "talent-partnerships.governance-structures"

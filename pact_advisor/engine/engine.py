@@ -50,7 +50,7 @@ class Engine:
         g = guidance.glossary
         common = {
             "rules": self.rules,
-            "glossary": Glossary(g.abbreviations, g.synonyms, g.translations),
+            "glossary": Glossary(g.abbreviations, g.synonyms, g.translations, idioms=g.idioms),
             "countries": guidance.names.countries,
             "sectors": guidance.names.sectors,
             "config": config,

@@ -25,6 +25,8 @@ from pact_advisor.engine.text import (
 #: Chat mentions (``<@123>``, ``<@&123>``, ``<#123>``, ``@everyone``, ``@here``) address
 #: people or channels; they are not part of what is asked.
 _MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b")
+#: Contact details and links: how to reach the writer, never what is asked.
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+")
 
 
 @dataclass(frozen=True)
@@ -119,8 +121,8 @@ class Reader:
 
     def read(self, written: str, *, folded: str | None = None) -> Reading:
         written = written[:MAX_ANALYSED_CHARS]
-        if _MENTION.search(written):
-            written = _MENTION.sub(" ", written)
+        if _MENTION.search(written) or _CONTACT.search(written):
+            written = _CONTACT.sub(" ", _MENTION.sub(" ", written))
             folded = None
         folded = fold(written) if folded is None else folded
         language = self.languages.guess(folded.split(), written)
@@ -187,7 +189,8 @@ class Reader:
         return "?" in sentence or "¿" in sentence or self.rules.question_cue.found(scan)
 
     def _without_names(self, folded: str) -> str:
-        return self.sectors.remove(self.countries.remove(folded))
+        """The text searched: names taken as context removed, idioms in plain words."""
+        return self.glossary.plain(self.sectors.remove(self.countries.remove(folded)))
 
     def _named(self, folded: str, written: str, scan: Scan) -> frozenset[str]:
         return frozenset(t for m in self.rules.mentions(folded, written, scan) for t in m.about)

@@ -321,7 +321,9 @@ class Glossary:
     question itself, never for background sentences.
     """
 
-    def __init__(self, *mappings: Mapping[str, str]):
+    def __init__(self, *mappings: Mapping[str, str], idioms: Mapping[str, str] | None = None):
+        self._plain = {fold(k): fold(v) for k, v in (idioms or {}).items() if fold(k)}
+        self._idioms = Phrases(self._plain)
         table: dict[str, str] = {}
         for mapping in mappings:
             for term, meaning in mapping.items():
@@ -332,6 +334,15 @@ class Glossary:
         self._phrases = Phrases(table)
         #: Every word of every glossary term, so the speller leaves them alone.
         self.words = frozenset(w for key in table for w in key.split())
+
+    def plain(self, folded: str) -> str:
+        """``folded`` with each idiom replaced by its plain words."""
+        if not self._idioms:
+            return folded
+        words = folded.split()
+        for first, end, idiom in reversed(self._idioms.spans(folded)):
+            words[first:end] = [self._plain[idiom]]
+        return " ".join(words)
 
     def terms_in(self, folded: str) -> list[str]:
         """Glossary keys found in already folded text, in order."""

@@ -135,11 +135,14 @@ class CollectionFile(_Frozen):
 
 
 class Glossary(_Frozen):
-    """Abbreviations, synonyms and French/Spanish terms, each mapped to guidance vocabulary."""
+    """Abbreviations, synonyms and French/Spanish terms, each mapped to guidance vocabulary;
+    and idioms, whose words mislead when read one by one ("keep employers on board" is not
+    about a board), each mapped to the plain words that replace it in a message."""
 
     abbreviations: dict[str, Text] = Field(default_factory=dict)
     synonyms: dict[str, Text] = Field(default_factory=dict)
     translations: dict[str, Text] = Field(default_factory=dict)
+    idioms: dict[str, Text] = Field(default_factory=dict)
 
 
 class ContextNames(_Frozen):
