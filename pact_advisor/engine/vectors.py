@@ -176,7 +176,7 @@ class Documents:
 
     def similarities(self, vectorizer: QueryVectorizer, texts: Sequence[str]) -> np.ndarray:
         if len(texts) > self.BATCH:
-            return (vectorizer.transform(texts) @ self.matrix).toarray()
+            return dense_product(vectorizer.transform(texts), self.matrix)
         return self.gather(*vectorizer.sparse(texts))
 
     def gather(self, indptr: np.ndarray, columns: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -219,6 +219,43 @@ class Documents:
         indptr = np.concatenate([first.indptr, second.indptr[1:] + first.indptr[-1]])
         indices = np.concatenate([first.indices, second.indices])
         return cls(indptr, indices, np.concatenate([first.data, second.data]), first.size)
+
+
+def dense_product(a, b) -> np.ndarray:
+    """``(a @ b).toarray()`` for two scipy CSR matrices, by the kernels scipy's own product
+    runs (the same sums in the same order), without its first pass over the matrices that
+    counts the product's nonzeros: the result is dense anyway, so room for each row's
+    products, or for all its columns if fewer, is enough. The kernels live in scipy's private
+    ``_sparsetools``; should a scipy release move them, the public product is used."""
+    try:
+        from scipy.sparse._sparsetools import csr_matmat, csr_todense
+    except ImportError:  # pragma: no cover - another scipy layout
+        return (a @ b).toarray()
+    (rows, inner), columns = a.shape, b.shape[1]
+    per_entry = np.diff(b.indptr)[a.indices]
+    products = np.concatenate([[0], np.cumsum(per_entry)])
+    per_row = products[a.indptr[1:]] - products[a.indptr[:-1]]
+    room = int(np.minimum(per_row, columns).sum())
+    largest = max(room, inner, columns, a.nnz, b.nnz)
+    index = np.int32 if largest < np.iinfo(np.int32).max else np.int64
+    kind = np.result_type(a.dtype, b.dtype)
+    out_indptr = np.empty(rows + 1, dtype=index)
+    out_indices = np.empty(room, dtype=index)
+    out_data = np.empty(room, dtype=kind)
+    csr_matmat(
+        rows,
+        columns,
+        *(np.asarray(x, dtype=index) for x in (a.indptr, a.indices)),
+        np.asarray(a.data, dtype=kind),
+        *(np.asarray(x, dtype=index) for x in (b.indptr, b.indices)),
+        np.asarray(b.data, dtype=kind),
+        out_indptr,
+        out_indices,
+        out_data,
+    )
+    dense = np.zeros((rows, columns), dtype=kind)
+    csr_todense(rows, columns, out_indptr, out_indices, out_data, dense)
+    return dense
 
 
 def joined(
