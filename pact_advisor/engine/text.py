@@ -29,6 +29,23 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _ELISION = re.compile(r"\b(?:l|d|j|qu|n|s|c|m|t)'")
 
 
+class _WithoutMarks(dict):
+    """A ``str.translate`` table that drops combining marks (accents after NFKD) and keeps
+    every other character, each character's entry made the first time it is met."""
+
+    #: Entries kept at most: the characters of ordinary text are a few hundred.
+    LIMIT = 20_000
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        if len(self) < self.LIMIT:
+            self[code] = kept
+        return kept
+
+
+_WITHOUT_MARKS = _WithoutMarks()
+
+
 def fold(text: str) -> str:
     """Lowercase, strip accents and punctuation; keep letters, digits and ``&``."""
     text = text[:MAX_ANALYSED_CHARS]
@@ -36,7 +53,7 @@ def fold(text: str) -> str:
         text = text.lower()
     else:
         text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
-        text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+        text = text.translate(_WITHOUT_MARKS).casefold()
     text = _ELISION.sub(" ", text)
     return " ".join(_NON_WORD.sub(" ", text).split())
 

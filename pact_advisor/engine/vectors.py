@@ -10,16 +10,14 @@ only for a large batch, where one sparse product beats a loop of gathers.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain, pairwise
+from math import sqrt
 from typing import Literal
 
 import numpy as np
-
-_WHITESPACE = re.compile(r"\s\s+")
 
 
 @dataclass(frozen=True)
@@ -86,7 +84,8 @@ class QueryVectorizer:
             return [i for i in map(lookup, _word_ngrams(text, low, high)) if i is not None]
         ids: list[int] = []
         memo = self._memo
-        for word in _WHITESPACE.sub(" ", text).split():
+        # scikit-learn squeezes runs of whitespace first; split() already splits on them.
+        for word in text.split():
             known = memo.get(word)
             if known is None:
                 known = [i for i in map(lookup, _char_wb_ngrams(word, low, high)) if i is not None]
@@ -113,7 +112,8 @@ class QueryVectorizer:
         indptr = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum(lengths, out=indptr[1:])
         bounds = indptr.tolist()
-        norms = [np.sqrt(weights[a:b] @ weights[a:b]) for a, b in pairwise(bounds) if b > a]
+        # math.sqrt and np.sqrt are both IEEE's correctly rounded square root.
+        norms = [sqrt(weights[a:b] @ weights[a:b]) for a, b in pairwise(bounds) if b > a]
         weights /= np.repeat(norms, [n for n in lengths if n])
         return indptr, columns, weights
 
@@ -176,7 +176,7 @@ class Documents:
 
     def similarities(self, vectorizer: QueryVectorizer, texts: Sequence[str]) -> np.ndarray:
         if len(texts) > self.BATCH:
-            return (vectorizer.transform(texts) @ self.matrix).toarray()
+            return dense_product(vectorizer.transform(texts), self.matrix)
         return self.gather(*vectorizer.sparse(texts))
 
     def gather(self, indptr: np.ndarray, columns: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -186,17 +186,19 @@ class Documents:
         at a time would."""
         n = len(indptr) - 1
         lengths = self._lengths[columns]
-        total = int(lengths.sum())
+        ends = np.cumsum(lengths)  # where each feature's documents end in the gather
+        total = int(ends[-1]) if len(ends) else 0
         if not total:
             return np.zeros((n, self.size))
-        gather = np.repeat(self.indptr[columns] - np.cumsum(lengths) + lengths, lengths)
+        gather = np.repeat(self.indptr[columns] - ends + lengths, lengths)
         gather += np.arange(total)
-        cells = self.indices[gather].astype(np.int64)
-        if n > 1:
-            text_of = np.repeat(np.arange(n) * self.size, np.diff(indptr))
-            cells += np.repeat(text_of, lengths)
-        products = self.data[gather].astype(np.float64)
-        products *= np.repeat(weights, lengths)
+        cells = self.indices.take(gather).astype(np.int64)
+        # A text's features are consecutive, so its cells are one slice: move it to its row.
+        bounds = np.concatenate([[0], ends])[indptr].tolist()
+        for text in range(1, n):
+            cells[bounds[text] : bounds[text + 1]] += text * self.size
+        # float32 documents times float64 weights: the product is taken in float64.
+        products = np.multiply(self.data.take(gather), np.repeat(weights, lengths))
         return np.bincount(cells, weights=products, minlength=n * self.size).reshape(n, self.size)
 
     def split(self, features: int) -> tuple[Documents, Documents]:
@@ -217,6 +219,43 @@ class Documents:
         indptr = np.concatenate([first.indptr, second.indptr[1:] + first.indptr[-1]])
         indices = np.concatenate([first.indices, second.indices])
         return cls(indptr, indices, np.concatenate([first.data, second.data]), first.size)
+
+
+def dense_product(a, b) -> np.ndarray:
+    """``(a @ b).toarray()`` for two scipy CSR matrices, by the kernels scipy's own product
+    runs (the same sums in the same order), without its first pass over the matrices that
+    counts the product's nonzeros: the result is dense anyway, so room for each row's
+    products, or for all its columns if fewer, is enough. The kernels live in scipy's private
+    ``_sparsetools``; should a scipy release move them, the public product is used."""
+    try:
+        from scipy.sparse._sparsetools import csr_matmat, csr_todense
+    except ImportError:  # pragma: no cover - another scipy layout
+        return (a @ b).toarray()
+    (rows, inner), columns = a.shape, b.shape[1]
+    per_entry = np.diff(b.indptr)[a.indices]
+    products = np.concatenate([[0], np.cumsum(per_entry)])
+    per_row = products[a.indptr[1:]] - products[a.indptr[:-1]]
+    room = int(np.minimum(per_row, columns).sum())
+    largest = max(room, inner, columns, a.nnz, b.nnz)
+    index = np.int32 if largest < np.iinfo(np.int32).max else np.int64
+    kind = np.result_type(a.dtype, b.dtype)
+    out_indptr = np.empty(rows + 1, dtype=index)
+    out_indices = np.empty(room, dtype=index)
+    out_data = np.empty(room, dtype=kind)
+    csr_matmat(
+        rows,
+        columns,
+        *(np.asarray(x, dtype=index) for x in (a.indptr, a.indices)),
+        np.asarray(a.data, dtype=kind),
+        *(np.asarray(x, dtype=index) for x in (b.indptr, b.indices)),
+        np.asarray(b.data, dtype=kind),
+        out_indptr,
+        out_indices,
+        out_data,
+    )
+    dense = np.zeros((rows, columns), dtype=kind)
+    csr_todense(rows, columns, out_indptr, out_indices, out_data, dense)
+    return dense
 
 
 def joined(

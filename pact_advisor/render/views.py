@@ -113,7 +113,9 @@ class Views:
         """Clearly in ``language``: more of its function words than of any other's, by two
         ("MIEUX+" is also a French word, so one is not enough)."""
         words = fold(question).split()
-        counts = {lang: sum(w in markers for w in words) for lang, markers in self._markers.items()}
+        counts = {
+            lang: sum(map(markers.__contains__, words)) for lang, markers in self._markers.items()
+        }
         own = counts.get(language, 0)
         return all(own >= n + 2 for lang, n in counts.items() if lang != language)
 
