@@ -23,7 +23,7 @@ import os
 import secrets
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,10 @@ TAG_BYTES = hashlib.sha256().digest_size
 #: A passed check's stamp is ``checked-{name}``; the newest few are kept.
 STAMP_PREFIX = "checked-"
 KEEP_STAMPS = 8
+
+
+#: What is signed: bytes, or its parts in order.
+Body = bytes | bytearray | memoryview | Iterable[bytes | bytearray | memoryview]
 
 
 class UnsafeCacheDir(Exception):
@@ -97,19 +101,21 @@ def installation_key(directory: Path, *, create: bool) -> bytes | None:
     return _read_key(path)
 
 
-def sign(key: bytes, name: str, body: bytes | memoryview) -> bytes:
-    """The HMAC of ``body`` under ``name``: a valid file copied under another name is
-    refused."""
+def sign(key: bytes, name: str, body: Body) -> bytes:
+    """The HMAC of ``body`` (bytes, or its parts in order) under ``name``: a valid file copied
+    under another name is refused."""
     signer = hmac.new(key, name.encode() + b"\0", hashlib.sha256)
-    signer.update(body)
+    for part in (body,) if isinstance(body, (bytes, bytearray, memoryview)) else body:
+        signer.update(part)
     return signer.digest()
 
 
-def write_signed(directory: Path, filename: str, signed_as: str, body: bytes = b"") -> None:
+def write_signed(directory: Path, filename: str, signed_as: str, body: Body = b"") -> None:
     """Write ``body`` under its HMAC (:func:`sign` as ``signed_as``) to ``filename`` in
     ``directory``, atomically: a crash, a full disk or a concurrent start never leaves a
-    half-written file under that name. The folder and the key are made on first use; raises
-    ``OSError`` or :class:`UnsafeCacheDir`."""
+    half-written file under that name. ``body`` may be given as its parts, written one after
+    another (a large entry is never joined in memory). The folder and the key are made on
+    first use; raises ``OSError`` or :class:`UnsafeCacheDir`."""
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = installation_key(directory, create=True)
     if key is None:  # pragma: no cover - installation_key creates it
@@ -117,8 +123,17 @@ def write_signed(directory: Path, filename: str, signed_as: str, body: bytes = b
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{filename}-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(sign(key, signed_as, body))
-            handle.write(body)
+            parts = (body,) if isinstance(body, (bytes, bytearray, memoryview)) else body
+
+            def written() -> Iterator[bytes | bytearray | memoryview]:
+                for part in parts:
+                    handle.write(part)
+                    yield part
+
+            handle.write(bytes(TAG_BYTES))  # the tag's place, filled once the body is written
+            tag = sign(key, signed_as, written())
+            handle.seek(0)
+            handle.write(tag)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, directory / filename)

@@ -394,3 +394,43 @@ def test_only_texts_with_more_than_plain_slots_are_parsed_each_once(tmp_path, mo
     assert [text for text in parsed if text != looping] == []  # plain slots: never parsed
     with pytest.raises(GuidanceError, match="advice: template error: Unexpected end of template"):
         load_guidance(write_guidance(tmp_path / "bad", ITEM.replace(ADVICE, '"{% if x %}"')))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\nb: [1, 2.5, null, true, 2001-12-14, '3']\n7: seven\n",
+        "<<: {a: 1}\nb: 2\n",
+        "a: !!set {x, y}\nb: !!str 12\n",
+        "- a\n- b: c\n  d: [e, {f: g}]\n  h: |\n    kept\n",
+        "",
+    ],
+)
+def test_yaml_is_read_as_the_safe_loader_reads_it(text):
+    """Typed scalars, merge keys and tagged collections come out as ``yaml.safe_load`` gives
+    them, and every key and list entry has its line."""
+    import yaml
+
+    from pact_advisor.knowledge.yaml_lines import read_yaml
+
+    data, lines = read_yaml(text)
+    assert data == yaml.safe_load(text)
+    if data:
+        assert lines[()] == 1 and all(line >= 1 for line in lines.values())
+
+
+def test_yaml_lines_name_each_key_and_entry():
+    from pact_advisor.knowledge.yaml_lines import read_yaml
+
+    data, lines = read_yaml("items:\n  - id: a\n    title: A\n  - id: b\n")
+    assert data == {"items": [{"id": "a", "title": "A"}, {"id": "b"}]}
+    assert lines[("items",)] == 1
+    assert lines[("items", 1)] == 4 and lines[("items", 0, "title")] == 3
+
+
+def test_a_duplicate_key_names_both_lines():
+    from pact_advisor.knowledge.yaml_lines import YamlProblem, read_yaml
+
+    with pytest.raises(YamlProblem, match=r"duplicate key 'a' \(first on line 1\)") as raised:
+        read_yaml("a: 1\nb: 2\na: 3\n")
+    assert raised.value.line == 3

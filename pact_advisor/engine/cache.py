@@ -9,9 +9,9 @@ missing, stale or unreadable entry is simply rebuilt; the cache never changes an
 An entry holds nothing that can run code: a JSON header (the validated guidance, the
 vocabularies, the speller's tables, the rules' patterns as written for RE2, and each array's
 dtype, shape and place) followed by the fitted index's arrays as raw bytes, each aligned to 64
-bytes, so loading it imports neither scikit-learn nor scipy, and the arrays are read in place
-(views of the one buffer the file is read into, never copied: a large guidance's entry is
-hundreds of megabytes). It also carries an HMAC made with this installation's key (a random
+bytes, so loading it imports neither scikit-learn nor scipy, and the arrays are used in place
+(read-only views of the memory-mapped file, never copied: a large guidance's entry is hundreds
+of megabytes, and a question only reads the pages of the documents it compares). It also carries an HMAC made with this installation's key (a random
 key in ``.key`` inside the cache folder, a file only the owner can read), so a planted or
 altered entry, which could not run code but could change answers, is never used. A cache
 folder that others can write to (or that belongs to someone else) is not used at all: whoever
@@ -28,7 +28,8 @@ import hashlib
 import hmac
 import json
 import logging
-import os
+import mmap
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -117,7 +118,10 @@ def _entry_path(directory: Path, key: str) -> Path:
     return directory / f"index-{key}{SUFFIX}"
 
 
-def _encode(guidance: Guidance, state: tuple[dict[str, numpy.ndarray], dict]) -> bytearray:
+def _parts(
+    guidance: Guidance, state: tuple[dict[str, numpy.ndarray], dict]
+) -> Iterator[bytes | memoryview]:
+    """An entry's body, a part at a time: the header, then each array's bytes, padded."""
     arrays, meta = state
     contiguous = {
         name: a if a.flags.c_contiguous else numpy.array(a, order="C")
@@ -129,14 +133,16 @@ def _encode(guidance: Guidance, state: tuple[dict[str, numpy.ndarray], dict]) ->
         offset += _aligned(array.nbytes)
     header = {"guidance": to_data(guidance), "index": meta, "arrays": places}
     data = json.dumps(header, ensure_ascii=False).encode()
-    start = _aligned(len(_MAGIC) + 8 + len(data))
-    body = bytearray(start + offset)
-    body[: len(_MAGIC) + 8] = _MAGIC + len(data).to_bytes(8, "little")
-    body[len(_MAGIC) + 8 : len(_MAGIC) + 8 + len(data)] = data
-    for (_, _, _, at), array in zip(places, contiguous.values(), strict=True):
-        place = numpy.frombuffer(body, numpy.uint8, array.nbytes, start + at)
-        place[:] = array.reshape(-1).view(numpy.uint8)
-    return body
+    head = _MAGIC + len(data).to_bytes(8, "little") + data
+    yield head + bytes(_aligned(len(head)) - len(head))
+    for array in contiguous.values():
+        yield memoryview(array.reshape(-1).view(numpy.uint8))
+        yield bytes(_aligned(array.nbytes) - array.nbytes)
+
+
+def _encode(guidance: Guidance, state: tuple[dict[str, numpy.ndarray], dict]) -> bytes:
+    """An entry's body in one piece (:func:`save` writes :func:`_parts` one by one)."""
+    return b"".join(_parts(guidance, state))
 
 
 def _aligned(size: int) -> int:
@@ -172,19 +178,23 @@ def load(directory: Path, key: str) -> Entry | None:
         if secret is None:
             return None
         with open(path, "rb") as handle:
-            data = bytearray(os.fstat(handle.fileno()).st_size)
-            read = handle.readinto(data)
+            # Mapped, not read: the arrays are views of the file's pages, which the system
+            # shares with every process that has the entry open. An entry is only ever
+            # replaced by renaming a new file over it, so these pages never change.
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
     except FileNotFoundError:
         return None
     except UnsafeCacheDir as exc:
         log.warning("not using the index cache: %s", exc)
         return None
-    except OSError:
+    except (OSError, ValueError):  # ValueError: an empty file
         log.warning("ignoring unreadable index cache %s", path, exc_info=True)
         return None
-    view = memoryview(data)[:read]  # the buffer the arrays are views of: read once, never copied
+    view = memoryview(mapped)
     tag, body = bytes(view[:TAG_BYTES]), view[TAG_BYTES:]
-    if len(tag) != TAG_BYTES or not hmac.compare_digest(tag, sign(secret, key, body)):
+    if len(tag) != TAG_BYTES or not hmac.compare_digest(
+        tag, sign(secret, key, _checked_parts(mapped, view))
+    ):
         log.warning("ignoring index cache %s: it was not written by this installation", path)
         return None
     try:
@@ -195,12 +205,28 @@ def load(directory: Path, key: str) -> Entry | None:
         return None
 
 
+#: The entry is authenticated this many bytes at a time (a multiple of any page size).
+_CHECKED = 1 << 26
+
+
+def _checked_parts(mapped: mmap.mmap, view: memoryview) -> Iterator[memoryview]:
+    """The body of a mapped entry a part at a time; each part's pages are let go once it is
+    signed, so checking a large entry does not hold all of it in memory (the pages an answer
+    reads come back from the system's file cache)."""
+    forget = getattr(mmap, "MADV_DONTNEED", None)
+    for start in range(0, len(view), _CHECKED):
+        yield view[max(start, TAG_BYTES) : start + _CHECKED]
+        if forget is not None:
+            mapped.madvise(forget, start, min(_CHECKED, len(view) - start))
+
+
 def save(
     directory: Path, key: str, guidance: Guidance, state: tuple[dict[str, numpy.ndarray], dict]
 ) -> None:
     """Write the entry for ``key`` atomically; a cache that cannot be written is skipped."""
     try:
-        write_signed(directory, _entry_path(directory, key).name, key, _encode(guidance, state))
+        name = _entry_path(directory, key).name
+        write_signed(directory, name, key, _parts(guidance, state))
         _prune(directory)
     except UnsafeCacheDir as exc:
         log.warning("not using the index cache: %s", exc)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -47,15 +48,12 @@ class Tokens:
     @classmethod
     def of(cls, docs: Sequence[str]) -> Tokens:
         """``docs``: folded text (words of ``[a-z0-9&]`` separated by single spaces)."""
-        index: dict[str, int] = {}
         split = [d.split() for d in docs]
         lengths = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
-        total = int(lengths.sum())
-        ids = np.fromiter(
-            (index.setdefault(t, len(index)) for words in split for t in words),
-            dtype=np.int64,
-            count=total,
-        )
+        flat = list(chain.from_iterable(split))
+        # Ids in order of first occurrence; both passes run in C (dict and map built-ins).
+        index = {t: i for i, t in enumerate(dict.fromkeys(flat))}
+        ids = np.fromiter(map(index.__getitem__, flat), dtype=np.int64, count=len(flat))
         doc = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
         return cls(list(index), ids, doc, len(docs))
 

@@ -212,7 +212,10 @@ class Index:
         return self.space.analyzer.texts(self._clauses(self.reader.read(example)), own=True)
 
     def _chunk(self) -> int:
-        """How many messages are scored together."""
+        """How many messages are scored together: in a guidance too large to compare every
+        document, the similarities are only with each message's candidates, so the most."""
+        if not self.space.exhaustive:
+            return CHUNK
         return max(1, min(CHUNK, CHUNK_VALUES // (self.space.documents * 4 or 1)))
 
     def _features_chunked(

@@ -60,6 +60,24 @@ def read_yaml(text: str) -> tuple[Any, dict[Path_, int]]:
 
     # libyaml's safe loader when PyYAML was built with it (ten times faster); both are safe.
     safe_loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    if _nesting_bounded(yaml, safe_loader):
+        loader = safe_loader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None, {}
+            lines: dict[Path_, int] = {}
+            return _walk(yaml, loader, node, (), lines, set()), lines
+        except (_Unusual, YamlProblem, yaml.YAMLError):
+            pass  # the careful reading below finds, and reports, what is wrong
+        finally:
+            loader.dispose()
+    return _read_carefully(yaml, safe_loader, text)
+
+
+def _read_carefully(yaml: Any, safe_loader: Any, text: str) -> tuple[Any, dict[Path_, int]]:
+    """Scan the events for aliases and depth, then compose, index and construct: what a
+    document that :func:`read_yaml` could not read in one pass is reported by."""
     scanner = safe_loader(text)
     try:
         _refuse_aliases_and_depth(yaml, scanner)
@@ -86,6 +104,69 @@ def read_yaml(text: str) -> tuple[Any, dict[Path_, int]]:
         raise YamlProblem(None, f"YAML error: {exc}") from None
     finally:
         loader.dispose()
+
+
+class _Unusual(Exception):
+    """A node that one pass does not read: an alias (a node met twice) or too deep."""
+
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_BOUNDED: dict[Any, bool] = {}
+
+
+def _nesting_bounded(yaml: Any, safe_loader: Any) -> bool:
+    """Whether the parser refuses deep nesting itself (libyaml 0.2.5 and later stop at 1,000
+    levels), so composing a hostile file cannot exhaust the stack before it is checked."""
+    if safe_loader not in _BOUNDED:
+        deep = "[" * 1100 + "]" * 1100
+        probe = safe_loader(deep)
+        try:
+            probe.get_single_node()
+            _BOUNDED[safe_loader] = False
+        except yaml.YAMLError:
+            _BOUNDED[safe_loader] = True
+        except RecursionError:
+            _BOUNDED[safe_loader] = False
+        finally:
+            probe.dispose()
+    return _BOUNDED[safe_loader]
+
+
+def _walk(yaml: Any, loader: Any, node: Any, path: Path_, lines: dict, seen: set) -> Any:
+    """Index the lines of ``node`` and construct its value in the same pass, as the safe
+    constructor would; plain strings, mappings and lists directly, other scalars by the
+    constructor. Raises :class:`_Unusual` for an alias or nesting beyond :data:`MAX_DEPTH`,
+    and :class:`YamlProblem` for a duplicate key."""
+    if id(node) in seen or len(path) > MAX_DEPTH:
+        raise _Unusual
+    seen.add(id(node))
+    lines.setdefault(path, node.start_mark.line + 1)
+    tag = node.tag
+    if tag == _STR and isinstance(node, yaml.ScalarNode):
+        return node.value
+    if tag == _MAP and isinstance(node, yaml.MappingNode):
+        if not all(k.tag == _STR and isinstance(k, yaml.ScalarNode) for k, _ in node.value):
+            raise _Unusual  # a merge key, or a key that is not a string
+        data: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = key_node.start_mark.line + 1
+            if key in data:
+                raise YamlProblem(line, f"duplicate key {key!r}")
+            lines[(*path, key)] = line
+            data[key] = _walk(yaml, loader, value_node, (*path, key), lines, seen)
+        return data
+    if tag == _SEQ and isinstance(node, yaml.SequenceNode):
+        items = []
+        for index, child in enumerate(node.value):
+            lines[(*path, index)] = child.start_mark.line + 1
+            items.append(_walk(yaml, loader, child, (*path, index), lines, seen))
+        return items
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_object(node)
+    raise _Unusual  # a tagged collection (a set, an ordered map ...)
 
 
 def _index_lines(node: Any, path: Path_, lines: dict[Path_, int]) -> None:
