@@ -11,13 +11,14 @@ vocabularies, the speller's tables, the rules' patterns as written for RE2, and 
 dtype, shape and place) followed by the fitted index's arrays as raw bytes, each aligned to 64
 bytes, so loading it imports neither scikit-learn nor scipy, and the arrays are used in place
 (read-only views of the memory-mapped file, never copied: a large guidance's entry is hundreds
-of megabytes, and a question only reads the pages of the documents it compares). It also carries an HMAC made with this installation's key (a random
-key in ``.key`` inside the cache folder, a file only the owner can read), so a planted or
-altered entry, which could not run code but could change answers, is never used. A cache
-folder that others can write to (or that belongs to someone else) is not used at all: whoever
-can write there could replace the key (:mod:`pact_advisor.cachedir`). Entries are written to a
-temporary file and renamed, so a crash, a full disk or a concurrent start never leaves a
-half-written entry under an entry's name.
+of megabytes, and a question only reads the pages of the documents it compares). It also
+carries an HMAC made with this installation's key (a random key in ``.key`` inside the cache
+folder, a file only the owner can read), so a planted or altered entry, which could not run
+code but could change answers, is never used. A cache folder that others can write to (or
+that belongs to someone else) is not used at all: whoever can write there could replace the
+key (:mod:`pact_advisor.cachedir`). Entries are written to a temporary file and renamed, so
+a crash, a full disk or a concurrent start never leaves a half-written entry under an
+entry's name.
 """
 
 from __future__ import annotations
