@@ -4,7 +4,7 @@ Similarity scores compare a message with each document on its own, weighting a w
 rare it is in the whole guidance. The classifier learns, from all the examples of all items
 at once, which words and letter sequences tell one item from the others: "copied word for
 word" and "same workplan" point to adapting to the local context even when no example
-shares the message's other words. Its margins are two of the ranker's features and two of
+shares the message's other words. Its margins are two of the ranker's features and three of
 the coverage model's, never a decision on their own.
 
 It is a one-against-the-rest linear support vector machine (scikit-learn's ``LinearSVC``,
