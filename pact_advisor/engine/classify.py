@@ -119,15 +119,16 @@ def learned_features(
 
 
 def fit_on_examples(
-    space: FeatureSpace, items: Sequence[Item], analyse: Callable[[str], Texts], *, c: float
+    space: FeatureSpace, items: Sequence[Item], analyse: Callable[[int, str], Texts], *, c: float
 ) -> tuple[ItemClassifier | None, np.ndarray | None]:
-    """The classifier of every item's whole examples (each read by ``analyse``), and their
+    """The classifier of every item's whole examples (each read by ``analyse``, given its
+    place among all the examples and its text), and their
     out-of-fold margins, in item order; (None, None) when the guidance is too large for it
     (see :data:`MAX_WEIGHTS`) or fewer than two items have examples."""
     if space.vocabulary_size * len(items) > MAX_WEIGHTS:
         return None, None
     owners = np.asarray([p for p, item in enumerate(items) for _ in item.examples], dtype=int)
-    texts = [analyse(e) for item in items for e in item.examples]
+    texts = [analyse(i, e) for i, e in enumerate(e for item in items for e in item.examples)]
     matrix = message_rows(*space.whole_vectors(texts), space.vocabulary_size)
     classifier = fit_classifier(matrix, owners, len(items), c=c)
     if classifier is None:

@@ -121,16 +121,15 @@ class Index:
         speller = Speller.from_tables(meta["speller"])
         analyzer = self._analyzer(rules, speller, Counter(meta["frequency"]), meta["documents"])
         self.space = FeatureSpace.restore(analyzer, arrays, meta["space"])
-        models = models_from(arrays)
-        self.ranker, self.coverage, self.classifier = (models[m] for m in MODELS)
+        for name, model in models_from(arrays).items():
+            setattr(self, name, model)  # ranker, coverage, classifier
         return self
 
     def state(self) -> tuple[dict[str, np.ndarray], dict]:
         """The fitted state as arrays and plain data (JSON): nothing in it runs code."""
         arrays, space = self.space.state()
         analyzer = self.space.analyzer
-        models = {"ranker": self.ranker, "coverage": self.coverage}
-        arrays.update(model_arrays({**models, "classifier": self.classifier}))
+        arrays.update(model_arrays({name: getattr(self, name) for name in MODELS}))
         meta = {
             "space": space,
             "speller": analyzer.speller.tables(),
@@ -178,7 +177,7 @@ class Index:
     def _fit(self, negatives: Mapping[str, Sequence[str]]) -> None:
         examples, owners, exclude, picked = training_examples(self.items, TRAINING_EXAMPLES)
         readings = [self.reader.read(e) for e in examples]
-        margins = self._fit_classifier(picked)
+        margins = self._fit_classifier(picked, readings)
         x, texts, candidates = self._features_chunked(readings, exclude, owners, margins)
         right = (candidates == owners[:, None]).argmax(axis=1)
         if self.config.use_ranker:
@@ -198,18 +197,20 @@ class Index:
         covered = np.concatenate([np.ones(len(readings)), np.zeros(len(pool))])
         self.coverage = fit_coverage(cov, covered, alpha=self.config.coverage_alpha)
 
-    def _fit_classifier(self, picked: np.ndarray) -> np.ndarray | None:
-        """Fit the item classifier on every example; the out-of-fold margins of those
-        ``picked`` for the ranker and the coverage model (None without a classifier)."""
+    def _fit_classifier(self, picked: np.ndarray, readings: Sequence[Reading]) -> np.ndarray | None:
+        """Fit the item classifier on every example (those ``picked`` already read as
+        ``readings``); the picked ones' out-of-fold margins (None without a classifier)."""
         if not self.config.use_classifier:
             return None
-        c = self.config.classifier_c
-        self.classifier, margins = fit_on_examples(self.space, self.items, self._own, c=c)
-        return None if margins is None else margins[picked]
+        read = dict(zip(picked.tolist(), readings, strict=True))
 
-    def _own(self, example: str) -> Texts:
-        """One of the guidance's own examples, read and analysed."""
-        return self.space.analyzer.texts(self._clauses(self.reader.read(example)), own=True)
+        def own(place: int, example: str) -> Texts:
+            reading = read[place] if place in read else self.reader.read(example)
+            return self.space.analyzer.texts(self._clauses(reading), own=True)
+
+        c = self.config.classifier_c
+        self.classifier, margins = fit_on_examples(self.space, self.items, own, c=c)
+        return None if margins is None else margins[picked]
 
     def _chunk(self) -> int:
         """How many messages are scored together: in a guidance too large to compare every
