@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import pact_advisor.engine.clauses as clauses_module
 import pact_advisor.engine.features as features_module
 import pact_advisor.engine.index as index_module
 from pact_advisor.engine import Engine
@@ -90,7 +91,7 @@ def test_a_large_guidance_chooses_candidates_that_hold_the_answer(large: Engine)
     index = large.index
     position = {item.id: p for p, item in enumerate(index.items)}
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(index_module, "LARGE_CANDIDATES", 12)
+        patch.setattr(clauses_module, "LARGE_CANDIDATES", 12)
         questions = [q for q in load_questions(eval_dir() / "dev-chat.yaml") if q.expect]
         readings = [index.read(q.q) for q in questions]
         _, _, candidates = index._features_chunked(readings, np.full(len(readings), -1))

@@ -87,11 +87,39 @@ def without(guidance: Guidance) -> Engine:
     return Engine(guidance, IndexConfig(use_classifier=False))
 
 
+def _margins(engine: Engine, message: str) -> np.ndarray:
+    index = engine.index
+    texts = index.space.analyzer.texts(index.read(message))
+    return index.classifier.message_margins(*index.space.whole_vectors([texts]))[0]
+
+
+@pytest.mark.parametrize(
+    ("message", "reads_like"),
+    [
+        ("Can you draft the opening remarks for our Talent Partnership launch event?", None),
+        ("Rédige-moi un courriel de relance pour les membres du comité de pilotage", None),
+        ("Is my fixed-term contract renewed automatically when the project is extended?", None),
+        ("what should a mobility partnership build on so that it lasts?", "success-factors"),
+        ("¿cómo se apoya a las redes de la diáspora?", "diaspora"),
+    ],
+)
+def test_the_uncovered_messages_are_a_class_of_their_own(
+    engine: Engine, message: str, reads_like: str | None
+) -> None:
+    margins = _margins(engine, message)
+    assert len(margins) == len(engine.index.items) + 1
+    best = int(margins.argmax())
+    if reads_like is None:  # the last class: the pool of messages the guidance does not cover
+        assert best == len(engine.index.items)
+    else:
+        assert engine.index.items[best].collection == reads_like
+
+
 def test_the_classifier_is_stored_with_the_engine_and_restored(engine: Engine) -> None:
     arrays, _ = engine.state()
     assert arrays["classifier.weights"].shape == (
         engine.index.space.vocabulary_size,
-        len(engine.index.items),
+        len(engine.index.items) + 1,
     )
     restored = Engine(engine.guidance, state=engine.state())
     question = "we're about to copy our Morocco partnership model word for word to Mauritania"

@@ -4,8 +4,11 @@ Similarity scores compare a message with each document on its own, weighting a w
 rare it is in the whole guidance. The classifier learns, from all the examples of all items
 at once, which words and letter sequences tell one item from the others: "copied word for
 word" and "same workplan" point to adapting to the local context even when no example
-shares the message's other words. Its margins are two of the ranker's features and three of
-the coverage model's, never a decision on their own.
+shares the message's other words. Besides the items it has one more class, the pool of
+messages the guidance does not cover (``guidance/negatives.yaml``): how much a message reads
+like those ("draft me a speech", "is my contract renewable") against how much it reads like an
+item. Its margins are three of the ranker's features and four of the coverage model's, never a
+decision on their own.
 
 It is a one-against-the-rest linear support vector machine (scikit-learn's ``LinearSVC``,
 liblinear), fitted on the same word and letter TF-IDF vectors the engine scores with, and kept
@@ -39,7 +42,8 @@ NO_EXAMPLES = -1.0
 
 @dataclass(frozen=True)
 class ItemClassifier:
-    """``weights``: (features, items), word features then letter features; ``bias``: (items,)."""
+    """``weights``: (features, items + 1), word features then letter features; ``bias``:
+    (items + 1,). Column ``i`` is item ``i`` against the rest; the last, the negative pool's."""
 
     weights: np.ndarray
     bias: np.ndarray
@@ -71,7 +75,7 @@ class ItemClassifier:
 
 def fit_classifier(x, owners: np.ndarray, items: int, *, c: float) -> ItemClassifier | None:
     """The classifier of ``x`` (CSR, examples x features) into ``owners`` (each example's
-    item, by position, among ``items``); None when fewer than two items have examples."""
+    class, by position, among ``items`` classes); None when fewer than two have examples."""
     from sklearn.svm import LinearSVC
 
     classes = np.unique(owners)
@@ -107,33 +111,42 @@ def learned_features(
     candidates: np.ndarray,
     margins: np.ndarray | None = None,
 ) -> np.ndarray:
-    """``(messages, candidates, 2)``: each candidate's margin (``margins``, else the
-    ``classifier``'s for the whole messages), and that margin less the best of all items'
-    (0 for the classifier's own choice); zeros without a classifier."""
+    """``(messages, candidates, 3)``: each candidate's margin (``margins``, else the
+    ``classifier``'s for the whole messages), that margin less the best of all items' (0 for
+    the classifier's own choice), and less the negative pool's (the last column of
+    ``margins``); zeros without a classifier."""
     if margins is None:
         if classifier is None:
-            return np.zeros((*candidates.shape, 2))
+            return np.zeros((*candidates.shape, 3))
         margins = classifier.message_margins(*space.whole_vectors(texts))
-    mine = np.take_along_axis(margins, candidates, axis=1)
-    return np.stack([mine, mine - margins.max(axis=1, keepdims=True)], axis=2)
+    items, outside = margins[:, :-1], margins[:, -1:]
+    mine = np.take_along_axis(items, candidates, axis=1)
+    return np.stack([mine, mine - items.max(axis=1, keepdims=True), mine - outside], axis=2)
 
 
 def fit_on_examples(
-    space: FeatureSpace, items: Sequence[Item], analyse: Callable[[int, str], Texts], *, c: float
+    space: FeatureSpace,
+    items: Sequence[Item],
+    analyse: Callable[[int, str], Texts],
+    negatives: Sequence[Texts],
+    *,
+    c: float,
 ) -> tuple[ItemClassifier | None, np.ndarray | None]:
     """The classifier of every item's whole examples (each read by ``analyse``, given its
-    place among all the examples and its text), and their
-    out-of-fold margins, in item order; (None, None) when the guidance is too large for it
-    (see :data:`MAX_WEIGHTS`) or fewer than two items have examples."""
-    if space.vocabulary_size * len(items) > MAX_WEIGHTS:
+    place among all the examples and its text) and of the ``negatives`` as one more class,
+    and the out-of-fold margins of the examples (in item order) then of the negatives;
+    (None, None) when the guidance is too large for it (see :data:`MAX_WEIGHTS`) or fewer
+    than two items have examples."""
+    if space.vocabulary_size * (len(items) + 1) > MAX_WEIGHTS:
         return None, None
-    owners = np.asarray([p for p, item in enumerate(items) for _ in item.examples], dtype=int)
+    owners = [p for p, item in enumerate(items) for _ in item.examples]
+    if len(set(owners)) < 2:
+        return None, None
+    labels = np.asarray(owners + [len(items)] * len(negatives), dtype=int)
     texts = [analyse(i, e) for i, e in enumerate(e for item in items for e in item.examples)]
-    matrix = message_rows(*space.whole_vectors(texts), space.vocabulary_size)
-    classifier = fit_classifier(matrix, owners, len(items), c=c)
-    if classifier is None:
-        return None, None
-    return classifier, out_of_fold(matrix, owners, len(items), c=c)
+    matrix = message_rows(*space.whole_vectors(texts + list(negatives)), space.vocabulary_size)
+    classifier = fit_classifier(matrix, labels, len(items) + 1, c=c)
+    return classifier, out_of_fold(matrix, labels, len(items) + 1, c=c)
 
 
 def folds_of(owners: np.ndarray, folds: int = FOLDS) -> np.ndarray:

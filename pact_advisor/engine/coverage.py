@@ -76,16 +76,19 @@ def coverage_features(
 
 
 def _learned(x: np.ndarray, rows: np.ndarray, top: np.ndarray) -> np.ndarray:
-    """The item classifier's best margin among the candidates, its lead over its second, and
-    how far the ranker's top item falls below the classifier's best (0 when they agree)."""
-    margins = x[:, :, -2]
+    """The item classifier's best margin among the candidates, its lead over its second, how
+    far the ranker's top item falls below the classifier's best (0 when they agree), and the
+    negative pool's margin (the same in every candidate: its margin less the margin against
+    the pool)."""
+    margins = x[:, :, -3]
     if margins.shape[1] < 2:
         best = margins[:, 0]
         lead = np.zeros(len(margins))
     else:
         two = -np.partition(-margins, 1, axis=1)[:, :2]
         best, lead = two[:, 0], two[:, 0] - two[:, 1]
-    return np.stack([best, lead, x[rows, top, -1]], axis=1)
+    outside = x[:, 0, -3] - x[:, 0, -1]
+    return np.stack([best, lead, x[rows, top, -2], outside], axis=1)
 
 
 def _overlap(

@@ -53,6 +53,7 @@ FEATURES: tuple[str, ...] = (
     *(f"length x question {kind} {f}" for kind in ("words", "letters") for f in _SIMS),
     "reads like its examples",
     "reads like its examples, against the closest item",
+    "reads like its examples, against the uncovered messages",
 )
 
 

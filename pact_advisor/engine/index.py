@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pact_advisor.engine.classify import ItemClassifier, fit_on_examples, learned_features
+from pact_advisor.engine.clauses import clause_similarities
 from pact_advisor.engine.coverage import coverage_features, length_share
 from pact_advisor.engine.features import FEATURES, Analyzer, FeatureSpace, Texts
 from pact_advisor.engine.fitted import MODELS, model_arrays, models_from
@@ -40,10 +41,6 @@ CHUNK_VALUES = 4_000_000
 #: The ranker scores at most this many items per message: those the plain similarities rank
 #: highest (every item, in a guidance of this size or smaller).
 CANDIDATES = 48
-#: In a guidance too large to compare every document (see ``features.EXHAUSTIVE_DOCS``), the
-#: candidates are chosen from each item taken as one document, and fewer are scored: each
-#: costs the comparison of all its examples.
-LARGE_CANDIDATES = 20
 #: The models learn from at most this many example questions, taken evenly across the items:
 #: the ranker's features are the same for every item, so a sample teaches it as well as all.
 TRAINING_EXAMPLES = 2_000
@@ -177,16 +174,18 @@ class Index:
     def _fit(self, negatives: Mapping[str, Sequence[str]]) -> None:
         examples, owners, exclude, picked = training_examples(self.items, TRAINING_EXAMPLES)
         readings = [self.reader.read(e) for e in examples]
-        margins = self._fit_classifier(picked, readings)
+        pool = [q for kind in sorted(negatives) for q in negatives[kind]]
+        neg_readings = [self.reader.read(q) for q in pool]
+        margins, neg_margins = self._fit_classifier(picked, readings, neg_readings)
         x, texts, candidates = self._features_chunked(readings, exclude, owners, margins)
         right = (candidates == owners[:, None]).argmax(axis=1)
         if self.config.use_ranker:
             self.ranker = fit_ranker(x, right, c=self.config.ranker_c)
-        pool = [q for kind in sorted(negatives) for q in negatives[kind]]
         if not self.config.use_coverage_model or not pool:
             return
-        neg_readings = [self.reader.read(q) for q in pool]
-        nx, ntexts, ncand = self._features_chunked(neg_readings, np.full(len(pool), -1))
+        nx, ntexts, ncand = self._features_chunked(
+            neg_readings, np.full(len(pool), -1), None, neg_margins
+        )
         sets = [(readings, texts, x, candidates, owners), (neg_readings, ntexts, nx, ncand, None)]
         cov = np.concatenate(
             [
@@ -197,20 +196,26 @@ class Index:
         covered = np.concatenate([np.ones(len(readings)), np.zeros(len(pool))])
         self.coverage = fit_coverage(cov, covered, alpha=self.config.coverage_alpha)
 
-    def _fit_classifier(self, picked: np.ndarray, readings: Sequence[Reading]) -> np.ndarray | None:
+    def _fit_classifier(
+        self, picked: np.ndarray, readings: Sequence[Reading], negatives: Sequence[Reading]
+    ) -> tuple[np.ndarray | None, np.ndarray | None]:
         """Fit the item classifier on every example (those ``picked`` already read as
-        ``readings``); the picked ones' out-of-fold margins (None without a classifier)."""
+        ``readings``) and the ``negatives``; the out-of-fold margins of the picked examples
+        and of the negatives (None, None without a classifier)."""
         if not self.config.use_classifier:
-            return None
+            return None, None
         read = dict(zip(picked.tolist(), readings, strict=True))
 
         def own(place: int, example: str) -> Texts:
             reading = read[place] if place in read else self.reader.read(example)
             return self.space.analyzer.texts(self._clauses(reading), own=True)
 
+        outside = [self.space.analyzer.texts(self._clauses(r)) for r in negatives]
         c = self.config.classifier_c
-        self.classifier, margins = fit_on_examples(self.space, self.items, own, c=c)
-        return None if margins is None else margins[picked]
+        self.classifier, margins = fit_on_examples(self.space, self.items, own, outside, c=c)
+        if margins is None:
+            return None, None
+        return margins[picked], margins[len(margins) - len(outside) :]
 
     def _chunk(self) -> int:
         """How many messages are scored together: in a guidance too large to compare every
@@ -255,7 +260,7 @@ class Index:
             analyzer.texts(self._clauses(r), own=bool(ex >= 0))
             for r, ex in zip(readings, exclude, strict=True)
         ]
-        sims, candidates = self._similarities(texts, exclude, owners)
+        sims, candidates = clause_similarities(self.space, texts, exclude, owners)
         every = candidates is None and sims[0].shape[1] <= CANDIDATES
         if candidates is None:
             candidates = self._candidates(sims, owners)
@@ -312,49 +317,6 @@ class Index:
             score[np.arange(n), owners] = np.inf
         top = np.argpartition(-score, CANDIDATES - 1, axis=1)[:, :CANDIDATES]
         return np.sort(top, axis=1)
-
-    def _similarities(
-        self, texts: Sequence[Texts], exclude: np.ndarray, owners: np.ndarray | None = None
-    ) -> tuple[tuple[np.ndarray, ...], np.ndarray | None]:
-        """Question, whole message, best sentence and glossary meanings, in one pass, with
-        every item; or, in a guidance too large for that, with each message's candidates
-        (returned too; else None).
-
-        All texts of the batch are vectorised and multiplied together: one sparse product
-        per vectorizer, however many sentences the messages have.
-        """
-        n = len(texts)
-        words = [t.question_words for t in texts]
-        letters = [t.question_letters for t in texts]
-        background = [i for i, t in enumerate(texts) if t.sentence_words]
-        for i in background:
-            words.append(texts[i].whole_words)
-            letters.append(texts[i].whole_letters)
-        sentence_owner = [i for i in background for _ in texts[i].sentence_words]
-        for i in background:
-            words.extend(texts[i].sentence_words)
-            letters.extend(texts[i].sentence_letters)
-        words.extend(t.expansion_words for t in texts)
-        letters.extend("" for _ in texts)
-        message_of = np.asarray([*range(n), *background, *sentence_owner, *range(n)])
-        space, candidates = self.space, None
-        if space.exhaustive:
-            sims = space.similarities(words, letters, exclude[message_of])
-        else:
-            candidates = space.candidate_items(words, message_of, n, LARGE_CANDIDATES, owners)
-            sims = space.similarities(words, letters, exclude[message_of], candidates[message_of])
-        q = sims[:n]
-        w = q.copy()
-        w[background] = sims[n : n + len(background)]
-        best = w.copy()
-        if sentence_owner:
-            start = n + len(background)
-            best[background] = 0.0
-            np.maximum.at(
-                best, np.asarray(sentence_owner), sims[start : start + len(sentence_owner)]
-            )
-        e = sims[len(sims) - n :, :, :6]
-        return (q, w, best, e), candidates
 
     def _best_point(
         self, whole: np.ndarray, candidates: np.ndarray, every: bool = False

@@ -47,6 +47,7 @@ COVERAGE_FEATURES: tuple[str, ...] = (
     "classifier's best margin",
     "classifier's margin to its second",
     "top item against the classifier's best",
+    "reads like the uncovered messages",
 )
 
 
