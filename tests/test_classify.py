@@ -35,7 +35,8 @@ def test_margins_from_the_stored_arrays_are_scikit_learns_decisions() -> None:
     assert model is not None
     reference = LinearSVC(C=0.5, random_state=0).fit(x, owners).decision_function(x)
     margins = model.margins(x.indptr, x.indices, x.data)
-    np.testing.assert_allclose(margins[:, :3], reference, rtol=1e-5, atol=1e-5)
+    # The weights are kept in half precision: a margin moves by thousandths, never more.
+    np.testing.assert_allclose(margins[:, :3], reference, atol=5e-3)
     assert np.all(margins[:, 3] == NO_EXAMPLES)  # an item without examples is never chosen
     assert (margins.argmax(axis=1) == owners).mean() > 0.9
 
