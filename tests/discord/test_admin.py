@@ -112,7 +112,8 @@ async def test_reload_with_broken_guidance_keeps_serving_the_old_version(
     assert embed.footer.text.startswith(f"Still serving guidance {version}.")
     assert env.bot.services.advisor.version == version
 
-    answer = (await user.slash(channel, "ask", question="diaspora recognition")).response
+    question = "how do we recognise the work of diaspora organisations?"
+    answer = (await user.slash(channel, "ask", question=question)).response
     assert answer.embeds[0].title == "Promote and recognise the work of diaspora"
 
 
