@@ -271,6 +271,7 @@ ABLATIONS: dict[str, dict[str, bool]] = {
     "full engine": {},
     "no ranker (fused similarity)": {"use_ranker": False},
     "no item classifier": {"use_classifier": False},
+    "no negative class (classifier)": {"use_negative_class": False},
     "no clause handling": {"use_clauses": False},
     "no coverage model (top score > 0)": {"use_coverage_model": False},
     "no stemming": {"use_stemming": False},

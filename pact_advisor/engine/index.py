@@ -57,6 +57,8 @@ class IndexConfig:
     use_speller: bool = True
     use_glossary: bool = True
     use_classifier: bool = True
+    #: The item classifier learns the negative pool as a class of its own.
+    use_negative_class: bool = True
     #: Regularisation of the ranker (scikit-learn's ``C``).
     ranker_c: float = 0.03
     #: L2 penalty of the coverage network (scikit-learn's ``alpha``).
@@ -210,12 +212,14 @@ class Index:
             reading = read[place] if place in read else self.reader.read(example)
             return self.space.analyzer.texts(self._clauses(reading), own=True)
 
+        if not self.config.use_negative_class:
+            negatives = ()
         outside = [self.space.analyzer.texts(self._clauses(r)) for r in negatives]
         c = self.config.classifier_c
         self.classifier, margins = fit_on_examples(self.space, self.items, own, outside, c=c)
         if margins is None:
             return None, None
-        return margins[picked], margins[len(margins) - len(outside) :]
+        return margins[picked], margins[len(margins) - len(outside) :] if outside else None
 
     def _chunk(self) -> int:
         """How many messages are scored together: in a guidance too large to compare every
