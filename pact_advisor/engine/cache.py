@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 import numpy
 
-from pact_advisor import __version__
+from pact_advisor import __version__, collector
 from pact_advisor.cachedir import (
     TAG_BYTES,
     UnsafeCacheDir,
@@ -261,7 +261,8 @@ def load_engine(
     if cache_dir is not None:
         with contextlib.suppress(OSError):
             key = cache_key(guidance_version(directory), config)
-    cached = load(cache_dir, key) if cache_dir is not None and key is not None else None
+    with collector.paused():  # a guidance's worth of small objects, none in a cycle
+        cached = load(cache_dir, key) if cache_dir is not None and key is not None else None
     if cached is not None:
         guidance, state = cached
         # The same files in another folder share the entry; the guidance is this folder's.
@@ -269,9 +270,10 @@ def load_engine(
         return Engine(guidance, config, state=state)
     from pact_advisor.knowledge.rendering import check_rendering
 
-    guidance = load_guidance(directory)
-    check_rendering(guidance)
-    engine = Engine(guidance, config)
+    with collector.paused():
+        guidance = load_guidance(directory)
+        check_rendering(guidance)
+        engine = Engine(guidance, config)
     if cache_dir is not None and key is not None:
         save(cache_dir, key, engine.guidance, engine.state())
     return engine

@@ -158,9 +158,12 @@ class Index:
         }
         names = sorted({it.collection for it in items})
         self._collection_of = np.array([names.index(it.collection) for it in items], dtype=int)
-        # Items of the same collection, each but itself.
-        same = self._collection_of[:, None] == self._collection_of[None, :]
-        self._mates = same & ~np.eye(len(items), dtype=bool)
+        # Items of the same collection, each but itself: only for a guidance small enough that
+        # every item is a candidate (items x items; a large one compares candidates alone).
+        self._mates = None
+        if len(items) <= CANDIDATES:
+            same = self._collection_of[:, None] == self._collection_of[None, :]
+            self._mates = same & ~np.eye(len(items), dtype=bool)
         self.ranker = self.coverage = self.classifier = None
         return self
 

@@ -88,6 +88,15 @@ def is_plain(text: str) -> bool:
     return text.count("{{") == len(_PLAIN_SLOT.findall(text))
 
 
+def plain_slots(text: str) -> tuple[tuple[str, str], ...] | None:
+    """The distinct ``(name, form)`` slots of a plain text (see :func:`is_plain`), in the
+    order they first appear; ``None`` for a text with other template syntax. Filling a plain
+    text can only fail on one of these, so two texts with the same slots fail alike."""
+    if not is_plain(text):
+        return None
+    return tuple(dict.fromkeys(_PLAIN_SLOT.findall(text)))
+
+
 #: A format width or precision of five digits or more ("%99999s", "{:99999}").
 _WIDE_FORMAT = re.compile(r"[%{:][-+#0 <>^=]*\.?\d{5,}")
 

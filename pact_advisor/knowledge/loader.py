@@ -18,7 +18,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from pact_advisor.knowledge.errors import GuidanceError, Problem
+from pact_advisor import collector
+from pact_advisor.knowledge.errors import GuidanceError, Problem, display_path
 from pact_advisor.knowledge.models import (
     Collection,
     CollectionFile,
@@ -77,13 +78,6 @@ class Guidance:
         return {cid: len(self.items_in(cid)) for cid in self.collections}
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
 #: Far larger than any real guidance file (the largest is about 70 kB): a bigger one is refused
 #: before it is read, so a stray dump or a hostile file cannot exhaust memory.
 MAX_FILE_BYTES = 1_000_000
@@ -91,7 +85,7 @@ MAX_FILE_BYTES = 1_000_000
 
 def _read(path: Path, problems: list[Problem]) -> str | None:
     """Phase 1, read: the file's text, or ``None`` after noting why it cannot be read."""
-    file = _display(path)
+    file = display_path(path)
     try:
         # Guidance files sit directly in the folder; a link may not lead out of it.
         resolved = path.resolve(strict=True)
@@ -121,7 +115,7 @@ def _read(path: Path, problems: list[Problem]) -> str | None:
 
 def _parse(path: Path, text: str, problems: list[Problem]) -> tuple[Any, dict[Path_, int]]:
     """Phase 2, parse: the YAML mapping at the top of ``text`` and the line of each key."""
-    file = _display(path)
+    file = display_path(path)
     try:
         data, lines = read_yaml(text)
     except YamlProblem as exc:
@@ -145,7 +139,7 @@ def _validate(
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems.extend(pydantic_problems(exc, data, lines, _display(path), subject_of))
+        problems.extend(pydantic_problems(exc, data, lines, display_path(path), subject_of))
         return None
 
 
@@ -206,7 +200,7 @@ def _add_collection_file(
     lines: Mapping[Path_, int],
     problems: list[Problem],
 ) -> None:
-    file = _display(path)
+    file = display_path(path)
     for key in data:
         if key not in CollectionFile.model_fields:
             problems.append(Problem(file, line_for(lines, (key,)), "", f"{key}: unknown key"))
@@ -243,7 +237,7 @@ def _add_collection(
     problems: list[Problem],
 ) -> bool:
     """Keep ``coll``, unless its id is taken (then ``False``)."""
-    file = _display(path)
+    file = display_path(path)
     line = line_for(lines, ("collection", "id"))
     if coll.id != path.stem:
         problems.append(
@@ -349,7 +343,7 @@ def _load_support(root: Path, problems: list[Problem]) -> _Support:
             Rules, rules_path, problems, plain_subject("rules")
         )
     else:
-        problems.append(Problem(_display(rules_path), None, "", "missing rules file"))
+        problems.append(Problem(display_path(rules_path), None, "", "missing rules file"))
     return _Support(glossary, names, negatives, rules, rules_lines, rules_data)
 
 
@@ -368,7 +362,7 @@ def _check_rule_targets(
                 line = line_for(support.rules_lines, ("mentions", index, "about", place))
                 problems.append(
                     Problem(
-                        _display(rules_path),
+                        display_path(rules_path),
                         line,
                         "rules",
                         f"mentions.{rule.get('name', index)}: unknown collection or item {target!r}",
@@ -403,8 +397,12 @@ def load_guidance(directory: str | Path) -> Guidance:
     its own), cross-check references between files, and build the :class:`Guidance`. Every
     phase runs to the end, so one run reports every problem it can find.
     """
-    root = Path(directory)
-    shown = _display(root)
+    with collector.paused():
+        return _load_guidance(Path(directory))
+
+
+def _load_guidance(root: Path) -> Guidance:
+    shown = display_path(root)
     if not root.is_dir():
         raise GuidanceError([Problem(shown, None, "", "guidance folder not found")])
 
@@ -416,7 +414,7 @@ def load_guidance(directory: str | Path) -> Guidance:
     _check_related(found, problems)
     support = _load_support(root, problems)
     _check_rule_targets(support, found, root / RULES_FILE, problems)
-    documents = load_sources(root, _read, problems, _display)
+    documents = load_sources(root, _read, problems, display_path)
     check_quotes(found.items, found.where, documents, problems, found.warnings, shown)
     if problems:
         raise GuidanceError(problems)

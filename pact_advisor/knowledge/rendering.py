@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from pact_advisor import i18n
-from pact_advisor.knowledge.errors import GuidanceError, Problem
-from pact_advisor.knowledge.fill import SlotFiller, is_plain
+from pact_advisor.knowledge.errors import GuidanceError, Problem, display_path
+from pact_advisor.knowledge.fill import SlotFiller, is_plain, plain_slots
 from pact_advisor.knowledge.translations import item_text
 
 #: CPU seconds one advice text or step may take to render: a real one takes well under a
@@ -59,11 +59,7 @@ def cpu_budget(seconds: float) -> Iterator[None]:
 
 
 def _file(guidance: Any, collection: str) -> str:
-    path = Path(guidance.directory) / f"{collection}.yaml"
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    return display_path(Path(guidance.directory) / f"{collection}.yaml")
 
 
 def _render(filler: SlotFiller, text: str, context: Any, language: str, budget: float) -> None:
@@ -85,6 +81,9 @@ def render_problems(
     """
     filler = filler or SlotFiller()
     problems: list[Problem] = []
+    # The contexts are fixed, so a verdict depends on the language and on the text, or, for a
+    # plain text, on its slots alone: most texts share a handful of slot sets, checked once.
+    verdicts: dict[tuple[str, Any], str | None] = {}
     for item in guidance.items.values():
         failed: set[str] = set()  # an English text shown in place of a missing translation
         for language in i18n.LANGUAGES:
@@ -92,7 +91,13 @@ def render_problems(
             fields = [("advice", shown.advice)]
             fields += [(f"checklist[{i}]", step) for i, step in enumerate(shown.checklist)]
             for name, text in fields:
-                problem = None if text in failed else _problem(filler, text, language, budget)
+                if text in failed:
+                    continue
+                slots = plain_slots(text)
+                key = (language, text if slots is None else slots)
+                problem = verdicts.get(key, "")
+                if problem == "":
+                    problem = verdicts[key] = _problem(filler, text, language, budget)
                 if problem is not None:
                     failed.add(text)
                     where = name if language == i18n.SOURCE else f"translations.{language}.{name}"

@@ -156,17 +156,34 @@ def _walk(yaml: Any, loader: Any, node: Any, path: Path_, lines: dict, seen: set
             if key in data:
                 raise YamlProblem(line, f"duplicate key {key!r}")
             lines[(*path, key)] = line
-            data[key] = _walk(yaml, loader, value_node, (*path, key), lines, seen)
+            data[key] = _child(yaml, loader, value_node, (*path, key), lines, seen)
         return data
     if tag == _SEQ and isinstance(node, yaml.SequenceNode):
         items = []
+        scalar = yaml.ScalarNode
         for index, child in enumerate(node.value):
-            lines[(*path, index)] = child.start_mark.line + 1
-            items.append(_walk(yaml, loader, child, (*path, index), lines, seen))
+            where = (*path, index)
+            lines[where] = child.start_mark.line + 1
+            if child.tag == _STR and type(child) is scalar and id(child) not in seen:
+                seen.add(id(child))  # a plain string, the most common entry, read in place
+                items.append(child.value)
+            else:
+                items.append(_child(yaml, loader, child, where, lines, seen))
         return items
     if isinstance(node, yaml.ScalarNode):
         return loader.construct_object(node)
     raise _Unusual  # a tagged collection (a set, an ordered map ...)
+
+
+def _child(yaml: Any, loader: Any, node: Any, path: Path_, lines: dict, seen: set) -> Any:
+    """:func:`_walk` for a node whose line is already indexed; a plain string (most of a
+    guidance file) is read here without a call of its own."""
+    if node.tag == _STR and type(node) is yaml.ScalarNode:
+        if id(node) in seen:
+            raise _Unusual
+        seen.add(id(node))
+        return node.value
+    return _walk(yaml, loader, node, path, lines, seen)
 
 
 def _index_lines(node: Any, path: Path_, lines: dict[Path_, int]) -> None:

@@ -88,6 +88,19 @@ def test_a_checklist_step_broken_in_one_language_only_is_named_with_it(tmp_path,
     ) in out, out
 
 
+def test_every_text_with_the_same_broken_slot_is_named(tmp_path, capsys):
+    """Texts with the same slots fail alike, and each one of them is reported."""
+    item = with_advice("Talk to the diaspora {{ partner.de }}.")
+    item = item.replace("- List the umbrella bodies.", "- List the bodies {{ partner.de }}.")
+    item = item.replace("- Agree a funding line for them.", "- Fund {{ partner.de }} early.")
+    root = write_guidance(tmp_path / "g", item)
+    assert main(["validate", str(root)]) == 1
+    out = capsys.readouterr().out
+    for where in ("advice", "checklist[0]", "checklist[1]"):
+        assert f"diaspora.umbrella: {where}: cannot be rendered without a context" in out, out
+    assert "FAILED: 3 problems in" in out, out
+
+
 def test_advice_that_fails_only_with_a_context_is_refused(tmp_path):
     advice = "{% if partner != 'the partner country' %}{{ partner.upper.x }}{% endif %}"
     root = write_guidance(tmp_path / "g", with_advice(advice))
