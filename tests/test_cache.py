@@ -376,3 +376,36 @@ def test_an_entry_round_trips_through_its_file(engine, tmp_path, monkeypatch):
 def test_an_empty_entry_is_rebuilt(team_guidance, filled_cache):
     _only_entry(filled_cache).write_bytes(b"")
     assert load_engine(team_guidance, filled_cache).ask("what are the success factors?").answered
+
+
+def test_a_checked_entry_is_trusted_by_its_stamp_until_it_changes(
+    team_guidance, filled_cache, monkeypatch
+):
+    """Once an entry has been checked in full, a stamp lets later starts skip reading all of
+    it; any change to the file (new bytes in place, times reset) is checked, and refused."""
+    import os
+    import time
+
+    from pact_advisor.engine import cache as cache_module
+
+    cache = filled_cache
+    load_engine(team_guidance, cache)
+    entry = _only_entry(cache)
+    key = entry.stem.removeprefix("index-")
+    stamps = set(cache.glob("checked-*"))
+    assert cache_module.load(cache, key) is not None
+    assert set(cache.glob("checked-*")) == stamps  # just written: not settled, not stamped
+
+    monkeypatch.setattr(cache_module, "SETTLED_NS", 0)
+    assert cache_module.load(cache, key) is not None
+    assert len(set(cache.glob("checked-*")) - stamps) == 1
+    assert cache_module.load(cache, key) is not None  # trusted by the stamp
+
+    time.sleep(0.05)  # past the file system's time tick
+    info = entry.stat()
+    data = bytearray(entry.read_bytes())
+    data[-1] ^= 0xFF  # the same size, one bit of an array changed
+    entry.write_bytes(bytes(data))
+    os.utime(entry, ns=(info.st_atime_ns, info.st_mtime_ns))  # the old modification time
+    assert cache_module.load(cache, key) is None
+    assert load_engine(team_guidance, cache).ask("what are the success factors?").answered
