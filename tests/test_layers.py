@@ -1,6 +1,6 @@
 """The package in layers that only point down:
 
-    i18n, cachedir ← knowledge ← engine ← checklists ← store ← render ← app ← gate
+    i18n, cachedir, collector ← knowledge ← engine ← checklists ← store ← render ← app ← gate
         ← cli / discord_bot
 
 Every import is counted, also those inside functions or under ``TYPE_CHECKING``: a type a
@@ -28,6 +28,7 @@ LAYER = {
     "settings": 0,
     "i18n": 0,
     "lazy": 0,
+    "collector": 0,
     "cachedir": 0,
     "knowledge": 1,
     "engine": 2,
