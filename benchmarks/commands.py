@@ -32,11 +32,11 @@ LISTING_IMPORT = "import jinja2, yaml, pydantic"
 #: The same with pydantic's model base loaded: ``import pydantic`` alone loads almost nothing
 #: (pydantic 2 imports its parts on first use), and the guidance schema is pydantic models.
 LISTING_MODELS = "import jinja2, yaml, pydantic; pydantic.BaseModel"
-#: What no command can start without: the schema's model base and the settings
-#: (pydantic-settings), with jinja2. ``topics`` reads YAML besides; a warm ``ask`` reads NumPy
-#: arrays instead.
-LISTING_FLOOR = "import jinja2, yaml, pydantic, pydantic_settings; pydantic.BaseModel"
-ASK_FLOOR = "import numpy, jinja2, pydantic, pydantic_settings; pydantic.BaseModel"
+#: What no command can start without: the model base of the schema and the settings, the
+#: user folders (platformdirs) and jinja2. ``topics`` reads YAML besides; a warm ``ask`` reads
+#: NumPy arrays instead.
+LISTING_FLOOR = "import jinja2, yaml, pydantic, platformdirs; pydantic.BaseModel"
+ASK_FLOOR = "import numpy, jinja2, pydantic, platformdirs; pydantic.BaseModel"
 
 #: Modules whose cumulative import time the report names.
 SELECTED_IMPORTS = (

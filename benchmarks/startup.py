@@ -6,9 +6,9 @@
   yardsticks, each from process start to exit: the import of scikit-learn's TfidfVectorizer,
   and the import of NumPy and scipy.sparse (what an engine that scores with arrays must pay);
 * ``pact-advisor topics`` against the import of jinja2, yaml and pydantic;
-* the floors: the import of the libraries each command cannot start without (the settings'
-  pydantic-settings and pydantic's ``BaseModel`` among them), which bounds each ratio from
-  below whatever the program itself does;
+* the floors: the import of the libraries each command cannot start without (pydantic's
+  ``BaseModel`` among them), which bounds each ratio from below whatever the program itself
+  does;
 * the peak RSS of each (the child's own, from ``wait4``);
 * ``pact-advisor ask --json -``: the cost per question of the command itself,
   ``(T(N) - T(1)) / (N - 1)`` for N stdin lines, so the start-up is not spread over the batch;
@@ -202,7 +202,7 @@ def report(figures: dict[str, Any]) -> str:
             c["numpy_ratio"] <= TARGETS["numpy_ratio"],
         ),
         row(
-            "floor of `ask`: import of numpy, jinja2, pydantic-settings and BaseModel",
+            "floor of `ask`: import of numpy, jinja2, platformdirs and BaseModel",
             f"{sec['ask_floor']['median']:.3f} s = {c['ask_floor_numpy_ratio']:.2f}× "
             "numpy + scipy.sparse",
             "",
@@ -222,7 +222,7 @@ def report(figures: dict[str, Any]) -> str:
             None,
         ),
         row(
-            "floor of `topics`: import of jinja2, yaml, pydantic-settings and BaseModel",
+            "floor of `topics`: import of jinja2, yaml, platformdirs and BaseModel",
             f"{sec['listing_floor']['median']:.3f} s = {c['listing_floor_ratio']:.2f}× the same",
             "",
             None,

@@ -6,9 +6,10 @@ the current folder, in that order of precedence, and remembers where each value 
 import time or by building one, and no secret is needed to import anything. The token is kept
 out of ``repr`` and is never shown by ``config``.
 
-Built on pydantic-settings: each place a value can come from is one settings source, so the
-precedence is pydantic-settings' own and a value from any of them is validated by the same
-field validators.
+Each place a value can come from is one source (the environment, a ``.env`` file read by
+python-dotenv), merged in order of precedence into one pydantic model, so that a value from
+any of them is validated by the same field validators and an error names the variable and
+where its value came from.
 """
 
 from __future__ import annotations
@@ -16,15 +17,12 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterator, Mapping
-from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import Field, PrivateAttr, ValidationError, field_validator
-from pydantic.fields import FieldInfo
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 APP_NAME = "pact-advisor"
 DB_FILE = "advisor.db"
@@ -76,18 +74,14 @@ def _env(name: str, default_text: str) -> dict[str, Any]:
     return {"variable": name, "default_text": default_text}
 
 
-#: The sources being read by :meth:`Settings.load` (empty: ``Settings()`` reads nothing).
-_READING: ContextVar[tuple[_Variables, ...]] = ContextVar("settings_reading", default=())
-
-
-class Settings(BaseSettings):
+class Settings(BaseModel):
     """Everything Pact Advisor can be configured with. Defaults suit tests and a first run.
 
     A field with a ``variable`` is a setting a user can give; the others are tuning knobs
     that tests and benchmarks set directly.
     """
 
-    model_config = SettingsConfigDict(frozen=True, extra="forbid", validate_default=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=False)
 
     #: Never printed: excluded from ``repr`` so that logging a Settings cannot leak it.
     token: str | None = Field(
@@ -216,18 +210,6 @@ class Settings(BaseSettings):
     # -- where values come from ---------------------------------------------------------------
 
     @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # Earlier sources win: the command line, then the environment, then the .env file.
-        return (init_settings, *_READING.get())
-
-    @classmethod
     def load(
         cls,
         environ: Mapping[str, str] | None = None,
@@ -247,13 +229,14 @@ class Settings(BaseSettings):
         path = dotenv_path(dotenv)
         if path is not None:
             sources.append(_Variables(cls, read_dotenv(path), str(path)))
-        reading = _READING.set(tuple(sources))
+        values: dict[str, Any] = {}
+        for source in reversed(sources):  # earlier sources win
+            values.update(source())
+        values.update(given)
         try:
-            settings = cls(**given)
+            settings = cls(**values)
         except ValidationError as exc:
             raise SettingsError(_explain(exc, sources, given)) from None
-        finally:
-            _READING.reset(reading)
         settings._origins = {
             name: _origin(name, sources, given) for name in settings.variables_by_field()
         }
@@ -342,32 +325,27 @@ def settings_help() -> str:
     return "\n".join(lines)
 
 
-class _Variables(PydanticBaseSettingsSource):
+class _Variables:
     """Settings from one set of variables: the environment, or a ``.env`` file's.
 
     A blank value counts as not set.
     """
 
     def __init__(
-        self, settings_cls: type[BaseSettings], variables: Mapping[str, str | None], where: str
+        self, settings_cls: type[Settings], variables: Mapping[str, str | None], where: str
     ) -> None:
-        super().__init__(settings_cls)
+        self.settings_cls = settings_cls
         self.variables = variables
         self.where = where
 
-    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
-        extra = field.json_schema_extra
-        variable = extra.get("variable") if isinstance(extra, dict) else None
-        value = self.variables.get(variable) if isinstance(variable, str) else None
-        text = value.strip() if isinstance(value, str) else ""
-        return (text or None), field_name, False
-
-    def __call__(self) -> dict[str, Any]:
+    def __call__(self) -> dict[str, str]:
+        """The values this source sets, by field name."""
         found = {}
-        for name, field in self.settings_cls.model_fields.items():
-            value, key, _ = self.get_field_value(field, name)
-            if value is not None:
-                found[key] = value
+        for name, variable in self.settings_cls.variables_by_field().items():
+            value = self.variables.get(variable)
+            text = value.strip() if isinstance(value, str) else ""
+            if text:
+                found[name] = text
         return found
 
 
