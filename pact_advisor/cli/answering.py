@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, TextIO
+
+import orjson
 
 from pact_advisor.cli.common import (
     UsageError,
@@ -18,6 +19,7 @@ from pact_advisor.cli.common import (
     load_advisor,
     locale_language,
     show,
+    valid_text,
 )
 from pact_advisor.cli.parser import PROG, add_command
 from pact_advisor.cli.progress import progress
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
 
 #: Questions read from standard input are answered in batches of this many.
 BATCH = 256
+#: A JSON Lines record: one object and its newline (numbers from NumPy as plain numbers).
+_JSON_LINE = orjson.OPT_APPEND_NEWLINE | orjson.OPT_SERIALIZE_NUMPY
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -45,6 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "question",
         nargs="*",
+        type=valid_text,
         help='the question, in quotes; "-" reads one question per line from standard input',
     )
     p.add_argument(
@@ -67,7 +72,7 @@ def _lines(stream: TextIO) -> Iterator[str]:
         return
     for line in stream:
         # Text that came through "surrogateescape" holds the raw bytes as lone surrogates.
-        yield line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        yield valid_text(line)
 
 
 def _questions_from_stdin(stream: TextIO) -> Iterator[list[str]]:
@@ -89,7 +94,8 @@ def _print_answers(
         if fmt == "json":
             payload = answer.result.as_dict()
             payload["text"] = advisor.text(answer)
-            out.write(json.dumps(payload, ensure_ascii=False) + "\n")
+            # orjson: always valid UTF-8 JSON, in a tenth of the json module's time.
+            out.write(orjson.dumps(payload, option=_JSON_LINE).decode())
             continue
         show(
             fmt,

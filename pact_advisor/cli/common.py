@@ -38,10 +38,21 @@ def load_advisor(args: argparse.Namespace, *, eager: bool = False) -> Advisor:
     return Advisor.load(settings.guidance, cache_dir=settings.cache_dir, eager=eager)
 
 
+def valid_text(value: str) -> str:
+    """Text from the command line or a stream as valid Unicode: a byte that was not UTF-8
+    (kept by Python as a lone surrogate) becomes U+FFFD, so it costs one character rather
+    than the answer. The ``type`` of every argument that is text, not a path."""
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def add_context(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--partner", help="partner country the advice is for, e.g. Morocco")
-    parser.add_argument("--sector", help="sector the partnership targets, e.g. agriculture")
-    parser.add_argument("--programme", help="programme or instrument, e.g. MPF")
+    parser.add_argument(
+        "--partner", type=valid_text, help="partner country the advice is for, e.g. Morocco"
+    )
+    parser.add_argument(
+        "--sector", type=valid_text, help="sector the partnership targets, e.g. agriculture"
+    )
+    parser.add_argument("--programme", type=valid_text, help="programme or instrument, e.g. MPF")
 
 
 def add_format(parser: argparse.ArgumentParser) -> None:

@@ -7,7 +7,7 @@ import argparse
 import datetime as dt
 from typing import TextIO
 
-from pact_advisor.cli.common import EXIT_PROBLEM, EXIT_USAGE, emit
+from pact_advisor.cli.common import EXIT_PROBLEM, EXIT_USAGE, emit, valid_text
 from pact_advisor.cli.parser import PROG, add_command
 from pact_advisor.resources import guidance_dir
 
@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add = actions.add_parser("add-example", help="add an example question to an item")
     add.add_argument("item", metavar="ITEM_ID", help="the item that should answer the question")
-    add.add_argument("question", help="the question, as the member asked it")
+    add.add_argument("question", type=valid_text, help="the question, as the member asked it")
     p.set_defaults(func=cmd_curate)
 
 

@@ -23,6 +23,7 @@ from pact_advisor.cli.common import (
     load_advisor,
     output_language,
     show,
+    valid_text,
 )
 from pact_advisor.cli.curation import gate, overdue_warnings
 from pact_advisor.cli.parser import PROG, add_command, either
@@ -42,7 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
             f"{PROG} checklist diaspora.umbrella-networks --format json",
         ),
     )
-    p.add_argument("topic", help="a collection id or title, an item id, or readiness")
+    p.add_argument(
+        "topic", type=valid_text, help="a collection id or title, an item id, or readiness"
+    )
     add_context(p)
     add_format(p)
     add_language(p)

@@ -189,3 +189,27 @@ def test_ask_json_from_stdin_answers_every_line_despite_invalid_bytes(locale):
     assert len(answers) == len(lines)
     assert answers[1]["question"] == "comment impliquer la diaspora \ufffd ?"
     assert answers[0]["answered"]
+
+
+@pytest.mark.parametrize("locale", ["C.UTF-8", "en_US.UTF-8"])
+def test_a_question_or_partner_with_an_invalid_byte_on_the_command_line_is_answered(locale):
+    import json
+    import os
+
+    env = {**os.environ, "LC_ALL": locale, "LANG": locale}
+    question = b"what are the success factors\xe9?"  # Latin-1, not UTF-8
+    asked = subprocess.run(
+        [SCRIPT, "ask", "--json", question], capture_output=True, env=env, timeout=120
+    )
+    assert asked.returncode == 0, asked.stderr
+    answer = json.loads(asked.stdout.decode("utf-8"))
+    assert answer["question"] == "what are the success factors\ufffd?"
+    assert answer["answered"]
+    listed = subprocess.run(
+        [SCRIPT, "checklist", "readiness", "--partner", b"Mar\xffoc"],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert "For: Mar\ufffdoc (partner)" in listed.stdout.decode("utf-8")
