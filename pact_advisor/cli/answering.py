@@ -19,6 +19,7 @@ from pact_advisor.cli.common import (
     load_advisor,
     locale_language,
     show,
+    text_lines,
     valid_text,
 )
 from pact_advisor.cli.parser import PROG, add_command
@@ -62,22 +63,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_ask)
 
 
-def _lines(stream: TextIO) -> Iterator[str]:
-    """Each line of ``stream`` as valid text: a byte that is not UTF-8 becomes U+FFFD, so one
-    bad byte costs one character, never the rest of the run, and never reaches the output."""
-    raw = getattr(stream, "buffer", None)
-    if raw is not None:
-        for line in raw:
-            yield line.decode("utf-8", "replace")
-        return
-    for line in stream:
-        # Text that came through "surrogateescape" holds the raw bytes as lone surrogates.
-        yield valid_text(line)
-
-
 def _questions_from_stdin(stream: TextIO) -> Iterator[list[str]]:
     batch: list[str] = []
-    for line in _lines(stream):
+    for line in text_lines(stream):
         batch.append(line.rstrip("\r\n"))
         if len(batch) >= BATCH:
             yield batch

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -22,6 +22,7 @@ from pact_advisor.cli.common import (
     is_terminal,
     load_advisor,
     locale_language,
+    text_lines,
 )
 from pact_advisor.cli.conversation import COMMANDS, GREETING, Conversation, Reply, describe
 from pact_advisor.cli.parser import PROG, add_command
@@ -53,7 +54,7 @@ def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
     )
     if is_terminal(args.stdin) and is_terminal(out):
         return _interactive(conversation, out, args.settings.history_path)
-    for line in _lines(args.stdin):
+    for line in text_lines(args.stdin):
         reply = conversation.handle(line)
         if reply is None:
             continue
@@ -63,11 +64,6 @@ def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
         out.write("\n")
         out.flush()
     return 0
-
-
-def _lines(stream: TextIO) -> Iterator[str]:
-    while line := stream.readline():
-        yield line
 
 
 def _interactive(conversation: Conversation, out: TextIO, history: Path | None) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pact_advisor import i18n
@@ -43,6 +43,18 @@ def valid_text(value: str) -> str:
     (kept by Python as a lone surrogate) becomes U+FFFD, so it costs one character rather
     than the answer. The ``type`` of every argument that is text, not a path."""
     return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def text_lines(stream: TextIO) -> Iterator[str]:
+    """Each line of ``stream`` as valid text (see :func:`valid_text`), read as it comes: one
+    bad byte costs one character, never the rest of the run, and never reaches the output."""
+    raw = getattr(stream, "buffer", None)
+    if raw is not None:
+        while line := raw.readline():
+            yield line.decode("utf-8", "replace")
+        return
+    while line := stream.readline():
+        yield valid_text(line)
 
 
 def add_context(parser: argparse.ArgumentParser) -> None:

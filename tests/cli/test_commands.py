@@ -213,3 +213,20 @@ def test_a_question_or_partner_with_an_invalid_byte_on_the_command_line_is_answe
     )
     assert listed.returncode == 0, listed.stderr
     assert "For: Mar\ufffdoc (partner)" in listed.stdout.decode("utf-8")
+
+
+def test_chat_from_a_pipe_answers_a_line_with_an_invalid_byte():
+    import os
+
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
+    done = subprocess.run(
+        [SCRIPT, "chat"],
+        input=b"what are the success \xff factors?\n",
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    shown = done.stdout.decode("utf-8")
+    assert "what are the success \ufffd factors?" in shown
+    assert "success factors" in shown.lower().split("\ufffd factors?", 1)[1]
