@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from pact_advisor.engine.vectors import Documents, dense_product
+from pact_advisor.engine.vectors import Documents, Rows, dense_product
 
 
 def _documents(seed: int, features: int, size: int) -> Documents:
@@ -46,3 +46,27 @@ def test_two_matrices_stacked_and_split_again_are_views_of_one():
     # Only the second part's offsets are new: the entries are the stacked matrix's own.
     assert np.shares_memory(first.data, both.data) and np.shares_memory(second.data, both.data)
     assert np.shares_memory(second.indices, both.indices)
+
+
+def test_candidate_rows_score_as_scipys_product_to_the_last_bit():
+    rng = np.random.default_rng(7)
+    for seed in range(20):
+        count, features = (int(x) for x in rng.integers(2, 90, size=2))
+        matrix = sp.random(
+            count,
+            features,
+            density=float(rng.uniform(0.0, 0.4)),
+            format="csr",
+            random_state=seed,
+            dtype=np.float32,
+        )
+        rows = Rows(matrix.indptr, matrix.indices, matrix.data, features)
+        queries = rng.random((int(rng.integers(1, 2 * Rows.GATHERED)), features))
+        queries[queries < 0.5] = 0.0
+        cuts = np.sort(rng.choice(count + 1, size=4, replace=True))
+        first, last = cuts[[0, 2]], cuts[[1, 3]]
+        docs = np.concatenate([np.arange(f, g) for f, g in zip(first, last, strict=True)])
+        expected = np.asarray(matrix[docs] @ queries.T).T
+        got = rows.score_ranges(queries, first, last)
+        assert got.shape == expected.shape
+        np.testing.assert_array_equal(got, expected)

@@ -274,6 +274,9 @@ class Rows:
     """A (documents x features) TF-IDF matrix in CSR arrays, for a guidance too large to score
     every document: each text is compared with the rows it names only (its candidates')."""
 
+    #: Up to this many queries at once are scored by gathers, more by one scipy product.
+    GATHERED = 8
+
     def __init__(self, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, size: int):
         self.indptr = np.asarray(indptr, dtype=np.int64)
         self.indices = np.asarray(indices, dtype=np.int32)
@@ -301,11 +304,33 @@ class Rows:
 
     def score_ranges(self, queries: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
         """``(t, documents)``: dense ``queries`` (t x features) with every document of the
-        ranges ``first[i]:last[i]``, in order (one scipy row gather and product)."""
-        if self._matrix is None:
-            import scipy.sparse as sp
-
-            shape = (self.count, self.size)
-            self._matrix = sp.csr_matrix((self.data, self.indices, self.indptr), shape=shape)
+        ranges ``first[i]:last[i]``, in order. Each sum adds a document's entries in their
+        order, as scipy's sparse-times-dense kernel does, so both ways give the same bits: a
+        few queries (a message's texts) by gathers, without importing scipy at question
+        time; many (a batch whose messages share their candidates) by scipy's product,
+        which never holds every entry's product with every query."""
         docs = np.concatenate([np.arange(f, g) for f, g in zip(first, last, strict=True)])
-        return np.asarray(self._matrix[docs] @ queries.T).T
+        if len(queries) > self.GATHERED:
+            if self._matrix is None:
+                import scipy.sparse as sp
+
+                shape = (self.count, self.size)
+                self._matrix = sp.csr_matrix((self.data, self.indices, self.indptr), shape=shape)
+            return np.asarray(self._matrix[docs] @ queries.T).T
+        starts = self.indptr[docs]
+        lengths = self.indptr[docs + 1] - starts
+        ends = np.cumsum(lengths)
+        out = np.zeros((len(queries), len(docs)))
+        total = int(ends[-1]) if len(ends) else 0
+        if not total:
+            return out
+        gather = np.repeat(starts - ends + lengths, lengths)
+        gather += np.arange(total)
+        columns = self.indices.take(gather)
+        values = self.data.take(gather)
+        owner = np.repeat(np.arange(len(docs)), lengths)
+        for row, query in enumerate(queries):
+            # bincount adds its weights one after another, in order.
+            products = np.multiply(query.take(columns), values)
+            out[row] = np.bincount(owner, weights=products, minlength=len(docs))
+        return out
