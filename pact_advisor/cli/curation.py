@@ -42,7 +42,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         dest="action", metavar="ACTION", required=True, help="add-example: attach a question"
     )
     add = actions.add_parser("add-example", help="add an example question to an item")
-    add.add_argument("item", metavar="ITEM_ID", help="the item that should answer the question")
+    add.add_argument(
+        "item", metavar="ITEM_ID", type=valid_text, help="the item that should answer the question"
+    )
     add.add_argument("question", type=valid_text, help="the question, as the member asked it")
     p.set_defaults(func=cmd_curate)
 

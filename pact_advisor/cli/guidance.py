@@ -72,7 +72,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             f"{PROG} show talent-partnerships.public-private --partner Morocco --format md",
         ),
     )
-    p.add_argument("id", help="item id, e.g. diaspora.umbrella-networks")
+    p.add_argument("id", type=valid_text, help="item id, e.g. diaspora.umbrella-networks")
     add_context(p)
     add_format(p)
     add_language(p)

@@ -213,6 +213,11 @@ def test_a_question_or_partner_with_an_invalid_byte_on_the_command_line_is_answe
     )
     assert listed.returncode == 0, listed.stderr
     assert "For: Mar\ufffdoc (partner)" in listed.stdout.decode("utf-8")
+    shown = subprocess.run(
+        [SCRIPT, "show", b"succes\xff-factors.overview"], capture_output=True, env=env, timeout=120
+    )
+    assert "Did you mean success-factors.overview" in shown.stderr.decode("utf-8")
+    assert "\\udc" not in shown.stderr.decode("utf-8")
 
 
 def test_chat_from_a_pipe_answers_a_line_with_an_invalid_byte():
