@@ -19,7 +19,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from benchmarks.common import ROOT, repeat_to
 from benchmarks.workers import worker_command
@@ -78,13 +78,22 @@ def timed_run(
     return seconds, proc.stdout
 
 
-def exit_to_exit(
-    cmd: Sequence[str], env: dict[str, str], stdin: bytes | None = None
-) -> tuple[float, bytes, float]:
-    """Seconds from process start to exit, standard output, and peak RSS in MB.
+class Exit(NamedTuple):
+    """What one run of a command cost, from process start to exit."""
 
-    Every ratio compares commands timed this same way; the peak RSS is the child's own
-    (``wait4``), not the largest of all children so far.
+    seconds: float
+    out: bytes
+    #: Peak RSS in MB: the largest of the process and of the workers it waited for.
+    rss_mb: float
+    #: CPU seconds, user and system, of the process and of the workers it waited for.
+    cpu_s: float
+
+
+def run_to_exit(cmd: Sequence[str], env: dict[str, str], stdin: bytes | None = None) -> Exit:
+    """Wall seconds from process start to exit, standard output, peak RSS and CPU time.
+
+    Every ratio compares commands timed this same way; the usage is the child's own
+    (``wait4``), with its workers', not the largest of all children so far.
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
@@ -108,7 +117,17 @@ def exit_to_exit(
             message = err.read().decode(errors="replace")[-2000:]
             raise SystemExit(f"{' '.join(cmd[:3])} ... failed ({proc.returncode}): {message}")
         out.seek(0)
-        return seconds, out.read(), usage.ru_maxrss / 1024
+        cpu = usage.ru_utime + usage.ru_stime
+        return Exit(seconds, out.read(), usage.ru_maxrss / 1024, cpu)
+
+
+def exit_to_exit(
+    cmd: Sequence[str], env: dict[str, str], stdin: bytes | None = None
+) -> tuple[float, bytes, float]:
+    """Seconds from process start to exit, standard output, and peak RSS in MB (see
+    :func:`run_to_exit`)."""
+    seconds, out, rss_mb, _ = run_to_exit(cmd, env, stdin)
+    return seconds, out, rss_mb
 
 
 def timed_answer(

@@ -258,6 +258,10 @@ class Advisor:
             for result in results
         ]
 
+    def prepare_for_batches(self) -> None:
+        """See :meth:`Engine.prepare_for_batches`."""
+        self.engine.prepare_for_batches()
+
     def answer_of(
         self,
         result: Result,

@@ -24,6 +24,7 @@ from pact_advisor.cli.common import (
 )
 from pact_advisor.cli.parser import PROG, add_command
 from pact_advisor.cli.progress import progress
+from pact_advisor.cli.workers import answered, default_jobs
 
 if TYPE_CHECKING:
     from pact_advisor.app import Advisor, Answer
@@ -56,11 +57,29 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--json", action="store_true", help="one JSON object per question (--format json)"
     )
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        help="with -: processes answering at once (default: one per core, on Linux)",
+    )
     p.add_argument("--detail", action="store_true", help="show the full item, not just the advice")
     add_context(p)
     add_format(p)
     add_language(p, question=True)
     p.set_defaults(func=cmd_ask)
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number of processes, 1 or more: {value!r}"
+        )
+    return jobs
 
 
 def _questions_from_stdin(stream: TextIO) -> Iterator[list[str]]:
@@ -110,11 +129,29 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     if fmt == "json" and isinstance(out, io.TextIOWrapper):
         out.reconfigure(encoding="utf-8")  # JSON Lines are UTF-8, whatever the locale
-    # Progress only while the answers go elsewhere: on the same screen they would mix.
-    with progress("Answering", shown=not is_terminal(out)) as advance:
-        for batch in _questions_from_stdin(args.stdin):
-            answers = advisor.answer_many(batch, given, detail=args.detail, **languages)
-            _print_answers(advisor, answers, out, fmt=fmt, spaced=True)
+
+    def answers(batch: list[str]) -> list[Answer]:
+        return advisor.answer_many(batch, given, detail=args.detail, **languages)
+
+    batches = _questions_from_stdin(args.stdin)
+    if is_terminal(out):  # rendered for this terminal, as each batch is answered
+        for batch in batches:
+            _print_answers(advisor, answers(batch), out, fmt=fmt, spaced=True)
             out.flush()
-            advance(len(batch))
+        return 0
+
+    def text_of(batch: list[str]) -> str:
+        text = io.StringIO()
+        _print_answers(advisor, answers(batch), text, fmt=fmt, spaced=True)
+        return text.getvalue()
+
+    jobs = args.jobs or default_jobs()
+    with (
+        answered(text_of, batches, jobs, prepare=advisor.prepare_for_batches) as texts,
+        progress("Answering") as advance,
+    ):
+        for text, count in texts:
+            out.write(text)
+            out.flush()
+            advance(count)
     return 0

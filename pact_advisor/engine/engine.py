@@ -73,6 +73,11 @@ class Engine:
 
     # -- public API -----------------------------------------------------------------------
 
+    def prepare_for_batches(self) -> None:
+        """Load what answering a large batch uses and one question does not (scipy.sparse),
+        so that processes forked afterwards share it rather than each loading it."""
+        import scipy.sparse  # noqa: F401
+
     def ask(
         self, question: str, previous: Turn | None = None, context: Context | None = None
     ) -> Result:
