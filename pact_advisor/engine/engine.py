@@ -17,6 +17,7 @@ from pact_advisor.engine.message import Reading
 from pact_advisor.engine.result import Confidence, Match, Result, Turn
 from pact_advisor.engine.rules import CompiledRules
 from pact_advisor.engine.text import Glossary, fold, foreign_script
+from pact_advisor.engine.vectors import scipy_sparse
 from pact_advisor.knowledge import Context, Guidance
 from pact_advisor.knowledge.models import Intent
 
@@ -76,7 +77,7 @@ class Engine:
     def prepare_for_batches(self) -> None:
         """Load what answering a large batch uses and one question does not (scipy.sparse),
         so that processes forked afterwards share it rather than each loading it."""
-        import scipy.sparse  # noqa: F401
+        scipy_sparse()
 
     def ask(
         self, question: str, previous: Turn | None = None, context: Context | None = None

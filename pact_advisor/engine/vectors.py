@@ -19,6 +19,18 @@ from typing import Literal
 
 import numpy as np
 
+from pact_advisor import collector
+
+
+def scipy_sparse():
+    """``scipy.sparse``, imported on first use (a large batch), with the cyclic collector
+    paused: once a guidance is loaded, the collections that the import's allocations trigger
+    would walk the whole heap, a third of the import's time."""
+    with collector.paused():
+        import scipy.sparse
+
+    return scipy.sparse
+
 
 @dataclass(frozen=True)
 class Weighting:
@@ -125,8 +137,7 @@ class QueryVectorizer:
 
     def transform(self, texts: Sequence[str]):
         """The vectors as a scipy CSR matrix (texts x features)."""
-        import scipy.sparse as sp
-
+        sp = scipy_sparse()
         indptr, columns, weights = self.sparse(texts)
         matrix = sp.csr_matrix(
             (weights, columns, indptr), shape=(len(texts), self.size), dtype=np.float32
@@ -168,8 +179,7 @@ class Documents:
     @property
     def matrix(self):
         if self._matrix is None:
-            import scipy.sparse as sp
-
+            sp = scipy_sparse()
             shape = (len(self.indptr) - 1, self.size)
             self._matrix = sp.csr_matrix((self.data, self.indices, self.indptr), shape=shape)
         return self._matrix
@@ -312,8 +322,7 @@ class Rows:
         docs = np.concatenate([np.arange(f, g) for f, g in zip(first, last, strict=True)])
         if len(queries) > self.GATHERED:
             if self._matrix is None:
-                import scipy.sparse as sp
-
+                sp = scipy_sparse()
                 shape = (self.count, self.size)
                 self._matrix = sp.csr_matrix((self.data, self.indices, self.indptr), shape=shape)
             return np.asarray(self._matrix[docs] @ queries.T).T
