@@ -87,18 +87,22 @@ def answered(
     # alone instead of walking it, which would copy every page it touches (the gc module's
     # advice for a fork without exec).
     gc.freeze()
-    executor = ProcessPoolExecutor(
-        jobs, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupts
-    )
     try:
-        # The first submission forks every worker (the executor's way with fork): now, on
-        # entering, not later under the caller's threads.
-        pending = deque((executor.submit(_answer, batch), len(batch)) for batch in (first, second))
-        yield _in_order(executor, pending, batches, jobs)
+        executor = ProcessPoolExecutor(
+            jobs, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupts
+        )
+        try:
+            # The first submission forks every worker (the executor's way with fork): now, on
+            # entering, not later under the caller's threads.
+            pending = deque(
+                (executor.submit(_answer, batch), len(batch)) for batch in (first, second)
+            )
+            yield _in_order(executor, pending, batches, jobs)
+        finally:
+            # Interrupted or failed: the batches not yet started are dropped, the running
+            # ones finish (a fraction of a second) and the workers exit.
+            executor.shutdown(wait=True, cancel_futures=True)
     finally:
-        # Interrupted or failed: the batches not yet started are dropped, the running ones
-        # finish (a fraction of a second) and the workers exit.
-        executor.shutdown(wait=True, cancel_futures=True)
         _work = None
         gc.unfreeze()
 

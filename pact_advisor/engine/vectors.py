@@ -25,7 +25,7 @@ from pact_advisor import collector
 def scipy_sparse():
     """``scipy.sparse``, imported on first use (a large batch), with the cyclic collector
     paused: once a guidance is loaded, the collections that the import's allocations trigger
-    would walk the whole heap, a third of the import's time."""
+    would walk the whole heap, about a quarter of the import's time."""
     with collector.paused():
         import scipy.sparse
 
