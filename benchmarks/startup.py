@@ -44,6 +44,7 @@ from benchmarks.commands import (
 )
 from benchmarks.common import ROOT, repeat_to
 from benchmarks.machine import cpu_model, package_versions
+from pact_advisor.cli.workers import default_jobs
 
 RESULTS = ROOT / "benchmarks" / "results"
 QUESTION = "how do we keep employers on board in a talent partnership?"
@@ -140,7 +141,7 @@ def stdin(lines: int, runs: int, env: dict[str, str], pact: list[str]) -> dict[s
             lines_out = batch.out.decode("utf-8").splitlines()
             answered = sum(1 for line in lines_out if json.loads(line))
     figures: dict[str, Any] = {"lines": lines, "answers": answered, "runs": runs}
-    figures["jobs"] = _default_jobs(env, pact)
+    figures["jobs"] = default_jobs()
     for name, got in seen.items():
         wall = [(n - o) / (lines - 1) * 1000 for n, o in zip(got["tn"], got["t1"], strict=True)]
         cpu = [(n - o) / (lines - 1) * 1000 for n, o in zip(got["cpun"], got["cpu1"], strict=True)]
@@ -152,12 +153,6 @@ def stdin(lines: int, runs: int, env: dict[str, str], pact: list[str]) -> dict[s
             "rss_mb": statistics.median(got["rss"]),
         }
     return figures
-
-
-def _default_jobs(env: dict[str, str], pact: list[str]) -> int:
-    """The workers ``ask -`` starts by default on this machine (one per usable core)."""
-    code = "from pact_advisor.cli.workers import default_jobs; print(default_jobs())"
-    return int(exit_to_exit([sys.executable, "-c", code], env)[1])
 
 
 LATENCY = """
